@@ -1,0 +1,41 @@
+package org.infogap.cli;
+
+import org.infogap.data.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code infogap <command>}: the one executable of the project. */
+@Command(name = "infogap", mixinStandardHelpOptions = true, version = "infogap 0.1.0",
+        description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
+        subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status for input the program refuses (bad file, bad field). */
+    static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests run commands through it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("infogap: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}
