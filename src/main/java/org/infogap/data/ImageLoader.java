@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -30,6 +31,9 @@ public final class ImageLoader {
     public static final int PAPER_SIZE = 300;
     /** Enough for any photograph a corpus holds (e.g. 8000x6000), far below what breaks the heap. */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    // libjpeg's warnings for missing or damaged data; others (e.g. "no embedded ICC profile") are harmless.
+    private static final Pattern DAMAGE_WARNING = Pattern.compile("(?i)premature end|corrupt|truncat|bogus");
 
     private final int size;
     private final long maxPixels;
@@ -77,11 +81,15 @@ public final class ImageLoader {
                             + reader.getHeight(0) + " = " + pixels + " pixels exceeds the limit of " + maxPixels
                             + " pixels");
                 }
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
+                List<String> damage = new ArrayList<>();
+                reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> {
+                    if (DAMAGE_WARNING.matcher(warning).find()) {
+                        damage.add(warning);
+                    }
+                });
                 BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new BadInputException(file, null, null, "corrupt or truncated image: " + warnings.get(0));
+                if (!damage.isEmpty()) {
+                    throw new BadInputException(file, null, null, "corrupt or truncated image: " + damage.get(0));
                 }
                 return toRgb(image);
             } finally {

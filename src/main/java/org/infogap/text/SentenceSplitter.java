@@ -8,7 +8,7 @@ import java.util.Set;
  * Rule-based sentence splitter for English news and encyclopaedia text.
  *
  * <p>A sentence ends at {@code .}, {@code !} or {@code ?} (plus any closing quotes and brackets)
- * followed by white space, unless the word before the period is a title or other abbreviation that
+ * followed by white space and a word that does not start in lower case, unless the word before the period is a title or other abbreviation that
  * is never sentence-final (Mr., Dr., e.g.), a number abbreviation followed by a number (No. 10),
  * or a single capital letter (an initial, J. R. Evans). A multi-letter acronym such as U.S. ends a
  * sentence only when the next word is a typical sentence opener ("The", "He", ...). Decimals never
@@ -58,7 +58,11 @@ public final class SentenceSplitter {
             if (end >= n) {
                 break;
             }
-            if (c == '.' && !periodEndsSentence(text, start, i, end)) {
+            String next = wordAfter(text, end);
+            if (!next.isEmpty() && Character.isLowerCase(next.charAt(0))) {
+                continue; // "\"Why?\" she asked.": the sentence runs on
+            }
+            if (c == '.' && !periodEndsSentence(text, start, i, end, next)) {
                 continue;
             }
             add(out, text.substring(start, end));
@@ -73,17 +77,15 @@ public final class SentenceSplitter {
                 || c == '\u201d' || c == '\u2019' || c == '\u00bb';
     }
 
-    private boolean periodEndsSentence(String text, int sentenceStart, int period, int afterTerminator) {
+    private boolean periodEndsSentence(String text, int sentenceStart, int period, int afterTerminator, String next) {
         String before = wordBefore(text, sentenceStart, period);
-        String next = wordAfter(text, afterTerminator);
         if (next.isEmpty()) {
             return true;
         }
         char first = next.charAt(0);
-        boolean nextStartsLower = Character.isLowerCase(first);
         String lower = before.toLowerCase();
         if (period + 1 != afterTerminator) {
-            return !nextStartsLower; // quote or bracket closed after the period: a boundary unless text runs on
+            return true; // a quote or bracket closed after the period
         }
         if (NEVER_FINAL.contains(lower)) {
             return false;
@@ -98,7 +100,7 @@ public final class SentenceSplitter {
             // an acronym (U.S., U.K.): final only if a typical opener follows
             return SENTENCE_OPENERS.contains(stripPunctuation(next).toLowerCase());
         }
-        return !nextStartsLower;
+        return true;
     }
 
     private static String wordBefore(String text, int from, int period) {
