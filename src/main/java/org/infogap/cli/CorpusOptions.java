@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.infogap.data.BadInputPolicy;
 import org.infogap.data.CorpusManifest;
+import org.infogap.data.CorpusText;
 import org.infogap.data.ImageLoader;
 import org.infogap.data.ReadOptions;
+import org.infogap.data.Split;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that read a corpus. */
@@ -34,15 +36,16 @@ final class CorpusOptions {
         return new ReadOptions(policy, verifyImages ? new ImageLoader(ImageLoader.PAPER_SIZE, maxPixels) : null);
     }
 
-    CorpusManifest read() throws IOException {
-        return CorpusManifest.read(manifest);
+    /** The token sentences of the corpus's training parts, as vocab and word2vec read them. */
+    CorpusText trainingText(TextOptions text) throws IOException {
+        return new CorpusText(CorpusManifest.read(manifest), text.pipeline(), readOptions(),
+                CorpusText.split(Split.TRAIN));
     }
 
-    /** A line for the end of a run: how many entries were skipped, and the first reasons. */
-    String skipReport() {
-        if (policy == null || policy.skipped() == 0) {
-            return "";
+    /** Prints how many bad entries were skipped, if any. */
+    void printSkipReport() {
+        if (policy != null && policy.skipped() > 0) {
+            System.out.println("skipped " + policy.skipped() + " bad entries, first: " + policy.firstMessages().get(0));
         }
-        return "skipped " + policy.skipped() + " bad entries, first: " + policy.firstMessages().get(0);
     }
 }

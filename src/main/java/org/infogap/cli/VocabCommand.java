@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.infogap.data.CorpusText;
-import org.infogap.data.Split;
 import org.infogap.text.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +30,7 @@ final class VocabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CorpusText corpusText = new CorpusText(corpus.read(), text.pipeline(), corpus.readOptions(),
-                CorpusText.split(Split.TRAIN));
+        CorpusText corpusText = corpus.trainingText(text);
         Vocabulary.Builder builder = Vocabulary.builder();
         long sentences = 0;
         try (Stream<List<String>> stream = corpusText.sentences()) {
@@ -50,10 +48,7 @@ final class VocabCommand implements Callable<Integer> {
         long total = known + vocabulary.count(Vocabulary.UNK_ID);
         System.out.printf("vocabulary of %d words (min count %d) from %d sentences, %.2f%% of %d tokens known -> %s%n",
                 vocabulary.size(), minCount, sentences, total == 0 ? 0 : 100.0 * known / total, total, out);
-        String skipped = corpus.skipReport();
-        if (!skipped.isEmpty()) {
-            System.out.println(skipped);
-        }
+        corpus.printSkipReport();
         return 0;
     }
 }

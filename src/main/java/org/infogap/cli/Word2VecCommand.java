@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.deeplearning4j.models.word2vec.Word2Vec;
 import org.infogap.data.CorpusText;
-import org.infogap.data.Split;
 import org.infogap.text.Vocabulary;
 import org.infogap.text.WordVectorTrainer;
 import picocli.CommandLine.Command;
@@ -51,8 +50,7 @@ final class Word2VecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CorpusText corpusText = new CorpusText(corpus.read(), text.pipeline(), corpus.readOptions(),
-                CorpusText.split(Split.TRAIN));
+        CorpusText corpusText = corpus.trainingText(text);
         long count;
         try (Stream<List<String>> s = corpusText.sentences()) {
             count = s.count();
@@ -69,6 +67,7 @@ final class Word2VecCommand implements Callable<Integer> {
                 System.out.println("  nearest to '" + probe + "': " + vec.wordsNearest(probe, 5));
             }
         }
+        corpus.printSkipReport();
         return 0;
     }
 }

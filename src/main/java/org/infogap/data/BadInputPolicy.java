@@ -3,7 +3,8 @@ package org.infogap.data;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,9 @@ public final class BadInputPolicy {
     private static final int KEPT_MESSAGES = 20;
 
     private final boolean skip;
-    private final AtomicLong skipped = new AtomicLong();
+    // Distinct messages, so an entry skipped on every pass over a corpus (Word2Vec reads it once per
+    // epoch) is counted once.
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
 
     private BadInputPolicy(boolean skip) {
@@ -41,8 +44,7 @@ public final class BadInputPolicy {
         if (!skip) {
             throw e;
         }
-        long n = skipped.incrementAndGet();
-        if (n <= KEPT_MESSAGES) {
+        if (seen.add(e.getMessage()) && seen.size() <= KEPT_MESSAGES) {
             messages.add(e.getMessage());
             LOG.warn("skipped: {}", e.getMessage());
         }
@@ -52,8 +54,9 @@ public final class BadInputPolicy {
         return skip;
     }
 
+    /** Distinct bad entries skipped. */
     public long skipped() {
-        return skipped.get();
+        return seen.size();
     }
 
     /** The first few skip messages, for reports. */
