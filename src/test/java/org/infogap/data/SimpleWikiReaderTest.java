@@ -96,6 +96,15 @@ class SimpleWikiReaderTest {
     }
 
     @Test
+    void truncatedJpegIsFoundWhenVerifying() throws IOException {
+        TestImages.truncatedJpeg(images.resolve("Paris.jpg"), 200, 200, 0.3);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> read(ARTICLE + "\n", new ReadOptions(BadInputPolicy.failFast(), new ImageLoader(32))));
+        assertEquals("sections[0].images[0]", e.field());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
     void pathTraversalInFileNamesIsRefused() {
         String evil = ARTICLE.replace("\"Paris.jpg\"", "\"../../etc/passwd\"");
         assertThrows(BadInputException.class, () -> read(evil + "\n", ReadOptions.strict()));
