@@ -16,19 +16,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "datasets/default", description = "Output folder. Default: ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "" + 42, description = "Random seed. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "" + GeneratorConfig.Defaults.SEED, description = "Random seed. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--unlabelled", defaultValue = "6000", description = "Unlabelled pairs. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--unlabelled", defaultValue = "" + GeneratorConfig.Defaults.UNLABELLED, description = "Unlabelled pairs. Default: ${DEFAULT-VALUE}")
     int unlabelled;
 
-    @Option(names = "--labelled", defaultValue = "1200", description = "Labelled pairs. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--labelled", defaultValue = "" + GeneratorConfig.Defaults.LABELLED, description = "Labelled pairs. Default: ${DEFAULT-VALUE}")
     int labelled;
 
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Labelled pairs in the test split. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--test-fraction", defaultValue = "" + GeneratorConfig.Defaults.TEST_FRACTION, description = "Labelled pairs in the test split. Default: ${DEFAULT-VALUE}")
     double testFraction;
 
-    @Option(names = "--image-size", defaultValue = "160", description = "Image side in pixels (paper: 300). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--image-size", defaultValue = "" + GeneratorConfig.Defaults.IMAGE_SIZE, description = "Image side in pixels (paper: 300). Default: ${DEFAULT-VALUE}")
     int imageSize;
 
     @Option(names = "--paper-skew", description = "Draw labels with the paper's distribution (Tables 1 and 2) instead of uniformly.")

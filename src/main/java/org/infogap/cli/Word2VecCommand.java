@@ -23,23 +23,23 @@ final class Word2VecCommand implements Callable<Integer> {
     @Mixin
     TextOptions text;
 
-    @Option(names = "--dim", defaultValue = "300", description = "Vector size (paper: 300). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--dim", defaultValue = "" + WordVectorTrainer.Settings.PAPER_DIMENSIONS, description = "Vector size (paper: 300). Default: ${DEFAULT-VALUE}")
     int dimensions;
 
-    @Option(names = "--window", defaultValue = "5", description = "Context window. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--window", defaultValue = "" + WordVectorTrainer.Settings.DEFAULT_WINDOW, description = "Context window. Default: ${DEFAULT-VALUE}")
     int window;
 
     @Option(names = "--min-count", defaultValue = "" + Vocabulary.PAPER_MIN_COUNT,
             description = "Minimum word count. Default: ${DEFAULT-VALUE}")
     int minCount;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the corpus. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--epochs", defaultValue = "" + WordVectorTrainer.Settings.DEFAULT_EPOCHS, description = "Passes over the corpus. Default: ${DEFAULT-VALUE}")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", defaultValue = "" + WordVectorTrainer.Settings.DEFAULT_SEED, description = "Random seed. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Training threads (1 = reproducible). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--workers", defaultValue = "" + WordVectorTrainer.Settings.DEFAULT_WORKERS, description = "Training threads (1 = reproducible). Default: ${DEFAULT-VALUE}")
     int workers;
 
     @Option(names = "--cbow", description = "CBOW instead of skip-gram.")

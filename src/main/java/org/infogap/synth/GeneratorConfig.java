@@ -17,7 +17,20 @@ public record GeneratorConfig(long seed, int unlabelled, int labelled, double te
      * The embedded default. Images are 160 px rather than the paper's 300 px so that the default run
      * stays within its CPU budget; readers rescale to whatever size the model is configured for.
      */
-    public static final GeneratorConfig DEFAULT = new GeneratorConfig(42, 6000, 1200, 0.2, 160, false);
+    public static final GeneratorConfig DEFAULT = new GeneratorConfig(Defaults.SEED, Defaults.UNLABELLED,
+            Defaults.LABELLED, Defaults.TEST_FRACTION, Defaults.IMAGE_SIZE, false);
+
+    /** The default's values as constants, for option annotations. */
+    public static final class Defaults {
+        public static final long SEED = 42;
+        public static final int UNLABELLED = 6000;
+        public static final int LABELLED = 1200;
+        public static final double TEST_FRACTION = 0.2;
+        public static final int IMAGE_SIZE = 160;
+
+        private Defaults() {
+        }
+    }
 
     public GeneratorConfig {
         if (unlabelled < 0 || labelled < 0) {

@@ -9,7 +9,9 @@ package org.infogap.text;
 public record TextLimits(int maxSentences, int maxTokens) {
 
     /** Henning &amp; Ewerth 2017, section 5.1: "a maximum text size of 50 sentences and a maximum sentence length of 40 tokens". */
-    public static final TextLimits PAPER = new TextLimits(50, 40);
+    public static final int PAPER_MAX_SENTENCES = 50;
+    public static final int PAPER_MAX_TOKENS = 40;
+    public static final TextLimits PAPER = new TextLimits(PAPER_MAX_SENTENCES, PAPER_MAX_TOKENS);
 
     public TextLimits {
         if (maxSentences < 1 || maxTokens < 1) {

@@ -38,7 +38,14 @@ public final class WordVectorTrainer {
     public record Settings(int dimensions, int window, int minCount, int epochs, long seed, int workers,
                            boolean skipGram) {
 
-        public static final Settings DEFAULT = new Settings(300, 5, Vocabulary.PAPER_MIN_COUNT, 5, 42, 2, true);
+        /** Paper, section 4.1: 300-d word vectors. */
+        public static final int PAPER_DIMENSIONS = 300;
+        public static final int DEFAULT_WINDOW = 5;
+        public static final int DEFAULT_EPOCHS = 5;
+        public static final long DEFAULT_SEED = 42;
+        public static final int DEFAULT_WORKERS = 2;
+        public static final Settings DEFAULT = new Settings(PAPER_DIMENSIONS, DEFAULT_WINDOW, Vocabulary.PAPER_MIN_COUNT,
+                DEFAULT_EPOCHS, DEFAULT_SEED, DEFAULT_WORKERS, true);
 
         public Settings {
             if (dimensions < 1 || window < 1 || minCount < 1 || epochs < 1 || workers < 1) {
