@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +21,7 @@ import org.infogap.data.CmiLevel;
 import org.infogap.data.ScLevel;
 import org.infogap.data.Source;
 import org.infogap.data.Split;
+import org.infogap.data.TextDecoding;
 import org.infogap.io.Json;
 
 /**
@@ -115,21 +113,8 @@ public final class AnnotationFileReader {
     }
 
     private static String strictUtf8(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(buffer).toString();
-        } catch (CharacterCodingException e) {
-            int line = 1;
-            for (int i = 0; i < buffer.position() && i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw new BadInputException(file, "line " + line, null, "not valid UTF-8 (byte " + buffer.position()
-                    + "); annotation files must be UTF-8");
-        }
+        return TextDecoding.strict(Files.readAllBytes(file), StandardCharsets.UTF_8, file,
+                "annotation files must be UTF-8");
     }
 
     private static AnnotationFormat detectFormat(Path file, String text) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
@@ -56,28 +57,9 @@ public final class CocoCaptionsReader implements PairReader {
         AnnotationIterator annotations = new AnnotationIterator();
         Stream<ImageTextPair> stream;
         if (mode == Mode.PER_CAPTION) {
-            Iterator<ImageTextPair> it = new Iterator<>() {
-                ImageTextPair next;
-
-                @Override
-                public boolean hasNext() {
-                    while (next == null && annotations.hasNext()) {
-                        next = toCaptionPair(annotations.next(), files);
-                    }
-                    return next != null;
-                }
-
-                @Override
-                public ImageTextPair next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    ImageTextPair p = next;
-                    next = null;
-                    return p;
-                }
-            };
-            stream = StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
+            stream = StreamSupport.stream(Spliterators.spliteratorUnknownSize(annotations, Spliterator.ORDERED), false)
+                    .map(a -> toCaptionPair(a, files))
+                    .filter(Objects::nonNull);
         } else {
             stream = Stream.of(files).flatMap(index -> groupByImage(annotations, index));
         }

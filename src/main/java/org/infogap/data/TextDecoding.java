@@ -20,6 +20,8 @@ public final class TextDecoding {
     /** Name that asks for detection instead of a fixed charset. */
     public static final String AUTO = "auto";
 
+    private static final String BBC_HINT = "the BBC originals are ISO-8859-1: set the encoding, or 'auto' to detect it";
+
     private final Charset charset; // null = detect
 
     private TextDecoding(Charset charset) {
@@ -39,10 +41,10 @@ public final class TextDecoding {
 
     public String decode(byte[] bytes, Path file) {
         if (charset != null) {
-            return strict(bytes, charset, file);
+            return strict(bytes, charset, file, BBC_HINT);
         }
         if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
-            return strict(java.util.Arrays.copyOfRange(bytes, 3, bytes.length), StandardCharsets.UTF_8, file);
+            return strict(java.util.Arrays.copyOfRange(bytes, 3, bytes.length), StandardCharsets.UTF_8, file, BBC_HINT);
         }
         try {
             return newDecoder(StandardCharsets.UTF_8).decode(ByteBuffer.wrap(bytes)).toString();
@@ -51,14 +53,23 @@ public final class TextDecoding {
         }
     }
 
-    private static String strict(byte[] bytes, Charset cs, Path file) {
+    /**
+     * Decodes {@code bytes} in {@code cs}, refusing invalid bytes with an error that names the file
+     * and the line of the first bad byte, followed by {@code hint} (what the user can do).
+     */
+    public static String strict(byte[] bytes, Charset cs, Path file, String hint) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
             return newDecoder(cs).decode(buffer).toString();
         } catch (CharacterCodingException e) {
-            String where = e instanceof MalformedInputException ? " at byte " + buffer.position() : "";
-            throw new BadInputException(file, null, null, "not valid " + cs.name() + where
-                    + " (the BBC originals are ISO-8859-1; set the encoding, or 'auto' to detect it)");
+            int line = 1;
+            for (int i = 0; i < buffer.position() && i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            String where = e instanceof MalformedInputException ? " (byte " + buffer.position() + ")" : "";
+            throw new BadInputException(file, "line " + line, null, "not valid " + cs.name() + where + "; " + hint);
         }
     }
 

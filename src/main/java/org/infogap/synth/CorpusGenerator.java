@@ -303,9 +303,9 @@ public final class CorpusGenerator {
             texts.get(imageSection).addAll(sentences);
             for (int s = 0; s < sectionCount; s++) {
                 if (s != imageSection) {
-                    Scene none = item.scene;
+                    // a filler-only plan never looks at the scene
                     int n = 1 + random.nextInt(3);
-                    texts.get(s).addAll(filler.compose(none, new TextComposer.Plan(0, 0, 0, n)).sentences());
+                    texts.get(s).addAll(filler.compose(item.scene, new TextComposer.Plan(0, 0, 0, n)).sentences());
                 }
             }
         }
