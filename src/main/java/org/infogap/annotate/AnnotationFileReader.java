@@ -66,7 +66,15 @@ public final class AnnotationFileReader {
 
     /** Reads {@code file}; {@code format} null detects it from the extension or the first line. */
     public Result read(Path file, AnnotationFormat format) throws IOException {
-        String text = strictUtf8(file);
+        return read(file, Files.readAllBytes(file), format);
+    }
+
+    /**
+     * Reads annotation lines given as bytes (an HTTP body, a file already read for hashing);
+     * {@code file} names them in messages and locates CSV {@code text_path}s.
+     */
+    public Result read(Path file, byte[] content, AnnotationFormat format) throws IOException {
+        String text = TextDecoding.strict(content, StandardCharsets.UTF_8, file, "annotation files must be UTF-8");
         List<Raw> raws = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         AnnotationFormat actual = format != null ? format : detectFormat(file, text);
@@ -110,11 +118,6 @@ public final class AnnotationFileReader {
 
     private static String distinct(List<Raw> raws, boolean cmi) {
         return raws.stream().map(r -> CmiScale.format(cmi ? r.cmi : r.sc)).distinct().sorted().toList().toString();
-    }
-
-    private static String strictUtf8(Path file) throws IOException {
-        return TextDecoding.strict(Files.readAllBytes(file), StandardCharsets.UTF_8, file,
-                "annotation files must be UTF-8");
     }
 
     private static AnnotationFormat detectFormat(Path file, String text) {

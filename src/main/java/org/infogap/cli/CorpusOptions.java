@@ -42,6 +42,12 @@ final class CorpusOptions {
                 CorpusText.split(Split.TRAIN));
     }
 
+    /** The corpus's pairs indexed for matching annotations (relative image paths resolve against its folder). */
+    org.infogap.annotate.PairIndex pairIndex() throws IOException {
+        return new org.infogap.annotate.PairIndex(CorpusManifest.read(manifest).pairs(readOptions()),
+                manifest.toAbsolutePath().getParent());
+    }
+
     /** Prints how many bad entries were skipped, if any. */
     void printSkipReport() {
         if (policy != null && policy.skipped() > 0) {

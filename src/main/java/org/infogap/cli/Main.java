@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code infogap <command>}: the one executable of the project. */
 @Command(name = "infogap", mixinStandardHelpOptions = true, version = "infogap 0.1.0",
         description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
-        subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class,
+        subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -29,10 +29,18 @@ public final class Main implements Runnable {
     /** The configured command line; tests run commands through it. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // Enum options are written as in messages and docs: --format bbc-tool, --cmi-scale legacy8.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.registerConverter(org.infogap.annotate.AnnotationFormat.class,
+                s -> org.infogap.annotate.AnnotationFormat.valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof BadInputException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("infogap: " + e.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (e instanceof java.io.IOException) {
+                commandLine.getErr().println("infogap: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

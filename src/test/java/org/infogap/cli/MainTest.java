@@ -34,9 +34,12 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "vocab", "word2vec"})
+    @ValueSource(strings = {"generate", "vocab", "word2vec", "annotations", "annotations import", "annotations stats",
+        "annotations export", "annotations agreement", "annotations coco-heuristic"})
     void everySubcommandHasHelp(String command) {
-        Run run = run(command, "--help");
+        List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+        Run run = run(args.toArray(String[]::new));
         assertEquals(0, run.exit());
         assertTrue(run.out().contains("Usage: infogap " + command), run.out());
     }
@@ -68,5 +71,36 @@ class MainTest {
         Run run = run("vocab", "--corpus", manifest.toString(), "--out", dir.resolve("v.txt").toString());
         assertEquals(Main.EXIT_BAD_INPUT, run.exit());
         assertTrue(run.err().contains("corpus.json") && run.err().contains("parts"), run.err());
+    }
+
+    @Test
+    void annotationsImportExportAndStatsEndToEnd() throws Exception {
+        Path corpus = dir.resolve("corpus");
+        assertEquals(0, run("generate", "--out", corpus.toString(), "--unlabelled", "30", "--labelled", "40",
+                "--image-size", "32").exit());
+        String store = dir.resolve("annotations.db").toString();
+        String manifest = corpus.resolve("corpus.json").toString();
+        String bbc = corpus.resolve("labels/bbc_annotations.jsonl").toString();
+        String wiki = corpus.resolve("labels/wiki_annotations.jsonl").toString();
+        assertEquals(0, run("annotations", "import", "--store", store, "--corpus", manifest, bbc, wiki).exit());
+        assertEquals(0, run("annotations", "import", "--store", store, "--corpus", manifest, bbc).exit());
+        Path out = dir.resolve("labelled.jsonl");
+        assertEquals(0, run("annotations", "export", "--store", store, "--out", out.toString()).exit());
+        assertEquals(40, org.infogap.annotate.LabelledPairs.read(out).size());
+        assertEquals(0, run("annotations", "stats", "--store", store).exit());
+        assertEquals(0, run("annotations", "agreement", "--store", store, "--json").exit());
+
+        Path unknown = Files.writeString(dir.resolve("unknown.jsonl"),
+                "{\"name\": \"nope\", \"mi\": 0.5, \"sc\": 0.5, \"train\": true}\n");
+        assertEquals(AnnotationsCommand.EXIT_SOME_REJECTED, run("annotations", "import", "--store", store,
+                "--corpus", manifest, unknown.toString()).exit());
+        Path ambiguous = Files.writeString(dir.resolve("ambiguous.jsonl"),
+                "{\"name\": \"nope\", \"mi\": 1, \"sc\": 0.5, \"train\": true}\n");
+        Run refused = run("annotations", "import", "--store", store, "--corpus", manifest, ambiguous.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, refused.exit());
+        assertTrue(refused.err().contains("ambiguous.jsonl") && refused.err().contains("--cmi-scale"), refused.err());
+        assertEquals(0, run("annotations", "import", "--store", store, "--corpus", manifest,
+                "--cmi-scale", "legacy8", "--format", "bbc-tool", ambiguous.toString()).exit(),
+                "legacy code 1 is dropped and counted, nothing rejected");
     }
 }

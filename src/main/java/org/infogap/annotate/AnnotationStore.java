@@ -1,0 +1,364 @@
+package org.infogap.annotate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.infogap.data.CmiLevel;
+import org.infogap.data.ImageTextPair;
+import org.infogap.data.ScLevel;
+import org.infogap.data.Source;
+import org.infogap.data.Split;
+import org.infogap.io.Json;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The labelled pairs, in one SQLite file. SQLite because the store is a single file that needs no
+ * server, its transactions survive a crash or kill mid-import (journal), several processes may import
+ * at once (file locks, waited on), and anyone can inspect it with the {@code sqlite3} tool.
+ *
+ * <p>Schema (see {@link #SCHEMA}): {@code pairs} (the image and text each label is about),
+ * {@code imports} (one row per imported file, keyed by its SHA-256), {@code annotations} (one row per
+ * label: pair, annotator, CMI, SC as the paper's values, image type, snippets, validity, import, line).
+ * Every import is one transaction; a file seen before (same bytes) changes nothing; a label already
+ * stored (same pair, annotator, labels, type, snippets, validity) is counted unchanged.
+ */
+public final class AnnotationStore {
+
+    static final int SCHEMA_VERSION = 1;
+
+    static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS pairs (
+              pair_key   TEXT PRIMARY KEY,            -- source:id, e.g. bbc:bbc02000
+              source     TEXT NOT NULL,               -- coco | bbc | wiki
+              pair_id    TEXT NOT NULL,
+              split      TEXT NOT NULL,               -- the corpus part the pair came from
+              image_path TEXT NOT NULL,               -- absolute
+              text_json  TEXT NOT NULL,               -- JSON array of sentences
+              text_from  TEXT NOT NULL CHECK (text_from IN ('corpus', 'annotation'))
+            );
+            CREATE TABLE IF NOT EXISTS imports (
+              import_id   INTEGER PRIMARY KEY,
+              file        TEXT NOT NULL,
+              sha256      TEXT NOT NULL UNIQUE,
+              format      TEXT NOT NULL,
+              cmi_scale   TEXT NOT NULL,
+              sc_scale    TEXT NOT NULL,
+              imported_at TEXT NOT NULL,              -- ISO-8601 UTC
+              imported    INTEGER NOT NULL,
+              unchanged   INTEGER NOT NULL,
+              skipped     INTEGER NOT NULL,           -- legacy CMI codes 1, 6, 7
+              rejected    INTEGER NOT NULL,
+              rejections_json TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS annotations (
+              annotation_id INTEGER PRIMARY KEY,
+              pair_key      TEXT NOT NULL REFERENCES pairs (pair_key),
+              annotator     TEXT NOT NULL,            -- '' where the file does not say
+              cmi           REAL NOT NULL CHECK (cmi IN (0, 0.25, 0.5, 0.75, 1)),
+              sc            REAL NOT NULL CHECK (sc IN (-1, -0.5, 0, 0.5, 1)),
+              image_type    TEXT NOT NULL,
+              snippets_json TEXT NOT NULL,
+              valid         INTEGER NOT NULL CHECK (valid IN (0, 1)),
+              import_id     INTEGER NOT NULL REFERENCES imports (import_id),
+              line          INTEGER NOT NULL,
+              UNIQUE (pair_key, annotator, cmi, sc, image_type, snippets_json, valid)
+            );
+            CREATE INDEX IF NOT EXISTS annotations_pair ON annotations (pair_key);
+            """;
+
+    /** What one import did. {@code previous} is set when the same bytes were imported before. */
+    public record ImportReport(Path file, String sha256, ImportInfo previous, int imported, int unchanged,
+                               int skipped, List<AnnotationFileReader.Rejection> rejected) {
+        public boolean alreadyImported() {
+            return previous != null;
+        }
+
+        @Override
+        public String toString() {
+            if (previous != null) {
+                return file + ": unchanged, the same file was imported as import #" + previous.id() + " at "
+                        + previous.importedAt() + " (" + previous.imported() + " labels)";
+            }
+            return file + ": imported " + imported + ", unchanged " + unchanged + ", skipped " + skipped
+                    + " (legacy CMI codes), rejected " + rejected.size();
+        }
+    }
+
+    /** A row of {@code imports}. */
+    public record ImportInfo(long id, String file, String sha256, String importedAt, int imported) {
+    }
+
+    /** A stored label with its pair. */
+    public record Label(ImageTextPair pair, String annotator, CmiLevel cmi, ScLevel sc, String imageType,
+                        List<String> snippets, boolean valid, long annotationId) {
+    }
+
+    /** Called after each row written; tests use it to fail an import half-way. */
+    @FunctionalInterface
+    interface RowHook {
+        void afterRow(int rowsWritten) throws SQLException;
+    }
+
+    private final Path file;
+    private RowHook hook = n -> { };
+
+    private AnnotationStore(Path file) {
+        this.file = file;
+    }
+
+    /** Opens (creating if needed) the store file. */
+    public static AnnotationStore open(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        AnnotationStore store = new AnnotationStore(file.toAbsolutePath());
+        try (Connection c = store.connect(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                int version = rs.getInt(1);
+                if (version > SCHEMA_VERSION) {
+                    throw new IOException(file + ": annotation store schema " + version
+                            + " is newer than this program's " + SCHEMA_VERSION);
+                }
+            }
+            s.execute("PRAGMA journal_mode = WAL");
+            c.setAutoCommit(false);
+            for (String statement : SCHEMA.split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
+            s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            c.commit();
+        } catch (SQLException e) {
+            throw new IOException(file + ": cannot open the annotation store: " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    void setHook(RowHook hook) {
+        this.hook = hook;
+    }
+
+    private Connection connect() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        // Take the write lock when a transaction begins: a deferred one could fail to upgrade its lock
+        // under a concurrent import; and wait for another import's transaction rather than fail.
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.setBusyTimeout(60_000);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+    }
+
+    /**
+     * Imports the labels of one file, all or none. With {@code allOrNothing}, a file with any rejected
+     * line imports nothing (the report still lists every rejection).
+     */
+    public ImportReport importFile(Path source, byte[] content, AnnotationFileReader reader, AnnotationFormat format,
+                                   PairIndex index, boolean allOrNothing) throws IOException {
+        String sha = sha256(content);
+        Optional<ImportInfo> previous = findImport(sha);
+        if (previous.isPresent()) {
+            return new ImportReport(source, sha, previous.get(), 0, 0, 0, List.of());
+        }
+        AnnotationFileReader.Result result = reader.read(source, content, format);
+        List<AnnotationFileReader.Rejection> rejected = new ArrayList<>(result.rejected());
+        List<AnnotationRecord> matched = new ArrayList<>();
+        List<PairIndex.Match> matches = new ArrayList<>();
+        for (AnnotationRecord r : result.records()) {
+            PairIndex.Match m = index.match(r, source);
+            if (m.found()) {
+                matched.add(r);
+                matches.add(m);
+            } else {
+                rejected.add(new AnnotationFileReader.Rejection(r.line(), null, m.problem()));
+            }
+        }
+        rejected.sort(java.util.Comparator.comparingInt(AnnotationFileReader.Rejection::line));
+        if (allOrNothing && !rejected.isEmpty()) {
+            return new ImportReport(source, sha, null, 0, 0, result.droppedLegacyCodes(), rejected);
+        }
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                if (findImport(c, sha).isPresent()) { // another process imported the same bytes meanwhile
+                    c.rollback();
+                    return new ImportReport(source, sha, findImport(sha).orElseThrow(), 0, 0, 0, List.of());
+                }
+                long importId;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO imports (file, sha256, format, cmi_scale, "
+                        + "sc_scale, imported_at, imported, unchanged, skipped, rejected, rejections_json) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, source.toString());
+                    ps.setString(2, sha);
+                    ps.setString(3, result.format().name());
+                    ps.setString(4, result.cmiScale().name());
+                    ps.setString(5, result.scScale().name());
+                    ps.setString(6, Instant.now().toString());
+                    ps.setInt(7, result.droppedLegacyCodes());
+                    ps.setInt(8, rejected.size());
+                    ps.setString(9, json(rejected.stream().map(Object::toString).toList()));
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        importId = keys.getLong(1);
+                    }
+                }
+                int imported = 0;
+                int unchanged = 0;
+                try (PreparedStatement pairInsert = c.prepareStatement("INSERT OR IGNORE INTO pairs (pair_key, source, "
+                        + "pair_id, split, image_path, text_json, text_from) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                     PreparedStatement labelInsert = c.prepareStatement("INSERT OR IGNORE INTO annotations (pair_key, "
+                             + "annotator, cmi, sc, image_type, snippets_json, valid, import_id, line) "
+                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (int i = 0; i < matched.size(); i++) {
+                        AnnotationRecord r = matched.get(i);
+                        PairIndex.Match m = matches.get(i);
+                        ImageTextPair p = m.pair();
+                        pairInsert.setString(1, p.key());
+                        pairInsert.setString(2, p.source().name().toLowerCase(java.util.Locale.ROOT));
+                        pairInsert.setString(3, p.id());
+                        pairInsert.setString(4, p.split().label());
+                        pairInsert.setString(5, p.imagePath().toAbsolutePath().normalize().toString());
+                        pairInsert.setString(6, json(p.sentences()));
+                        pairInsert.setString(7, m.textFromAnnotation() ? "annotation" : "corpus");
+                        pairInsert.executeUpdate();
+                        labelInsert.setString(1, p.key());
+                        labelInsert.setString(2, r.annotator());
+                        labelInsert.setDouble(3, r.cmi().value());
+                        labelInsert.setDouble(4, r.sc().value());
+                        labelInsert.setString(5, r.imageType());
+                        labelInsert.setString(6, json(r.snippets()));
+                        labelInsert.setInt(7, r.valid() ? 1 : 0);
+                        labelInsert.setLong(8, importId);
+                        labelInsert.setInt(9, r.line());
+                        if (labelInsert.executeUpdate() == 1) {
+                            imported++;
+                        } else {
+                            unchanged++;
+                        }
+                        hook.afterRow(i + 1);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE imports SET imported = ?, unchanged = ? WHERE import_id = ?")) {
+                    ps.setInt(1, imported);
+                    ps.setInt(2, unchanged);
+                    ps.setLong(3, importId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new ImportReport(source, sha, null, imported, unchanged, result.droppedLegacyCodes(), rejected);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": import of " + source + " failed, nothing of it was stored: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Imports a file from disk. */
+    public ImportReport importFile(Path source, AnnotationFileReader reader, AnnotationFormat format, PairIndex index,
+                                   boolean allOrNothing) throws IOException {
+        return importFile(source, Files.readAllBytes(source), reader, format, index, allOrNothing);
+    }
+
+    public Optional<ImportInfo> findImport(String sha) throws IOException {
+        try (Connection c = connect()) {
+            return findImport(c, sha);
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<ImportInfo> findImport(Connection c, String sha) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT import_id, file, sha256, imported_at, imported FROM imports WHERE sha256 = ?")) {
+            ps.setString(1, sha);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ImportInfo(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getInt(5))) : Optional.empty();
+            }
+        }
+    }
+
+    public List<ImportInfo> imports() throws IOException {
+        List<ImportInfo> out = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT import_id, file, sha256, imported_at, imported FROM imports "
+                     + "ORDER BY import_id")) {
+            while (rs.next()) {
+                out.add(new ImportInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Every stored label with its pair, in import order. */
+    public List<Label> labels() throws IOException {
+        List<Label> out = new ArrayList<>();
+        String sql = "SELECT p.pair_key, p.source, p.pair_id, p.split, p.image_path, p.text_json, a.annotator, a.cmi, "
+                + "a.sc, a.image_type, a.snippets_json, a.valid, a.annotation_id FROM annotations a "
+                + "JOIN pairs p ON p.pair_key = a.pair_key ORDER BY a.annotation_id";
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                ImageTextPair pair = new ImageTextPair(Source.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString(3), Path.of(rs.getString(5)), strings(rs.getString(6)), "",
+                        Split.parse(rs.getString(4)));
+                out.add(new Label(pair, rs.getString(7), CmiLevel.ofValue(rs.getDouble(8)),
+                        ScLevel.ofValue(rs.getDouble(9)), rs.getString(10), strings(rs.getString(11)),
+                        rs.getInt(12) == 1, rs.getLong(13)));
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String json(List<String> strings) {
+        try {
+            return Json.mapper().writeValueAsString(strings);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> strings(String json) {
+        try {
+            return Json.mapper().readValue(json, new TypeReference<List<String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
