@@ -1,0 +1,7 @@
+/**
+ * The networks: InceptionV3 (a DL4J zoo model with Keras's layer names, and the loader of Keras
+ * weights), the image feature cache, the hierarchical-LSTM autoencoder and the CMI/SC classifier that
+ * share one encoder definition. Depends on {@code data} (pairs, labels), {@code text} (vocabulary,
+ * word vectors) and {@code io}; never on {@code train}, {@code eval}, {@code serve} or the CLI.
+ */
+package org.infogap.model;

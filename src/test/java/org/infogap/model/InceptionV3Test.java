@@ -1,0 +1,93 @@
+package org.infogap.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.infogap.data.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class InceptionV3Test {
+
+    /** One gamma per batch-normalised channel: Keras's BN here has scale=False, DL4J's always has gamma. */
+    static final long BN_CHANNELS = 17_216;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parameterCountsAreKerassPlusOneGammaPerBatchNormChannel() {
+        ComputationGraph top = InceptionV3.withTop(InceptionV3.IMAGENET_CLASSES, InceptionV3.KERAS_SIZE, 1).init();
+        assertEquals(23_851_784L + BN_CHANNELS, top.numParams());
+        ComputationGraph noTop = InceptionV3.withoutTop(InceptionV3.KERAS_SIZE, 1).init();
+        assertEquals(21_802_784L + BN_CHANNELS, noTop.numParams());
+        assertEquals(94, java.util.Arrays.stream(noTop.getLayers())
+                .filter(l -> l.getConfig().getLayerName().startsWith("batch_normalization_"))
+                .mapToLong(l -> l.getParam("gamma").length()).count());
+        long gammas = java.util.Arrays.stream(noTop.getLayers())
+                .filter(l -> l.getConfig().getLayerName().startsWith("batch_normalization_"))
+                .mapToLong(l -> l.getParam("gamma").length()).sum();
+        assertEquals(BN_CHANNELS, gammas);
+    }
+
+    @Test
+    void pooledFeaturesAre2048ForKerasAndPaperSizes() {
+        for (int size : new int[] {InceptionV3.KERAS_SIZE, 300}) {
+            ComputationGraph graph = InceptionV3.withoutTop(size, 1).init();
+            INDArray out = graph.outputSingle(Nd4j.rand(1, 3, size, size).muli(2).subi(1));
+            assertArrayEquals(new long[] {1, InceptionV3.FEATURES}, out.shape(), "size " + size);
+        }
+    }
+
+    @Test
+    void refusesImagesSmallerThanTheGridReductionsAllow() {
+        assertThrows(IllegalArgumentException.class, () -> InceptionV3.withoutTop(64, 1));
+    }
+
+    @Test
+    void loadsKerasWeightsByLayerOrderWithKernelsTransposed() throws IOException {
+        Path h5 = dir.resolve("inception_v3_pattern_notop.h5");
+        try (InputStream in = new GZIPInputStream(getClass().getResourceAsStream("/keras/inception_v3_pattern_notop.h5.gz"))) {
+            Files.copy(in, h5);
+        }
+        ComputationGraph graph = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 1).init();
+        KerasWeights.Loaded loaded = KerasWeights.load(graph, h5);
+        assertEquals(94, loaded.convolutions());
+        assertEquals(94, loaded.batchNorms());
+        // fixture: conv2d_k kernel[h, w, i, o] = k + o/1000 (+ i/1e6 for k = 1); DL4J W is [o, i, h, w]
+        INDArray w1 = graph.getLayer("conv2d_1").getParam("W");
+        assertArrayEquals(new long[] {32, 3, 3, 3}, w1.shape());
+        assertEquals(1 + 5 / 1000.0 + 2 / 1e6, w1.getDouble(5, 2, 1, 0), 1e-6);
+        INDArray w94 = graph.getLayer("conv2d_94").getParam("W");
+        assertArrayEquals(new long[] {192, 2048, 1, 1}, w94.shape());
+        assertEquals(94 + 191 / 1000.0, w94.getDouble(191, 7, 0, 0), 1e-4);
+        // mixed4's 1x7 and 7x1 kernels are told apart by shape, not only by size
+        assertArrayEquals(new long[] {128, 128, 1, 7}, graph.getLayer("conv2d_33").getParam("W").shape());
+        assertArrayEquals(new long[] {192, 128, 7, 1}, graph.getLayer("conv2d_34").getParam("W").shape());
+        var bn = graph.getLayer("batch_normalization_40");
+        assertEquals(40 + 3 / 1000.0, bn.getParam("beta").getDouble(3), 1e-5);
+        assertEquals(-40, bn.getParam("mean").getDouble(0), 1e-6);
+        assertEquals(40, bn.getParam("var").getDouble(0), 1e-6);
+        assertEquals(1, bn.getParam("gamma").getDouble(0), 0);
+        INDArray out = graph.outputSingle(Nd4j.rand(1, 3, InceptionV3.MIN_SIZE, InceptionV3.MIN_SIZE));
+        assertTrue(out.isMatrix() && out.columns() == InceptionV3.FEATURES);
+    }
+
+    @Test
+    void aWeightsFileOfAnotherNetworkIsRefusedNamingIt() throws IOException {
+        Path notH5 = Files.writeString(dir.resolve("weights.h5"), "not hdf5");
+        ComputationGraph graph = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 1).init();
+        BadInputException e = assertThrows(BadInputException.class, () -> KerasWeights.load(graph, notH5));
+        assertTrue(e.getMessage().contains("weights.h5"), e.getMessage());
+    }
+}
