@@ -1,0 +1,112 @@
+package org.infogap.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
+import org.nd4j.weightinit.impl.XavierInitScheme;
+import org.nd4j.weightinit.impl.ZeroInitScheme;
+
+/**
+ * The encoder both the autoencoder and the classifier use, defined once: image features -> FC -> image
+ * embedding; each sentence's word vectors -> word LSTM -> sentence embedding; [image embedding,
+ * sentence embeddings...] -> text LSTM -> text embedding; FC over text + image embedding -> article
+ * embedding. Variables are named {@code enc/...}, so a classifier takes them from an autoencoder by name.
+ *
+ * <p>Texts are padded to {@code maxSentences x maxTokens}; the LSTMs get each sequence's length, so the
+ * padding never reaches an embedding (tested).
+ *
+ * <p>The word vectors are the Word2Vec model's, looked up outside the graph ({@link Feeds}) and kept
+ * fixed: the paper fine-tunes them, but SameDiff 1.0.0-M2.1 differentiates {@code gather} through a
+ * per-index loop that cost about a second per batch here, more than everything else together.
+ */
+public final class Encoder {
+
+    public static final String FEATURES = "features";
+    public static final String WORDS = "words";
+    public static final String TOKEN_LENGTHS = "token_lengths";
+    public static final String SENTENCE_COUNTS = "sentence_counts";
+    public static final String DROP_IMAGE = "drop_image";
+    public static final String DROP_SENTENCES = "drop_sentences";
+    public static final String DROP_ARTICLE = "drop_article";
+    public static final String IMAGE_EMBEDDING = "image_embedding";
+    public static final String TEXT_EMBEDDING = "text_embedding";
+    public static final String ARTICLE = "article_embedding";
+    public static final String PREFIX = "enc/";
+
+    /** The encoder's outputs inside a graph. */
+    public record Outputs(SDVariable image, SDVariable text, SDVariable article) {
+    }
+
+    private Encoder() {
+    }
+
+    public static Outputs define(SameDiff sd, ModelConfig c) {
+        int s = c.maxSentences();
+        int t = c.maxTokens();
+        SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, InceptionV3.FEATURES);
+        SDVariable words = sd.placeHolder(WORDS, DataType.FLOAT, -1, t, c.wordDim());
+        SDVariable tokenLengths = sd.placeHolder(TOKEN_LENGTHS, DataType.FLOAT, -1);
+        SDVariable sentenceCounts = sd.placeHolder(SENTENCE_COUNTS, DataType.FLOAT, -1);
+        SDVariable dropImage = sd.placeHolder(DROP_IMAGE, DataType.FLOAT, -1, c.imageDim());
+        SDVariable dropSentences = sd.placeHolder(DROP_SENTENCES, DataType.FLOAT, -1, c.sentenceDim());
+        SDVariable dropArticle = sd.placeHolder(DROP_ARTICLE, DataType.FLOAT, -1, c.articleDim());
+
+        SDVariable image = dense(sd, "enc/image", features, InceptionV3.FEATURES, c.imageDim(), true)
+                .mul(dropImage).rename(IMAGE_EMBEDDING);
+
+        SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())
+                .mul(dropSentences);
+        SDVariable sentenceSeq = sd.reshape(sentences, -1, s, c.sentenceDim());
+        SDVariable imageStep = sd.expandDims(image, 1);
+        SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
+        SDVariable text = lstmLast(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), c.sentenceDim(), c.textDim())
+                .rename(TEXT_EMBEDDING);
+        SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
+                c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
+        return new Outputs(image, text, article);
+    }
+
+    /** Fully connected layer; tanh when {@code activate}. */
+    static SDVariable dense(SameDiff sd, String name, SDVariable in, int nIn, int nOut, boolean activate) {
+        SDVariable w = sd.var(name + "/W", new XavierInitScheme('c', nIn, nOut), DataType.FLOAT, nIn, nOut);
+        SDVariable b = sd.var(name + "/b", new ZeroInitScheme('c'), DataType.FLOAT, nOut);
+        SDVariable z = sd.nn().linear(in, w, b);
+        return activate ? sd.math().tanh(z) : z;
+    }
+
+    /** An LSTM over [batch, time, nIn] with per-example lengths; the output at each example's last step. */
+    static SDVariable lstmLast(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut) {
+        return lstm(sd, name, in, lengths, nIn, nOut, false);
+    }
+
+    /** An LSTM over [batch, time, nIn]: every step's output [batch, time, nOut]. */
+    static SDVariable lstmSequence(SameDiff sd, String name, SDVariable in, int nIn, int nOut) {
+        return lstm(sd, name, in, null, nIn, nOut, true);
+    }
+
+    private static SDVariable lstm(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut,
+                                   boolean sequence) {
+        SDVariable w = sd.var(name + "/W", new XavierInitScheme('c', nIn, 4 * nOut), DataType.FLOAT, nIn, 4 * nOut);
+        SDVariable r = sd.var(name + "/R", new XavierInitScheme('c', nOut, 4 * nOut), DataType.FLOAT, nOut, 4 * nOut);
+        SDVariable b = sd.var(name + "/b", new ZeroInitScheme('c'), DataType.FLOAT, 4 * nOut);
+        LSTMLayerConfig config = LSTMLayerConfig.builder()
+                .lstmdataformat(LSTMDataFormat.NTS)
+                .directionMode(LSTMDirectionMode.FWD)
+                .gateAct(LSTMActivations.SIGMOID)
+                .cellAct(LSTMActivations.TANH)
+                .outAct(LSTMActivations.TANH)
+                .retFullSequence(sequence)
+                .retLastH(!sequence)
+                .retLastC(false)
+                .build();
+        LSTMLayerWeights weights = LSTMLayerWeights.builder().weights(w).rWeights(r).bias(b).build();
+        SDVariable[] out = lengths == null ? sd.rnn().lstmLayer(in, weights, config)
+                : sd.rnn().lstmLayer(in, null, null, lengths, weights, config);
+        return out[0];
+    }
+}

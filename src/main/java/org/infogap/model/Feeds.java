@@ -1,0 +1,121 @@
+package org.infogap.model;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns a batch of {@link Example}s into the placeholders of the graphs: padded token ids with their
+ * lengths, image features and targets, one-hot labels, and dropout masks (inverted dropout: kept units
+ * scaled by 1/keep during training; all ones when {@code random} is null, i.e. at inference).
+ */
+public final class Feeds {
+
+    private Feeds() {
+    }
+
+    public static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random) {
+        ModelConfig c = net.config();
+        int b = batch.size();
+        int s = c.maxSentences();
+        int t = c.maxTokens();
+        float[] features = new float[b * InceptionV3.FEATURES];
+        int[] tokens = new int[b * s * t];
+        float[] lengths = new float[b * s];
+        float[] counts = new float[b];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            System.arraycopy(e.features(), 0, features, i * InceptionV3.FEATURES, InceptionV3.FEATURES);
+            int n = Math.min(s, e.sentences().size());
+            counts[i] = n;
+            for (int j = 0; j < s; j++) {
+                int[] ids = j < n ? e.sentences().get(j) : new int[0];
+                int len = Math.min(t, ids.length);
+                System.arraycopy(ids, 0, tokens, (i * s + j) * t, len);
+                // an LSTM needs one step; padded sentences never reach the text LSTM (its length is n + 1)
+                lengths[i * s + j] = Math.max(1, len);
+            }
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
+        INDArray vectors = net.wordVectors();
+        // pad id 0 looks up the <pad> row; lengths keep it out of every embedding
+        INDArray words = Nd4j.pullRows(vectors, 1, tokens).reshape('c', (long) b * s, t, vectors.columns());
+        feed.put(Encoder.WORDS, words.castTo(DataType.FLOAT));
+        feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
+        feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
+        feed.put(Encoder.DROP_IMAGE, mask(b, c.imageDim(), c.keepEncoder(), random));
+        feed.put(Encoder.DROP_SENTENCES, mask(b * s, c.sentenceDim(), c.keepEncoder(), random));
+        feed.put(Encoder.DROP_ARTICLE, mask(b, c.articleDim(), c.keepEncoder(), random));
+        return feed;
+    }
+
+    public static Map<String, INDArray> autoencoder(List<Example> batch, Network net, Random random) {
+        ModelConfig c = net.config();
+        Map<String, INDArray> feed = encoder(batch, net, random);
+        int vocabulary = (int) net.wordVectors().rows();
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, (long) batch.size() * c.maxSentences() * c.maxTokens(), vocabulary);
+        int b = batch.size();
+        int r = c.decodedSize();
+        float[] target = new float[b * 3 * r * r];
+        float[] tokenMask = new float[b * c.maxSentences() * c.maxTokens()];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            if (e.imageTarget() == null || e.imageTarget().length != 3 * r * r) {
+                throw new IllegalArgumentException(e.key() + ": the autoencoder needs the image at " + r + " px");
+            }
+            System.arraycopy(e.imageTarget(), 0, target, i * 3 * r * r, 3 * r * r);
+            int n = Math.min(c.maxSentences(), e.sentences().size());
+            for (int j = 0; j < n; j++) {
+                int len = Math.min(c.maxTokens(), e.sentences().get(j).length);
+                for (int k = 0; k < len; k++) {
+                    int row = (i * c.maxSentences() + j) * c.maxTokens() + k;
+                    tokenMask[row] = 1;
+                    labels.putScalar(row, e.sentences().get(j)[k], 1f);
+                }
+            }
+        }
+        feed.put(Autoencoder.IMAGE_TARGET, Nd4j.create(target, new long[] {b, 3, r, r}, DataType.FLOAT));
+        feed.put(Autoencoder.TOKEN_MASK, Nd4j.createFromArray(tokenMask));
+        feed.put(Autoencoder.TOKEN_LABELS, labels);
+        feed.put(Autoencoder.DROP_DECODER, mask(b, c.articleDim(), c.keepDecoder(), random));
+        return feed;
+    }
+
+    public static Map<String, INDArray> classifier(List<Example> batch, Network net, Random random) {
+        ModelConfig c = net.config();
+        Map<String, INDArray> feed = encoder(batch, net, random);
+        int b = batch.size();
+        float[] cmi = new float[b * Classifier.LEVELS];
+        float[] sc = new float[b * Classifier.LEVELS];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            if (e.cmi() >= 0) {
+                cmi[i * Classifier.LEVELS + e.cmi()] = 1;
+            }
+            if (e.sc() >= 0) {
+                sc[i * Classifier.LEVELS + e.sc()] = 1;
+            }
+        }
+        feed.put(Classifier.CMI_LABELS, Nd4j.create(cmi, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
+        feed.put(Classifier.SC_LABELS, Nd4j.create(sc, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
+        feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifierHidden(), c.keepDecoder(), random));
+        return feed;
+    }
+
+    private static INDArray mask(int rows, int cols, double keep, Random random) {
+        if (random == null || keep >= 1) {
+            return Nd4j.ones(DataType.FLOAT, rows, cols);
+        }
+        float[] m = new float[rows * cols];
+        float kept = (float) (1 / keep);
+        for (int i = 0; i < m.length; i++) {
+            m[i] = random.nextDouble() < keep ? kept : 0f;
+        }
+        return Nd4j.create(m, new long[] {rows, cols}, DataType.FLOAT);
+    }
+}

@@ -1,0 +1,155 @@
+package org.infogap.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.infogap.data.BadInputException;
+import org.infogap.io.Json;
+
+/**
+ * Every hyperparameter of the model and its training, in one object that reads from and writes to
+ * JSON. Two presets: {@link #paper()} (Henning & Ewerth's settings) and {@link #small()} (the default
+ * generated corpus on 2 CPU cores within the {@code make run} budget); a file or {@code key=value}
+ * overrides change single fields.
+ *
+ * @param imageSize         side of the square image fed to InceptionV3
+ * @param imageDim          image embedding (paper 600); equals {@code sentenceDim}, as the image is the
+ *                          text LSTM's first input
+ * @param wordDim           word vectors (paper 300, from Word2Vec)
+ * @param sentenceDim       sentence embeddings, the word LSTM's size (paper 600)
+ * @param textDim           the text LSTM's size, the text embedding
+ * @param articleDim        article embedding (paper 2400)
+ * @param maxSentences      sentences kept per text (paper 50)
+ * @param maxTokens         tokens kept per sentence (paper 40)
+ * @param thumbnail         side of the image decoder's thumbnail (paper 30); the decoder output is 8 times it
+ * @param cosineScale       the cosine similarities to the vocabulary are multiplied by this before the softmax
+ * @param classifierHidden  the classifier's FC layer between article embedding and the two heads
+ * @param keepEncoder       dropout keep probability in the encoder (paper 0.7)
+ * @param keepDecoder       dropout keep probability in decoders and classifier (paper 0.9)
+ * @param learningRate      initial SGD learning rate (paper 0.1)
+ * @param lrDecay           factor applied to the learning rate after every epoch (paper 0.5)
+ * @param batchSize         paper 16
+ * @param clipNorm          global gradient norm clipping (paper 5)
+ * @param aeEpochs          autoencoder epochs
+ * @param classifierEpochs  classifier epochs
+ * @param fineTuneEncoder   train the encoder with the classifier (paper: yes) or freeze it
+ * @param seed              initialisation, dropout and shuffling
+ */
+public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
+                          int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
+                          double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
+                          double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed) {
+
+    public ModelConfig {
+        if (imageSize < InceptionV3.MIN_SIZE) {
+            throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + imageSize);
+        }
+        if (imageDim != sentenceDim) {
+            throw new IllegalArgumentException("imageDim (" + imageDim + ") must equal sentenceDim (" + sentenceDim
+                    + "): the image embedding is the text LSTM's first input");
+        }
+        for (int v : new int[] {wordDim, sentenceDim, textDim, articleDim, maxSentences, maxTokens, thumbnail,
+            classifierHidden, batchSize, aeEpochs + 1, classifierEpochs + 1}) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("sizes must be positive: " + this);
+            }
+        }
+        if (!(keepEncoder > 0 && keepEncoder <= 1 && keepDecoder > 0 && keepDecoder <= 1)) {
+            throw new IllegalArgumentException("keep probabilities must be in (0, 1]");
+        }
+    }
+
+    /** Henning & Ewerth's settings. */
+    public static ModelConfig paper() {
+        return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
+                10, 10, true, 42);
+    }
+
+    /**
+     * Small dimensions and limits for the generated corpus on 2 CPU cores: its texts have at most 12
+     * sentences of at most 16 tokens; its images are 160 px, fed at 96 px (a third of the
+     * InceptionV3 cost at 160).
+     */
+    public static ModelConfig small() {
+        return new ModelConfig(96, 64, 300, 64, 64, 256, 12, 16, 6, 10.0, 64, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
+                4, 25, true, 42);
+    }
+
+    public int decodedSize() {
+        return thumbnail * 8;
+    }
+
+    public static ModelConfig preset(String name) {
+        return switch (name) {
+            case "paper" -> paper();
+            case "small" -> small();
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (paper or small)");
+        };
+    }
+
+    /** This config with {@code key=value} overrides, e.g. {@code batchSize=8}. */
+    public ModelConfig with(Map<String, String> overrides) {
+        ObjectNode node = Json.mapper().valueToTree(this);
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!node.has(e.getKey())) {
+                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'; settings: " + fieldNames(node));
+            }
+            node.put(e.getKey(), e.getValue());
+        }
+        return fromTree(node, null);
+    }
+
+    public static ModelConfig read(Path file) throws IOException {
+        return fromTree(Json.mapper().readTree(file.toFile()), file);
+    }
+
+    public String toJson() {
+        try {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ModelConfig fromJson(String json) throws IOException {
+        return fromTree(Json.mapper().readTree(json), null);
+    }
+
+    private static ModelConfig fromTree(JsonNode node, Path file) {
+        ObjectNode full = Json.mapper().valueToTree(small());
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!full.has(name)) {
+                throw file == null ? new IllegalArgumentException("unknown setting '" + name + "'")
+                        : new BadInputException(file, null, name, "unknown setting; settings: " + fieldNames(full));
+            }
+        }
+        if (file != null) {
+            for (Iterator<String> it = full.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!node.has(name)) {
+                    throw new BadInputException(file, null, name, "missing setting (a config file states every setting)");
+                }
+            }
+        }
+        full.setAll((ObjectNode) node);
+        try {
+            return Json.mapper().treeToValue(full, ModelConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            String message = e.getCause() instanceof IllegalArgumentException ? e.getCause().getMessage() : e.getMessage();
+            if (file != null) {
+                throw new BadInputException(file, null, null, message);
+            }
+            throw new IllegalArgumentException(message, e);
+        }
+    }
+
+    private static String fieldNames(JsonNode node) {
+        StringBuilder s = new StringBuilder();
+        node.fieldNames().forEachRemaining(n -> s.append(s.length() == 0 ? "" : ", ").append(n));
+        return s.toString();
+    }
+}

@@ -1,0 +1,153 @@
+package org.infogap.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A SameDiff graph with its trainable variables and one training step: gradients of the loss, clipped
+ * to a global norm, applied by plain SGD (the paper's optimiser), so the learning-rate schedule and
+ * clipping are ours to state and test.
+ */
+public abstract class Network {
+
+    protected final SameDiff sd;
+    protected final ModelConfig config;
+    protected final INDArray wordVectors;
+    private final String lossName;
+    private Predicate<String> trainable = name -> true;
+
+    /** Losses of one batch, by name, and the gradient norm before clipping. */
+    public record Step(Map<String, Double> losses, double gradientNorm) {
+    }
+
+    protected Network(SameDiff sd, ModelConfig config, INDArray wordVectors, String lossName) {
+        this.sd = sd;
+        this.config = config;
+        this.wordVectors = wordVectors;
+        this.lossName = lossName;
+        sd.setLossVariables(lossName);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The fixed word vectors, one row per vocabulary id. */
+    public INDArray wordVectors() {
+        return wordVectors;
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** Restricts training to variables whose names pass (e.g. all but the encoder). */
+    public void setTrainable(Predicate<String> which) {
+        this.trainable = which;
+    }
+
+    /** Names of the losses reported per step, besides the total. */
+    protected abstract List<String> lossParts();
+
+    public List<String> variableNames() {
+        List<String> names = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                names.add(v.name());
+            }
+        }
+        return names;
+    }
+
+    /** One SGD step on {@code feed}; returns the losses before the update. */
+    public Step trainStep(Map<String, INDArray> feed, double learningRate) {
+        List<String> names = variableNames().stream().filter(trainable).toList();
+        List<String> outputs = new ArrayList<>(lossParts());
+        outputs.add(lossName);
+        OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, names);
+        Map<String, INDArray> grads = result.getGradients();
+        double sumSq = 0;
+        for (String n : names) {
+            INDArray g = grads.get(n);
+            if (g != null) {
+                double norm = g.norm2Number().doubleValue();
+                sumSq += norm * norm;
+            }
+        }
+        double norm = Math.sqrt(sumSq);
+        double scale = norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+        for (String n : names) {
+            INDArray g = grads.get(n);
+            if (g != null) {
+                sd.getVariable(n).getArr().subi(g.muli(learningRate * scale));
+            }
+        }
+        return new Step(values(result.getOutputs(), outputs), norm);
+    }
+
+    /** The losses on {@code feed}, no update. */
+    public Map<String, Double> losses(Map<String, INDArray> feed) {
+        List<String> outputs = new ArrayList<>(lossParts());
+        outputs.add(lossName);
+        return values(sd.output(feed, outputs), outputs);
+    }
+
+    public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
+        return sd.output(feed, names);
+    }
+
+    private static Map<String, Double> values(Map<String, INDArray> arrays, List<String> names) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String n : names) {
+            out.put(n, arrays.get(n).getDouble(0));
+        }
+        return out;
+    }
+
+    /** Every variable's current value (copies), by name. */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String n : variableNames()) {
+            out.put(n, sd.getVariable(n).getArr().dup());
+        }
+        return out;
+    }
+
+    /**
+     * Sets the variables present in {@code values} (shapes must match); returns how many were set.
+     * Variables not given keep their values.
+     */
+    public int setParameters(Map<String, INDArray> values) {
+        int set = 0;
+        for (String n : variableNames()) {
+            INDArray v = values.get(n);
+            if (v == null) {
+                continue;
+            }
+            INDArray target = sd.getVariable(n).getArr();
+            if (!java.util.Arrays.equals(target.shape(), v.shape())) {
+                throw new IllegalArgumentException("parameter " + n + " has shape " + java.util.Arrays.toString(v.shape())
+                        + ", the model needs " + java.util.Arrays.toString(target.shape()));
+            }
+            target.assign(v);
+            set++;
+        }
+        return set;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (String name : variableNames()) {
+            n += sd.getVariable(name).getArr().length();
+        }
+        return n;
+    }
+}

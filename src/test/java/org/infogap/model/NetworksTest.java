@@ -1,0 +1,136 @@
+package org.infogap.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class NetworksTest {
+
+    static final int VOCAB = 30;
+    static final INDArray VECTORS = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, VOCAB, 6).subi(0.5);
+
+    /** Tiny dimensions, so a step takes milliseconds. */
+    static ModelConfig tiny() {
+        return ModelConfig.small().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
+                "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
+                "imageSize", "75"));
+    }
+
+    static Example example(Random r, String key, int sentences, ModelConfig c) {
+        float[] f = new float[InceptionV3.FEATURES];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = r.nextFloat();
+        }
+        List<int[]> text = new ArrayList<>();
+        for (int s = 0; s < sentences; s++) {
+            int[] ids = new int[1 + r.nextInt(c.maxTokens())];
+            for (int k = 0; k < ids.length; k++) {
+                ids[k] = 2 + r.nextInt(VOCAB - 2);
+            }
+            text.add(ids);
+        }
+        int px = c.decodedSize();
+        float[] image = new float[3 * px * px];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = r.nextFloat();
+        }
+        return new Example(key, f, text, image, r.nextInt(5), r.nextInt(5));
+    }
+
+    @Test
+    void paddingNeverChangesTheArticleEmbedding() {
+        ModelConfig c = tiny();
+        Autoencoder ae = Autoencoder.create(c, VECTORS);
+        Random r = new Random(1);
+        Example shortText = example(r, "a", 2, c);
+        Example longText = example(r, "b", 4, c);
+        INDArray alone = ae.output(Feeds.encoder(List.of(shortText), ae, null), Encoder.ARTICLE).get(Encoder.ARTICLE);
+        INDArray padded = ae.output(Feeds.encoder(List.of(shortText, longText), ae, null), Encoder.ARTICLE)
+                .get(Encoder.ARTICLE);
+        assertArrayEquals(alone.toFloatVector(), padded.getRow(0).toFloatVector(), 1e-5f);
+        // a change in the padding area of the token tensor must not matter either
+        Map<String, INDArray> feed = Feeds.encoder(List.of(shortText), ae, null);
+        INDArray words = feed.get(Encoder.WORDS); // [sentences, tokens, dim]
+        words.get(org.nd4j.linalg.indexing.NDArrayIndex.point(3)).assign(7); // a padded sentence
+        int len = shortText.sentences().get(0).length;
+        if (len < c.maxTokens()) {
+            words.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(len)).assign(9);
+        }
+        INDArray changed = ae.output(feed, Encoder.ARTICLE).get(Encoder.ARTICLE);
+        assertArrayEquals(alone.toFloatVector(), changed.toFloatVector(), 1e-5f);
+    }
+
+    @Test
+    void autoencoderStepsLowerBothLosses() {
+        ModelConfig c = tiny();
+        Autoencoder ae = Autoencoder.create(c, VECTORS);
+        Random r = new Random(2);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            batch.add(example(r, "p" + i, 1 + i % 4, c));
+        }
+        Map<String, Double> before = ae.losses(Feeds.autoencoder(batch, ae, null));
+        for (int i = 0; i < 60; i++) {
+            ae.trainStep(Feeds.autoencoder(batch, ae, null), 0.5);
+        }
+        Map<String, Double> after = ae.losses(Feeds.autoencoder(batch, ae, null));
+        assertTrue(after.get(Autoencoder.TEXT_LOSS) < before.get(Autoencoder.TEXT_LOSS), before + " -> " + after);
+        assertTrue(after.get(Autoencoder.IMAGE_LOSS) < before.get(Autoencoder.IMAGE_LOSS), before + " -> " + after);
+    }
+
+    @Test
+    void classifierLearnsAFixedBatchAndSharesTheEncoderByName() {
+        ModelConfig c = tiny();
+        Autoencoder ae = Autoencoder.create(c, VECTORS);
+        Classifier cl = Classifier.create(c, VECTORS);
+        Map<String, INDArray> encoder = new java.util.HashMap<>(ae.parameters());
+        encoder.keySet().removeIf(n -> !n.startsWith(Encoder.PREFIX));
+        assertEquals(encoder.size(), cl.setParameters(encoder));
+        Random r = new Random(3);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(example(r, "p" + i, 2, c));
+        }
+        double first = cl.trainStep(Feeds.classifier(batch, cl, new Random(4)), 0.1).losses().get(Classifier.LOSS);
+        for (int i = 0; i < 150; i++) {
+            cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
+        }
+        double last = cl.losses(Feeds.classifier(batch, cl, null)).get(Classifier.LOSS);
+        assertTrue(last < first * 0.5, first + " -> " + last);
+        INDArray p = cl.output(Feeds.classifier(batch, cl, null), Classifier.CMI_PROBABILITIES).get(Classifier.CMI_PROBABILITIES);
+        assertArrayEquals(new long[] {10, 5}, p.shape());
+        assertEquals(10, p.sum(1).sumNumber().doubleValue(), 1e-4);
+    }
+
+    @Test
+    void paperSizedAutoencoderAndClassifierRunAForwardPass() {
+        ModelConfig paper = ModelConfig.paper();
+        INDArray vectors = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 50, paper.wordDim());
+        Autoencoder ae = Autoencoder.create(paper, vectors);
+        Random r = new Random(5);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<int[]> text = new ArrayList<>();
+            for (int s = 0; s < paper.maxSentences(); s++) {
+                text.add(r.ints(paper.maxTokens(), 2, 50).toArray());
+            }
+            float[] image = new float[3 * paper.decodedSize() * paper.decodedSize()];
+            batch.add(new Example("p" + i, new float[InceptionV3.FEATURES], text, image, -1, -1));
+        }
+        Map<String, INDArray> out = ae.output(Feeds.autoencoder(batch, ae, null), Encoder.ARTICLE,
+                Autoencoder.RECONSTRUCTION, Autoencoder.LOSS);
+        assertArrayEquals(new long[] {2, 2400}, out.get(Encoder.ARTICLE).shape());
+        assertArrayEquals(new long[] {2, 3, 240, 240}, out.get(Autoencoder.RECONSTRUCTION).shape());
+        assertTrue(Double.isFinite(out.get(Autoencoder.LOSS).getDouble(0)));
+        Classifier cl = Classifier.create(paper, vectors);
+        INDArray p = cl.output(Feeds.classifier(batch, cl, null), Classifier.SC_PROBABILITIES).get(Classifier.SC_PROBABILITIES);
+        assertArrayEquals(new long[] {2, 5}, p.shape());
+    }
+}
