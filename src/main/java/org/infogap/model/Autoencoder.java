@@ -6,6 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
@@ -37,6 +38,7 @@ public final class Autoencoder extends Network {
 
     /** @param wordVectors [vocabulary size, wordDim], row i the vector of id i */
     public static Autoencoder create(ModelConfig c, INDArray wordVectors) {
+        Nd4j.getRandom().setSeed(c.seed()); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
         Encoder.Outputs enc = Encoder.define(sd, c);
         int vocabularySize = (int) wordVectors.rows();

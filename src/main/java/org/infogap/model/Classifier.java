@@ -6,6 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The supervised stage: the {@link Encoder} (taken from an autoencoder by variable name, or random for
@@ -29,6 +30,7 @@ public final class Classifier extends Network {
     }
 
     public static Classifier create(ModelConfig c, INDArray wordVectors) {
+        Nd4j.getRandom().setSeed(c.seed() + 1); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
         Encoder.Outputs enc = Encoder.define(sd, c);
         SDVariable dropHidden = sd.placeHolder(DROP_HIDDEN, DataType.FLOAT, -1, c.classifierHidden());

@@ -96,7 +96,13 @@ class NetworksTest {
         Random r = new Random(3);
         List<Example> batch = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            batch.add(example(r, "p" + i, 2, c));
+            Example e = example(r, "p" + i, 2, c);
+            // labels the features determine, so there is something to learn
+            float[] f = e.features();
+            java.util.Arrays.fill(f, 0, 10, 0f);
+            f[i % 5] = 3f;
+            f[5 + (i * 3) % 5] = 3f;
+            batch.add(new Example(e.key(), f, e.sentences(), null, i % 5, (i * 3) % 5));
         }
         double first = cl.trainStep(Feeds.classifier(batch, cl, new Random(4)), 0.1).losses().get(Classifier.LOSS);
         for (int i = 0; i < 150; i++) {
