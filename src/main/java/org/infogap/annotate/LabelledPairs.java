@@ -85,6 +85,11 @@ public final class LabelledPairs {
         return sorted.get((sorted.size() - 1) / 2);
     }
 
+    /** A number in [0, 1) fixed by seed and key (for seeded splits elsewhere, e.g. validation shares). */
+    public static double unitHashOf(long seed, String key) {
+        return unitHash(seed, key);
+    }
+
     /** A number in [0, 1) fixed by seed and key. */
     static double unitHash(long seed, String key) {
         try {

@@ -16,7 +16,7 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * Image: FC -> 3-channel thumbnail -> three times (nearest-neighbour upsampling x2, 3x3 convolution)
  * with 32, 8 and 3 feature maps -> an image 8 times the thumbnail, squared error against the input
  * image at that size. Text: an LSTM fed the article embedding at every sentence step gives sentence
- * states; a second LSTM fed each state at every token step gives token embeddings; their cosine
+ * states; a second LSTM fed each state at every token step, and a linear map, give token embeddings; their cosine
  * similarities to every vocabulary embedding, scaled, go through a softmax, with cross-entropy
  * against the input tokens (padding weighted 0). The loss is the sum of the two.
  */
@@ -77,9 +77,14 @@ public final class Autoencoder extends Network {
         SDVariable sentenceStates = Encoder.lstmSequence(sd, "dec/sentence_lstm", perSentence, c.articleDim(),
                 c.sentenceDim());
         SDVariable flatStates = sd.reshape(sentenceStates, -1, c.sentenceDim());
-        SDVariable perToken = sd.tile(sd.expandDims(flatStates, 1), 1, tk, 1);
-        SDVariable tokenStates = Encoder.lstmSequence(sd, "dec/token_lstm", perToken, c.sentenceDim(), c.wordDim());
-        SDVariable predicted = unit(sd, sd.reshape(tokenStates, -1, c.wordDim()));
+        // decode the real sentences only: the transposed placement picks their states
+        SDVariable realStates = sd.mmul(enc.placement(), flatStates, true, false, false);
+        SDVariable perToken = sd.tile(sd.expandDims(realStates, 1), 1, tk, 1);
+        SDVariable tokenStates = Encoder.lstmSequence(sd, "dec/token_lstm", perToken, c.sentenceDim(), c.sentenceDim());
+        // the token LSTM runs at the sentence size and a projection maps to word-vector space: an LSTM
+        // 300 wide there cost 4x the time for the same output
+        SDVariable predicted = unit(sd, Encoder.dense(sd, "dec/token_projection",
+                sd.reshape(tokenStates, -1, c.sentenceDim()), c.sentenceDim(), c.wordDim(), false));
         SDVariable vocabulary = sd.constant("vocabulary_unit", unitRows(wordVectors));
         SDVariable logits = sd.mmul(predicted, vocabulary, false, true, false).mul(c.cosineScale());
         SDVariable labels = sd.placeHolder(TOKEN_LABELS, DataType.FLOAT, -1, vocabularySize);

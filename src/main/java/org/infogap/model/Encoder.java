@@ -17,8 +17,10 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * sentence embeddings...] -> text LSTM -> text embedding; FC over text + image embedding -> article
  * embedding. Variables are named {@code enc/...}, so a classifier takes them from an autoencoder by name.
  *
- * <p>Texts are padded to {@code maxSentences x maxTokens}; the LSTMs get each sequence's length, so the
- * padding never reaches an embedding (tested).
+ * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
+ * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings
+ * into the padded [batch, maxSentences] grid, which halves the LSTM work on texts of 9 sentences out
+ * of 20. The LSTMs get each sequence's length, so padding never reaches an embedding (tested).
  *
  * <p>The word vectors are the Word2Vec model's, looked up outside the graph ({@link Feeds}) and kept
  * fixed: the paper fine-tunes them, but SameDiff 1.0.0-M2.1 differentiates {@code gather} through a
@@ -30,6 +32,7 @@ public final class Encoder {
     public static final String WORDS = "words";
     public static final String TOKEN_LENGTHS = "token_lengths";
     public static final String SENTENCE_COUNTS = "sentence_counts";
+    public static final String PLACEMENT = "sentence_placement";
     public static final String DROP_IMAGE = "drop_image";
     public static final String DROP_SENTENCES = "drop_sentences";
     public static final String DROP_ARTICLE = "drop_article";
@@ -39,7 +42,7 @@ public final class Encoder {
     public static final String PREFIX = "enc/";
 
     /** The encoder's outputs inside a graph. */
-    public record Outputs(SDVariable image, SDVariable text, SDVariable article) {
+    public record Outputs(SDVariable image, SDVariable text, SDVariable article, SDVariable placement) {
     }
 
     private Encoder() {
@@ -54,6 +57,7 @@ public final class Encoder {
         SDVariable sentenceCounts = sd.placeHolder(SENTENCE_COUNTS, DataType.FLOAT, -1);
         SDVariable dropImage = sd.placeHolder(DROP_IMAGE, DataType.FLOAT, -1, c.imageDim());
         SDVariable dropSentences = sd.placeHolder(DROP_SENTENCES, DataType.FLOAT, -1, c.sentenceDim());
+        SDVariable placement = sd.placeHolder(PLACEMENT, DataType.FLOAT, -1, -1);
         SDVariable dropArticle = sd.placeHolder(DROP_ARTICLE, DataType.FLOAT, -1, c.articleDim());
 
         SDVariable image = dense(sd, "enc/image", features, InceptionV3.FEATURES, c.imageDim(), true)
@@ -61,14 +65,15 @@ public final class Encoder {
 
         SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())
                 .mul(dropSentences);
-        SDVariable sentenceSeq = sd.reshape(sentences, -1, s, c.sentenceDim());
+        // the word LSTM ran over the real sentences only; a 0/1 matrix puts them in their padded slots
+        SDVariable sentenceSeq = sd.reshape(sd.mmul(placement, sentences), -1, s, c.sentenceDim());
         SDVariable imageStep = sd.expandDims(image, 1);
         SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
         SDVariable text = lstmLast(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), c.sentenceDim(), c.textDim())
                 .rename(TEXT_EMBEDDING);
         SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
                 c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
-        return new Outputs(image, text, article);
+        return new Outputs(image, text, article, placement);
     }
 
     /** Fully connected layer; tanh when {@code activate}. */

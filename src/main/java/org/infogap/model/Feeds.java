@@ -24,32 +24,47 @@ public final class Feeds {
         int s = c.maxSentences();
         int t = c.maxTokens();
         float[] features = new float[b * InceptionV3.FEATURES];
-        int[] tokens = new int[b * s * t];
-        float[] lengths = new float[b * s];
         float[] counts = new float[b];
+        List<int[]> real = new java.util.ArrayList<>();
+        List<Integer> slots = new java.util.ArrayList<>();
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             System.arraycopy(e.features(), 0, features, i * InceptionV3.FEATURES, InceptionV3.FEATURES);
             int n = Math.min(s, e.sentences().size());
             counts[i] = n;
-            for (int j = 0; j < s; j++) {
-                int[] ids = j < n ? e.sentences().get(j) : new int[0];
-                int len = Math.min(t, ids.length);
-                System.arraycopy(ids, 0, tokens, (i * s + j) * t, len);
-                // an LSTM needs one step; padded sentences never reach the text LSTM (its length is n + 1)
-                lengths[i * s + j] = Math.max(1, len);
+            for (int j = 0; j < n; j++) {
+                real.add(e.sentences().get(j));
+                slots.add(i * s + j);
             }
         }
-        Map<String, INDArray> feed = new HashMap<>();
-        feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
+        if (real.isEmpty()) {
+            real.add(new int[0]); // the LSTM needs a row; placed nowhere, it reaches no embedding
+            slots.add(-1);
+        }
+        int n = real.size();
+        int[] tokens = new int[n * t];
+        float[] lengths = new float[n];
+        INDArray placement = Nd4j.zeros(DataType.FLOAT, (long) b * s, n);
+        for (int r = 0; r < n; r++) {
+            int[] ids = real.get(r);
+            int len = Math.min(t, ids.length);
+            System.arraycopy(ids, 0, tokens, r * t, len);
+            lengths[r] = Math.max(1, len); // an LSTM needs one step
+            if (slots.get(r) >= 0) {
+                placement.putScalar(slots.get(r), r, 1f);
+            }
+        }
         INDArray vectors = net.wordVectors();
         // pad id 0 looks up the <pad> row; lengths keep it out of every embedding
-        INDArray words = Nd4j.pullRows(vectors, 1, tokens).reshape('c', (long) b * s, t, vectors.columns());
+        INDArray words = Nd4j.pullRows(vectors, 1, tokens).reshape('c', n, t, vectors.columns());
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
         feed.put(Encoder.WORDS, words.castTo(DataType.FLOAT));
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
+        feed.put(Encoder.PLACEMENT, placement);
         feed.put(Encoder.DROP_IMAGE, mask(b, c.imageDim(), c.keepEncoder(), random));
-        feed.put(Encoder.DROP_SENTENCES, mask(b * s, c.sentenceDim(), c.keepEncoder(), random));
+        feed.put(Encoder.DROP_SENTENCES, mask(n, c.sentenceDim(), c.keepEncoder(), random));
         feed.put(Encoder.DROP_ARTICLE, mask(b, c.articleDim(), c.keepEncoder(), random));
         return feed;
     }
@@ -58,11 +73,14 @@ public final class Feeds {
         ModelConfig c = net.config();
         Map<String, INDArray> feed = encoder(batch, net, random);
         int vocabulary = (int) net.wordVectors().rows();
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, (long) batch.size() * c.maxSentences() * c.maxTokens(), vocabulary);
         int b = batch.size();
         int r = c.decodedSize();
+        int t = c.maxTokens();
+        int rows = (int) feed.get(Encoder.WORDS).size(0);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, (long) rows * t, vocabulary);
+        float[] tokenMask = new float[rows * t];
         float[] target = new float[b * 3 * r * r];
-        float[] tokenMask = new float[b * c.maxSentences() * c.maxTokens()];
+        int row = 0;
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             if (e.imageTarget() == null || e.imageTarget().length != 3 * r * r) {
@@ -70,12 +88,11 @@ public final class Feeds {
             }
             System.arraycopy(e.imageTarget(), 0, target, i * 3 * r * r, 3 * r * r);
             int n = Math.min(c.maxSentences(), e.sentences().size());
-            for (int j = 0; j < n; j++) {
-                int len = Math.min(c.maxTokens(), e.sentences().get(j).length);
-                for (int k = 0; k < len; k++) {
-                    int row = (i * c.maxSentences() + j) * c.maxTokens() + k;
-                    tokenMask[row] = 1;
-                    labels.putScalar(row, e.sentences().get(j)[k], 1f);
+            for (int j = 0; j < n; j++, row++) {
+                int[] ids = e.sentences().get(j);
+                for (int k = 0; k < Math.min(t, ids.length); k++) {
+                    tokenMask[row * t + k] = 1;
+                    labels.putScalar((long) row * t + k, ids[k], 1f);
                 }
             }
         }

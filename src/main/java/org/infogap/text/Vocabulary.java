@@ -118,17 +118,27 @@ public final class Vocabulary {
 
     /** Writes the vocabulary atomically. */
     public void save(Path file) throws IOException {
+        AtomicFiles.writeString(file, serialize());
+    }
+
+    /** The file format: a header line, then {@code word count} per id. */
+    public String serialize() {
         StringBuilder sb = new StringBuilder(words.size() * 12);
         sb.append(HEADER).append(minCount).append('\n');
         for (int i = 0; i < words.size(); i++) {
             sb.append(words.get(i)).append(' ').append(counts[i]).append('\n');
         }
-        AtomicFiles.writeString(file, sb.toString());
+        return sb.toString();
     }
 
     /** Reads a file written by {@link #save}; errors name the file and line. */
     public static Vocabulary load(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file);
+    }
+
+    /** Parses {@link #serialize}'s format; {@code file} names the source in errors. */
+    public static Vocabulary parse(String text, Path file) throws IOException {
+        try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
             String header = reader.readLine();
             if (header == null || !header.startsWith(HEADER)) {
                 throw new IOException(file + ":1: not an infogap vocabulary (expected '" + HEADER + "N')");

@@ -1,0 +1,38 @@
+package org.infogap.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.infogap.model.ModelConfig;
+import picocli.CommandLine.Option;
+
+/** The model configuration (preset or file, plus overrides) and the image encoder's inputs. */
+final class ModelOptions {
+
+    @Option(names = "--config", paramLabel = "small|paper|FILE",
+            description = "Hyperparameters: a preset or a JSON file stating every setting. Default: small (classifier: the autoencoder's).")
+    String config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batchSize=8 (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--inception-weights", paramLabel = "H5",
+            description = "Keras InceptionV3 ImageNet weights (.h5, local file). Without it the image encoder is random (logged, recorded).")
+    Path inceptionWeights;
+
+    @Option(names = "--feature-cache", defaultValue = "models/features",
+            description = "Folder of cached image features. Default: ${DEFAULT-VALUE}")
+    Path featureCache;
+
+    /** The configuration asked for, or null when neither --config nor --set was given and {@code fallbackNull}. */
+    ModelConfig config(boolean fallbackNull) throws IOException {
+        if (config == null && overrides.isEmpty() && fallbackNull) {
+            return null;
+        }
+        String name = config == null ? "small" : config;
+        ModelConfig base = Files.isRegularFile(Path.of(name)) ? ModelConfig.read(Path.of(name)) : ModelConfig.preset(name);
+        return overrides.isEmpty() ? base : base.with(overrides);
+    }
+}

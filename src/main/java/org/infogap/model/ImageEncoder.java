@@ -1,0 +1,128 @@
+package org.infogap.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.infogap.data.ImageLoader;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * InceptionV3 without its top, turning images into 2048-d pooled features through the on-disk
+ * {@link FeatureCache}. Its id names the weights (a Keras file's hash, or random initialisation and its
+ * seed) and the input size, so features of different encoders never mix.
+ */
+public final class ImageEncoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageEncoder.class);
+    private static final int BATCH = 16;
+
+    private final ComputationGraph graph;
+    private final ImageLoader loader;
+    private final String id;
+    private final String provenance;
+
+    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance) {
+        this.graph = graph;
+        this.loader = new ImageLoader(size);
+        this.id = id;
+        this.provenance = provenance;
+    }
+
+    /**
+     * @param weights a Keras InceptionV3 {@code .h5} (with or without top), or null for random
+     *                initialisation, which is logged as a warning and recorded in the provenance
+     */
+    public static ImageEncoder create(int size, Path weights, long seed) throws IOException {
+        ComputationGraph graph = InceptionV3.withoutTop(size, seed).init();
+        if (weights == null) {
+            LOG.warn("InceptionV3 starts from RANDOM weights (no --inception-weights file given): image features "
+                    + "carry no ImageNet knowledge; results are not comparable to the paper's");
+            return new ImageEncoder(graph, size, "inception_v3-" + size + "-random-" + seed,
+                    "InceptionV3 random init (seed " + seed + "), " + size + " px");
+        }
+        KerasWeights.load(graph, weights);
+        String hash = FeatureCache.contentHash(weights).substring(0, 16);
+        return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + hash,
+                "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String provenance() {
+        return provenance;
+    }
+
+    public ImageLoader loader() {
+        return loader;
+    }
+
+    /** Pooled features of one image, no cache. */
+    public float[] features(Path image) {
+        return forward(List.of(ImageTensors.inceptionInput(loader.load(image)))).get(0);
+    }
+
+    /** Features of every image, from the cache where present, computed (with progress) and cached otherwise. */
+    public Map<Path, float[]> features(List<Path> images, FeatureCache cache) throws IOException {
+        Map<Path, float[]> out = new LinkedHashMap<>();
+        Map<Path, String> hashes = new LinkedHashMap<>();
+        List<Path> missing = new ArrayList<>();
+        for (Path image : images) {
+            if (out.containsKey(image)) {
+                continue;
+            }
+            String hash = FeatureCache.contentHash(image);
+            hashes.put(image, hash);
+            cache.get(hash).ifPresentOrElse(f -> out.put(image, f), () -> missing.add(image));
+        }
+        if (!missing.isEmpty()) {
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("image features").setInitialMax(missing.size())
+                    .setUnit(" img", 1).showSpeed().build()) {
+                for (int from = 0; from < missing.size(); from += BATCH) {
+                    List<Path> batch = missing.subList(from, Math.min(missing.size(), from + BATCH));
+                    List<float[]> inputs = new ArrayList<>();
+                    for (Path p : batch) {
+                        inputs.add(ImageTensors.inceptionInput(loader.load(p)));
+                    }
+                    List<float[]> features = forward(inputs);
+                    for (int i = 0; i < batch.size(); i++) {
+                        out.put(batch.get(i), features.get(i));
+                        cache.put(hashes.get(batch.get(i)), features.get(i));
+                    }
+                    bar.stepBy(batch.size());
+                    if ((from / BATCH) % 32 == 31) {
+                        cache.flush(); // a killed run keeps what it computed
+                    }
+                }
+            }
+            cache.flush();
+        }
+        return out;
+    }
+
+    private List<float[]> forward(List<float[]> chw) {
+        int s = loader.size();
+        float[] all = new float[chw.size() * 3 * s * s];
+        for (int i = 0; i < chw.size(); i++) {
+            System.arraycopy(chw.get(i), 0, all, i * 3 * s * s, 3 * s * s);
+        }
+        INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
+        INDArray pooled = graph.outputSingle(false, input);
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < chw.size(); i++) {
+            out.add(pooled.getRow(i).toFloatVector());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package org.infogap.train;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.infogap.data.CorpusManifest;
+import org.infogap.data.CorpusText;
+import org.infogap.data.ImageTextPair;
+import org.infogap.data.ReadOptions;
+import org.infogap.data.Split;
+import org.infogap.model.Autoencoder;
+import org.infogap.model.Example;
+import org.infogap.model.FeatureCache;
+import org.infogap.model.FeatureNorm;
+import org.infogap.model.Feeds;
+import org.infogap.model.ImageEncoder;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.model.Network;
+import org.infogap.text.Vocabulary;
+import org.infogap.text.WordVectorTrainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The unsupervised stage on a corpus: its training part trains, up to {@code maxValidation} pairs of
+ * its test part validate (image and text loss, text perplexity). Image features come from the frozen
+ * image encoder through the feature cache.
+ */
+public final class AutoencoderTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutoencoderTraining.class);
+
+    /** Inputs of a run. {@code maxPairs} 0 = all training pairs. */
+    public record Options(Path manifest, Path vocabulary, Path word2vec, ModelConfig config, Path inceptionWeights,
+                          Path featureCache, Path out, boolean resume, int maxPairs, int maxValidation,
+                          ReadOptions readOptions) {
+    }
+
+    private AutoencoderTraining() {
+    }
+
+    public static ArrayNode run(Options o) throws IOException {
+        ModelConfig c = o.config();
+        CorpusManifest manifest = CorpusManifest.read(o.manifest());
+        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs());
+        List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation());
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(o.manifest() + ": the corpus has no training pairs");
+        }
+        Vocabulary vocabulary = Vocabulary.load(o.vocabulary());
+        INDArray wordVectors = ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c.seed());
+        if (wordVectors.columns() != c.wordDim()) {
+            throw new IllegalArgumentException(o.word2vec() + " has " + wordVectors.columns() + "-d vectors, the config "
+                    + "says wordDim " + c.wordDim());
+        }
+        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
+        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), org.infogap.model.InceptionV3.FEATURES);
+        ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
+        LOG.info("autoencoder: {} training and {} validation pairs; image features from {} ({} cached)", train.size(),
+                validation.size(), encoder.provenance(), cache.size());
+        List<ImageTextPair> all = new ArrayList<>(train);
+        all.addAll(validation);
+        Map<Path, float[]> features = builder.features(all);
+        Map<Path, float[]> trainImages = new LinkedHashMap<>();
+        train.forEach(p -> trainImages.put(p.imagePath(), features.get(p.imagePath())));
+        FeatureNorm norm = FeatureNorm.estimate(trainImages.values());
+        List<Example> trainExamples = builder.autoencoderExamples(train, features, norm);
+        List<Example> valExamples = builder.autoencoderExamples(validation, features, norm);
+
+        Autoencoder net = Autoencoder.create(c, wordVectors);
+        LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
+        ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
+                .put("corpus", o.manifest().toString()).put("training_pairs", train.size())
+                .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
+                .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
+                .put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
+                .put("created", Instant.now().toString());
+        Trainer trainer = new Trainer(net, (batch, random) -> Feeds.autoencoder(batch, net, random),
+                n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
+                state -> {
+                    state.set("provenance", provenance);
+                    return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm, encoder.id(), state,
+                            net.parameters());
+                });
+        return trainer.run(trainExamples, c.aeEpochs(), o.out(), o.resume());
+    }
+
+    /** Mean losses over {@code examples} (no dropout), and text perplexity exp(text cross-entropy). */
+    static Map<String, Double> validate(Network net, List<Example> examples) {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        int batch = net.config().batchSize() * 2;
+        for (int from = 0; from < examples.size(); from += batch) {
+            List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
+            net.losses(Feeds.autoencoder(part, net, null)).forEach((k, v) -> sums.merge(k, v * part.size(), Double::sum));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        sums.forEach((k, v) -> out.put(k, v / examples.size()));
+        out.put("text_perplexity", Math.exp(out.get(Autoencoder.TEXT_LOSS)));
+        return out;
+    }
+
+    private static List<ImageTextPair> pairs(CorpusManifest manifest, Split split, ReadOptions options, int max) {
+        try (Stream<ImageTextPair> s = manifest.pairs(options, CorpusText.split(split))) {
+            return max > 0 ? s.limit(max).toList() : s.toList();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.infogap.train;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.infogap.annotate.LabelledPairs;
+import org.infogap.data.ImageTextPair;
+import org.infogap.data.Split;
+import org.infogap.io.Json;
+import org.infogap.model.Classifier;
+import org.infogap.model.Encoder;
+import org.infogap.model.Example;
+import org.infogap.model.FeatureCache;
+import org.infogap.model.FeatureNorm;
+import org.infogap.model.Feeds;
+import org.infogap.model.ImageEncoder;
+import org.infogap.model.InceptionV3;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.model.Network;
+import org.infogap.text.Vocabulary;
+import org.infogap.text.WordVectorTrainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervised stage on labelled pairs (the {@code annotations export} file): the training part,
+ * less a seeded validation share that picks the best epoch, trains; the test part is never read here.
+ * The encoder starts from an autoencoder bundle (the paper's CL) or at random (its "no AE" baseline),
+ * and is fine-tuned or frozen.
+ */
+public final class ClassifierTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifierTraining.class);
+    public static final String SELECT_BY = "mean_accuracy";
+
+    /**
+     * @param autoencoder the autoencoder bundle, or null for a random encoder (then vocabulary, word2vec
+     *                    and config must be given)
+     */
+    public record Options(Path labelled, Path autoencoder, Path vocabulary, Path word2vec, ModelConfig config,
+                          boolean freezeEncoder, Path inceptionWeights, Path featureCache, Path out, boolean resume,
+                          double validationFraction) {
+    }
+
+    private ClassifierTraining() {
+    }
+
+    public static ArrayNode run(Options o) throws IOException {
+        List<LabelledPairs.Labelled> all = LabelledPairs.read(o.labelled());
+        ModelBundle ae = o.autoencoder() == null ? null : ModelBundle.load(o.autoencoder());
+        if (ae != null && !ModelBundle.AUTOENCODER.equals(ae.kind())) {
+            throw new IllegalArgumentException(o.autoencoder() + " holds a " + ae.kind() + ", not an autoencoder");
+        }
+        ModelConfig c = o.config() != null ? o.config() : ae.config();
+        Vocabulary vocabulary = ae != null ? ae.vocabulary() : Vocabulary.load(o.vocabulary());
+        INDArray wordVectors = ae != null ? ae.wordVectors()
+                : ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c.seed());
+        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
+        if (ae != null && !encoder.id().equals(ae.imageEncoderId())) {
+            throw new IllegalArgumentException("the autoencoder's image features came from " + ae.imageEncoderId()
+                    + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
+        }
+        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), InceptionV3.FEATURES);
+        ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
+
+        List<LabelledPairs.Labelled> train = new ArrayList<>();
+        List<LabelledPairs.Labelled> validation = new ArrayList<>();
+        for (LabelledPairs.Labelled l : all) {
+            if (l.split() == Split.TRAIN) {
+                (LabelledPairs.unitHashOf(c.seed() + 17, l.pair().key()) < o.validationFraction() ? validation : train).add(l);
+            }
+        }
+        if (train.isEmpty() || validation.isEmpty()) {
+            throw new IllegalArgumentException(o.labelled() + ": needs labelled training pairs for both training ("
+                    + train.size() + ") and validation (" + validation.size() + ")");
+        }
+        List<ImageTextPair> pairs = new ArrayList<>();
+        train.forEach(l -> pairs.add(l.pair()));
+        validation.forEach(l -> pairs.add(l.pair()));
+        Map<Path, float[]> features = builder.features(pairs);
+        FeatureNorm norm = ae != null ? ae.featureNorm()
+                : FeatureNorm.estimate(train.stream().map(l -> features.get(l.pair().imagePath())).toList());
+        List<Example> trainExamples = builder.classifierExamples(train, features, norm);
+        List<Example> valExamples = builder.classifierExamples(validation, features, norm);
+
+        Classifier net = Classifier.create(c, wordVectors);
+        String init = "random";
+        if (ae != null) {
+            Map<String, INDArray> encoderParams = new LinkedHashMap<>(ae.parameters());
+            encoderParams.keySet().removeIf(n -> !n.startsWith(Encoder.PREFIX));
+            int set = net.setParameters(encoderParams);
+            init = "autoencoder " + o.autoencoder() + " (epoch " + ae.state().path("epoch").asInt() + ", " + set
+                    + " encoder variables)";
+        }
+        if (o.freezeEncoder()) {
+            net.freezeEncoder();
+        }
+        LOG.info("classifier: {} training, {} validation pairs; encoder from {}; {}", train.size(), validation.size(),
+                init, o.freezeEncoder() ? "encoder frozen" : "encoder fine-tuned");
+        ObjectNode provenance = Json.mapper().createObjectNode()
+                .put("labelled", o.labelled().toString()).put("training_pairs", train.size())
+                .put("validation_pairs", validation.size()).put("encoder_init", init)
+                .put("encoder_from_autoencoder", ae != null).put("fine_tune_encoder", !o.freezeEncoder())
+                .put("image_encoder", encoder.provenance())
+                .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
+                .put("created", Instant.now().toString());
+        Trainer trainer = new Trainer(net, (batch, random) -> Feeds.classifier(batch, net, random),
+                n -> accuracy(n, valExamples), SELECT_BY, true, state -> {
+                    state.set("provenance", provenance);
+                    return new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, wordVectors, norm, encoder.id(), state,
+                            net.parameters());
+                });
+        return trainer.run(trainExamples, c.classifierEpochs(), o.out(), o.resume());
+    }
+
+    /** CMI and SC accuracy (and their mean) of the most probable level on {@code examples}. */
+    public static Map<String, Double> accuracy(Network net, List<Example> examples) {
+        int cmiRight = 0;
+        int scRight = 0;
+        double loss = 0;
+        int batch = net.config().batchSize() * 4;
+        for (int from = 0; from < examples.size(); from += batch) {
+            List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
+            Map<String, INDArray> feed = Feeds.classifier(part, net, null);
+            Map<String, INDArray> out = net.output(feed, Classifier.CMI_PROBABILITIES, Classifier.SC_PROBABILITIES,
+                    Classifier.LOSS);
+            INDArray cmi = out.get(Classifier.CMI_PROBABILITIES).argMax(1);
+            INDArray sc = out.get(Classifier.SC_PROBABILITIES).argMax(1);
+            for (int i = 0; i < part.size(); i++) {
+                cmiRight += cmi.getInt(i) == part.get(i).cmi() ? 1 : 0;
+                scRight += sc.getInt(i) == part.get(i).sc() ? 1 : 0;
+            }
+            loss += out.get(Classifier.LOSS).getDouble(0) * part.size();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss / examples.size());
+        m.put("cmi_accuracy", (double) cmiRight / examples.size());
+        m.put("sc_accuracy", (double) scRight / examples.size());
+        m.put(SELECT_BY, (m.get("cmi_accuracy") + m.get("sc_accuracy")) / 2);
+        return m;
+    }
+}

@@ -1,0 +1,153 @@
+package org.infogap.train;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.infogap.io.AtomicFiles;
+import org.infogap.io.Json;
+import org.infogap.model.Example;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.Network;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop: seeded shuffling, SGD with the learning rate multiplied by {@code lrDecay} after
+ * every epoch (paper: halved), a progress bar with loss, pairs/s and ETA, validation after every epoch,
+ * then {@code last.zip} written atomically and {@code best.zip} replaced when validation improved.
+ * With {@code resume}, training continues after the last completed epoch of {@code last.zip}, with
+ * the same shuffles and learning rates as an uninterrupted run.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    public static final String LAST = "last.zip";
+    public static final String BEST = "best.zip";
+
+    /** How to score a network after an epoch: named figures and the one that selects the best checkpoint. */
+    public interface Validation {
+        Map<String, Double> evaluate(Network net);
+    }
+
+    private final Network net;
+    private final BiFunction<List<Example>, Random, Map<String, INDArray>> feed;
+    private final Validation validation;
+    private final String selectBy;
+    private final boolean higherIsBetter;
+    private final Function<ObjectNode, ModelBundle> bundle;
+    private IntConsumer stepHook = step -> { };
+
+    /**
+     * @param bundle makes the bundle to save from the training state (the network's parameters are
+     *               taken by the caller's function at that moment)
+     */
+    public Trainer(Network net, BiFunction<List<Example>, Random, Map<String, INDArray>> feed, Validation validation,
+                   String selectBy, boolean higherIsBetter, Function<ObjectNode, ModelBundle> bundle) {
+        this.net = net;
+        this.feed = feed;
+        this.validation = validation;
+        this.selectBy = selectBy;
+        this.higherIsBetter = higherIsBetter;
+        this.bundle = bundle;
+    }
+
+    /** Called after every step with the global step number; tests use it to kill a run half-way. */
+    public void setStepHook(IntConsumer hook) {
+        this.stepHook = hook;
+    }
+
+    /** Trains up to {@code epochs}; returns the history (one object per epoch). */
+    public ArrayNode run(List<Example> train, int epochs, Path dir, boolean resume) throws IOException {
+        Files.createDirectories(dir);
+        ArrayNode history = Json.mapper().createArrayNode();
+        int start = 1;
+        double best = Double.NaN;
+        Path last = dir.resolve(LAST);
+        if (resume && Files.exists(last)) {
+            ModelBundle saved = ModelBundle.load(last);
+            net.setParameters(saved.parameters());
+            ObjectNode state = saved.state();
+            start = state.path("epoch").asInt() + 1;
+            best = state.path("best").asDouble(Double.NaN);
+            state.withArray("history").forEach(history::add);
+            LOG.info("resuming after epoch {} of {} from {}", start - 1, epochs, last);
+        } else if (resume) {
+            LOG.info("nothing to resume in {}: starting from scratch", dir);
+        }
+        var c = net.config();
+        int batchSize = c.batchSize();
+        int globalStep = (start - 1) * ((train.size() + batchSize - 1) / batchSize);
+        for (int epoch = start; epoch <= epochs; epoch++) {
+            double lr = c.learningRate() * Math.pow(c.lrDecay(), epoch - 1);
+            List<Example> order = new ArrayList<>(train);
+            Collections.shuffle(order, new Random(c.seed() * 1_000_003L + epoch));
+            Random dropout = new Random(c.seed() * 7919L + epoch);
+            Map<String, Double> sums = new LinkedHashMap<>();
+            long t0 = System.nanoTime();
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+                    .setInitialMax(order.size()).setUnit(" pairs", 1).showSpeed().build()) {
+                for (int from = 0; from < order.size(); from += batchSize) {
+                    List<Example> batch = order.subList(from, Math.min(order.size(), from + batchSize));
+                    Network.Step step = net.trainStep(feed.apply(batch, dropout), lr);
+                    step.losses().forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
+                    bar.stepBy(batch.size());
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(lossKey(sums), 0.0)
+                            / Math.min(order.size(), from + batchSize)));
+                    stepHook.accept(++globalStep);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> val = validation.evaluate(net);
+            ObjectNode record = history.addObject().put("epoch", epoch).put("learning_rate", lr)
+                    .put("seconds", seconds).put("pairs_per_second", order.size() / seconds);
+            ObjectNode trainNode = record.putObject("train");
+            sums.forEach((k, v) -> trainNode.put(k, v / order.size()));
+            ObjectNode valNode = record.putObject("validation");
+            val.forEach(valNode::put);
+            double score = val.get(selectBy);
+            boolean improved = Double.isNaN(best) || (higherIsBetter ? score > best : score < best);
+            if (improved) {
+                best = score;
+            }
+            ObjectNode state = Json.mapper().createObjectNode().put("epoch", epoch).put("epochs", epochs)
+                    .put("select_by", selectBy).put("best", best);
+            state.set("history", history.deepCopy());
+            ModelBundle b = bundle.apply(state);
+            b.save(last);
+            if (improved) {
+                AtomicFiles.writeVia(dir.resolve(BEST), tmp -> Files.copy(last, tmp, StandardCopyOption.REPLACE_EXISTING));
+            }
+            LOG.info("epoch {}/{}: lr {} train {} validation {}{} ({} s, {} pairs/s)", epoch, epochs,
+                    String.format(Locale.ROOT, "%.4g", lr), format(trainNode), format(valNode), improved ? " (best)" : "",
+                    String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f", order.size() / seconds));
+        }
+        return history;
+    }
+
+    private static String lossKey(Map<String, Double> sums) {
+        return sums.containsKey("loss") ? "loss" : sums.keySet().iterator().next();
+    }
+
+    private static String format(ObjectNode node) {
+        StringBuilder s = new StringBuilder();
+        node.fields().forEachRemaining(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                .append(String.format(Locale.ROOT, "%.4f", e.getValue().asDouble())));
+        return s.toString();
+    }
+}
