@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "infogap", mixinStandardHelpOptions = true, version = "infogap 0.1.0",
         description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
         subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class,
-            TrainAutoencoderCommand.class, TrainClassifierCommand.class,
+            TrainAutoencoderCommand.class, TrainClassifierCommand.class, PredictCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

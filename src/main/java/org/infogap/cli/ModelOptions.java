@@ -26,13 +26,22 @@ final class ModelOptions {
             description = "Folder of cached image features. Default: ${DEFAULT-VALUE}")
     Path featureCache;
 
-    /** The configuration asked for, or null when neither --config nor --set was given and {@code fallbackNull}. */
-    ModelConfig config(boolean fallbackNull) throws IOException {
-        if (config == null && overrides.isEmpty() && fallbackNull) {
-            return null;
+    /**
+     * The configuration asked for: {@code --config} (preset or file), else {@code inherited} (the
+     * autoencoder's, for the classifier and the report), else the small preset; then the overrides.
+     */
+    ModelConfig config(ModelConfig inherited) throws IOException {
+        ModelConfig base;
+        if (config != null) {
+            base = Files.isRegularFile(Path.of(config)) ? ModelConfig.read(Path.of(config)) : ModelConfig.preset(config);
+        } else {
+            base = inherited != null ? inherited : ModelConfig.small();
         }
-        String name = config == null ? "small" : config;
-        ModelConfig base = Files.isRegularFile(Path.of(name)) ? ModelConfig.read(Path.of(name)) : ModelConfig.preset(name);
         return overrides.isEmpty() ? base : base.with(overrides);
+    }
+
+    /** The autoencoder bundle's configuration, or null when there is none to inherit. */
+    static ModelConfig of(Path bundle) throws IOException {
+        return bundle == null ? null : org.infogap.model.ModelBundle.load(bundle).config();
     }
 }

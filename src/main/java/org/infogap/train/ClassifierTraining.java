@@ -91,34 +91,46 @@ public final class ClassifierTraining {
         List<Example> trainExamples = builder.classifierExamples(train, features, norm);
         List<Example> valExamples = builder.classifierExamples(validation, features, norm);
 
-        Classifier net = Classifier.create(c, wordVectors);
+        ObjectNode provenance = Json.mapper().createObjectNode()
+                .put("labelled", o.labelled().toString()).put("training_pairs", train.size())
+                .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
+                .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString());
+        return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), ae, o.autoencoder(), o.freezeEncoder()),
+                trainExamples, valExamples, o.out(), o.resume(), provenance);
+    }
+
+    /** What a classifier is trained from besides its examples. {@code autoencoder} null: random encoder. */
+    public record Setup(ModelConfig config, Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
+                        String imageEncoderId, ModelBundle autoencoder, Path autoencoderFile, boolean freezeEncoder) {
+    }
+
+    /** Trains on {@code train}, picks the best epoch on {@code validation}; bundles go to {@code out}. */
+    public static ArrayNode train(Setup s, List<Example> train, List<Example> validation, Path out, boolean resume,
+                                  ObjectNode provenance) throws IOException {
+        ModelConfig c = s.config();
+        Classifier net = Classifier.create(c, s.wordVectors());
         String init = "random";
-        if (ae != null) {
-            Map<String, INDArray> encoderParams = new LinkedHashMap<>(ae.parameters());
+        if (s.autoencoder() != null) {
+            Map<String, INDArray> encoderParams = new LinkedHashMap<>(s.autoencoder().parameters());
             encoderParams.keySet().removeIf(n -> !n.startsWith(Encoder.PREFIX));
             int set = net.setParameters(encoderParams);
-            init = "autoencoder " + o.autoencoder() + " (epoch " + ae.state().path("epoch").asInt() + ", " + set
-                    + " encoder variables)";
+            init = "autoencoder " + s.autoencoderFile() + " (epoch " + s.autoencoder().state().path("epoch").asInt() + ", "
+                    + set + " encoder variables)";
         }
-        if (o.freezeEncoder()) {
+        if (s.freezeEncoder()) {
             net.freezeEncoder();
         }
         LOG.info("classifier: {} training, {} validation pairs; encoder from {}; {}", train.size(), validation.size(),
-                init, o.freezeEncoder() ? "encoder frozen" : "encoder fine-tuned");
-        ObjectNode provenance = Json.mapper().createObjectNode()
-                .put("labelled", o.labelled().toString()).put("training_pairs", train.size())
-                .put("validation_pairs", validation.size()).put("encoder_init", init)
-                .put("encoder_from_autoencoder", ae != null).put("fine_tune_encoder", !o.freezeEncoder())
-                .put("image_encoder", encoder.provenance())
-                .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
-                .put("created", Instant.now().toString());
+                init, s.freezeEncoder() ? "encoder frozen" : "encoder fine-tuned");
+        ObjectNode p = provenance.deepCopy().put("encoder_init", init).put("encoder_from_autoencoder", s.autoencoder() != null)
+                .put("fine_tune_encoder", !s.freezeEncoder()).put("created", Instant.now().toString());
         Trainer trainer = new Trainer(net, (batch, random) -> Feeds.classifier(batch, net, random),
-                n -> accuracy(n, valExamples), SELECT_BY, true, state -> {
-                    state.set("provenance", provenance);
-                    return new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, wordVectors, norm, encoder.id(), state,
-                            net.parameters());
+                n -> accuracy(n, validation), SELECT_BY, true, state -> {
+                    state.set("provenance", p);
+                    return new ModelBundle(ModelBundle.CLASSIFIER, c, s.vocabulary(), s.wordVectors(), s.norm(),
+                            s.imageEncoderId(), state, net.parameters());
                 });
-        return trainer.run(trainExamples, c.classifierEpochs(), o.out(), o.resume());
+        return trainer.run(train, c.classifierEpochs(), out, resume);
     }
 
     /** CMI and SC accuracy (and their mean) of the most probable level on {@code examples}. */

@@ -43,6 +43,27 @@ public final class ExampleBuilder {
         this.cache = cache;
     }
 
+    /**
+     * The builder a trained bundle needs: its configuration and vocabulary, and an image encoder that
+     * must produce the same features as the one it was trained on (same weights, size and seed).
+     */
+    public static ExampleBuilder forBundle(org.infogap.model.ModelBundle bundle, Path inceptionWeights, Path featureCache)
+            throws IOException {
+        ModelConfig c = bundle.config();
+        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), inceptionWeights, c.seed());
+        if (!encoder.id().equals(bundle.imageEncoderId())) {
+            throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
+                    + ", this run's would come from " + encoder.id() + "; pass the --inception-weights it was trained with");
+        }
+        return new ExampleBuilder(c, bundle.vocabulary(), encoder,
+                FeatureCache.open(featureCache, encoder.id(), org.infogap.model.InceptionV3.FEATURES));
+    }
+
+    /** Labelled pairs to standardised examples, computing missing features. */
+    public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, FeatureNorm norm) throws IOException {
+        return classifierExamples(pairs, features(pairs.stream().map(LabelledPairs.Labelled::pair).toList()), norm);
+    }
+
     /** Raw (not yet standardised) features of the pairs' images, computed where not cached. */
     public Map<Path, float[]> features(List<ImageTextPair> pairs) throws IOException {
         return encoder.features(pairs.stream().map(ImageTextPair::imagePath).toList(), cache);

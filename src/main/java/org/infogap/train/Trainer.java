@@ -74,6 +74,9 @@ public final class Trainer {
 
     /** Trains up to {@code epochs}; returns the history (one object per epoch). */
     public ArrayNode run(List<Example> train, int epochs, Path dir, boolean resume) throws IOException {
+        if (train.size() < 2) {
+            throw new IllegalArgumentException("training needs at least 2 pairs, got " + train.size());
+        }
         Files.createDirectories(dir);
         ArrayNode history = Json.mapper().createArrayNode();
         int start = 1;
@@ -102,13 +105,17 @@ public final class Trainer {
             long t0 = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
                     .setInitialMax(order.size()).setUnit(" pairs", 1).showSpeed().build()) {
-                for (int from = 0; from < order.size(); from += batchSize) {
-                    List<Example> batch = order.subList(from, Math.min(order.size(), from + batchSize));
+                for (int from = 0, to; from < order.size(); from = to) {
+                    to = Math.min(order.size(), from + batchSize);
+                    if (order.size() - to == 1) {
+                        to++; // SameDiff M2.1's lstmLayer backprop fails on a batch of one: never leave one over
+                    }
+                    List<Example> batch = order.subList(from, to);
                     Network.Step step = net.trainStep(feed.apply(batch, dropout), lr);
                     step.losses().forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
                     bar.stepBy(batch.size());
-                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(lossKey(sums), 0.0)
-                            / Math.min(order.size(), from + batchSize)));
+                    double seen = to;
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(lossKey(sums), 0.0) / seen));
                     stepHook.accept(++globalStep);
                 }
             }

@@ -138,4 +138,19 @@ class NetworksTest {
         INDArray p = cl.output(Feeds.classifier(batch, cl, null), Classifier.SC_PROBABILITIES).get(Classifier.SC_PROBABILITIES);
         assertArrayEquals(new long[] {2, 5}, p.shape());
     }
+
+    /** SameDiff M2.1's lstmLayer backprop fails on a batch of one; the trainer never makes one (this test fails if that changes). */
+    @Test
+    void aBatchOfOnePairFailsToTrainWhichIsWhyTheTrainerNeverMakesOne() {
+        ModelConfig c = tiny();
+        Random r = new Random(9);
+        Example one = example(r, "one", 3, c);
+        Classifier cl = Classifier.create(c, VECTORS);
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> cl.trainStep(Feeds.classifier(List.of(one), cl, r), 0.1));
+        Example two = example(r, "two", 2, c);
+        assertTrue(Double.isFinite(cl.trainStep(Feeds.classifier(List.of(one, two), cl, r), 0.1).losses().get(Classifier.LOSS)));
+        assertEquals(1, cl.output(Feeds.classifier(List.of(one), cl, null), Classifier.SC_PROBABILITIES)
+                .get(Classifier.SC_PROBABILITIES).rows(), "inference on one pair works");
+    }
 }

@@ -1,0 +1,288 @@
+package org.infogap.eval;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.infogap.annotate.LabelledPairs;
+import org.infogap.data.Split;
+import org.infogap.io.Json;
+import org.infogap.model.Autoencoder;
+import org.infogap.model.Classifier;
+import org.infogap.model.Encoder;
+import org.infogap.model.Example;
+import org.infogap.model.Feeds;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.train.ClassifierTraining;
+import org.infogap.train.ExampleBuilder;
+import org.infogap.train.Trainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's Table 3 on one labelled set: the classifier with the encoder from the autoencoder (CL),
+ * the same with a random encoder (CL without AE, same epochs), a linear SVM on the autoencoder's
+ * article embeddings, and the most frequent label; on the file's train/test split and in k-fold
+ * cross-validation over all labelled pairs. Every number goes to {@code results.json}; {@link ReportWriter}
+ * renders it. With {@code resume}, classifier runs already (partly) done under {@code out/models} continue
+ * instead of starting again.
+ */
+public final class AccuracyReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccuracyReport.class);
+
+    public static final String CL = "CL";
+    public static final String CL_NO_AE = "CL without AE";
+    public static final String SVM = "SVM";
+    public static final String MAJORITY = "Most frequent";
+    public static final List<String> SYSTEMS = List.of(CL, CL_NO_AE, SVM, MAJORITY);
+    public static final List<String> MEASURES = List.of("CMI", "SC");
+
+    /** The paper's Table 3 (accuracy on its 92 test pairs; different data). */
+    public static final Map<String, double[]> PAPER = Map.of(CL, new double[] {0.6953, 0.7344},
+            CL_NO_AE, new double[] {0.5625, 0.6562}, SVM, new double[] {0.6875, 0.7125},
+            MAJORITY, new double[] {0.5642, 0.6550});
+
+    /** Inputs. {@code classifierConfig} null: the autoencoder's configuration. */
+    public record Options(Path labelled, Path autoencoder, ModelConfig classifierConfig, Path inceptionWeights,
+                          Path featureCache, Path out, int folds, long seed, double validationFraction,
+                          boolean resume) {
+    }
+
+    /** Predicted levels of one system on one test set. */
+    record Predictions(int[] cmi, int[] sc) {
+    }
+
+    private final Options o;
+    private final ModelBundle ae;
+    private final ModelConfig config;
+    private final ClassifierTraining.Setup withAe;
+    private final ClassifierTraining.Setup withoutAe;
+    private final Autoencoder encoderOfAe;
+    private final ObjectNode curves = Json.mapper().createObjectNode();
+
+    private AccuracyReport(Options o) throws IOException {
+        this.o = o;
+        this.ae = ModelBundle.load(o.autoencoder());
+        if (!ModelBundle.AUTOENCODER.equals(ae.kind())) {
+            throw new IllegalArgumentException(o.autoencoder() + " holds a " + ae.kind() + ", not an autoencoder");
+        }
+        this.config = o.classifierConfig() != null ? o.classifierConfig() : ae.config();
+        this.withAe = new ClassifierTraining.Setup(config, ae.vocabulary(), ae.wordVectors(), ae.featureNorm(),
+                ae.imageEncoderId(), ae, o.autoencoder(), false);
+        this.withoutAe = new ClassifierTraining.Setup(config, ae.vocabulary(), ae.wordVectors(), ae.featureNorm(),
+                ae.imageEncoderId(), null, null, false);
+        this.encoderOfAe = Autoencoder.create(ae.config(), ae.wordVectors());
+        encoderOfAe.setParameters(ae.parameters());
+    }
+
+    /** Runs every system on the split and in every fold; writes results.json and returns it. */
+    public static ObjectNode run(Options o) throws IOException {
+        return new AccuracyReport(o).run();
+    }
+
+    private ObjectNode run() throws IOException {
+        Files.createDirectories(o.out());
+        List<LabelledPairs.Labelled> all = LabelledPairs.read(o.labelled());
+        ExampleBuilder builder = ExampleBuilder.forBundle(ae, o.inceptionWeights(), o.featureCache());
+        List<Example> examples = builder.classifierExamples(all, ae.featureNorm());
+        List<Example> train = new ArrayList<>();
+        List<Example> test = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (all.get(i).split() == Split.TEST ? test : train).add(examples.get(i));
+        }
+        if (train.isEmpty() || test.isEmpty()) {
+            throw new IllegalArgumentException(o.labelled() + ": needs pairs in both the train and the test split");
+        }
+        ObjectNode results = Json.mapper().createObjectNode();
+        ObjectNode provenance = results.putObject("provenance");
+        provenance.put("labelled", o.labelled().toString()).put("autoencoder", o.autoencoder().toString())
+                .put("seed", o.seed()).put("folds", o.folds()).put("created", Instant.now().toString())
+                .put("image_encoder", ae.imageEncoderId());
+        provenance.set("autoencoder_state", ae.state().deepCopy().without("history"));
+        provenance.set("classifier_config", Json.mapper().valueToTree(config));
+        results.putObject("sizes").put("train", train.size()).put("test", test.size()).put("all", examples.size());
+        results.set("distribution", distribution(train, test));
+
+        LOG.info("report: the test split ({} train, {} test pairs)", train.size(), test.size());
+        ObjectNode split = results.putObject("test_split");
+        ObjectNode svmChoice = results.putObject("svm");
+        Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true);
+        int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
+        int[] actualSc = test.stream().mapToInt(Example::sc).toArray();
+        for (String system : SYSTEMS) {
+            ObjectNode s = split.putObject(system);
+            s.set("CMI", json(Metrics.of(actualCmi, predictions.get(system).cmi())));
+            s.set("SC", json(Metrics.of(actualSc, predictions.get(system).sc())));
+        }
+
+        if (o.folds() >= 2) {
+            List<Example> shuffled = new ArrayList<>(examples);
+            Collections.shuffle(shuffled, new Random(o.seed()));
+            Map<String, Map<String, List<Metrics>>> perFold = new LinkedHashMap<>();
+            for (int f = 0; f < o.folds(); f++) {
+                List<Example> foldTrain = new ArrayList<>();
+                List<Example> foldTest = new ArrayList<>();
+                for (int i = 0; i < shuffled.size(); i++) {
+                    (i % o.folds() == f ? foldTest : foldTrain).add(shuffled.get(i));
+                }
+                LOG.info("report: fold {}/{} ({} train, {} test pairs)", f + 1, o.folds(), foldTrain.size(), foldTest.size());
+                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false);
+                int[] ac = foldTest.stream().mapToInt(Example::cmi).toArray();
+                int[] as = foldTest.stream().mapToInt(Example::sc).toArray();
+                for (String system : SYSTEMS) {
+                    Map<String, List<Metrics>> m = perFold.computeIfAbsent(system, k -> new LinkedHashMap<>());
+                    m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(Metrics.of(ac, p.get(system).cmi()));
+                    m.computeIfAbsent("SC", k -> new ArrayList<>()).add(Metrics.of(as, p.get(system).sc()));
+                }
+            }
+            ObjectNode kfold = results.putObject("kfold");
+            perFold.forEach((system, byMeasure) -> {
+                ObjectNode s = kfold.putObject(system);
+                byMeasure.forEach((measure, list) -> {
+                    ObjectNode m = s.putObject(measure);
+                    summary(m.putObject("accuracy"), list.stream().mapToDouble(Metrics::accuracy).toArray());
+                    summary(m.putObject("macro_f1"), list.stream().mapToDouble(Metrics::macroF1).toArray());
+                    summary(m.putObject("weighted_f1"), list.stream().mapToDouble(Metrics::weightedF1).toArray());
+                    summary(m.putObject("mean_absolute_error"), list.stream().mapToDouble(Metrics::meanAbsoluteError).toArray());
+                });
+            });
+        }
+        ObjectNode paper = results.putObject("paper");
+        PAPER.forEach((system, acc) -> paper.putObject(system).put("CMI", acc[0]).put("SC", acc[1]));
+        curves.set("autoencoder", ae.state().withArray("history").deepCopy());
+        results.set("learning_curves", curves);
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("results.json.tmp").toFile(), results);
+        org.infogap.io.AtomicFiles.writeVia(o.out().resolve("results.json"), tmp ->
+                Files.move(o.out().resolve("results.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        return results;
+    }
+
+    /** All four systems trained on {@code train}, predicting {@code test}. */
+    private Map<String, Predictions> systems(List<Example> train, List<Example> test, Path models, ObjectNode svmChoice,
+                                             boolean keepCurves) throws IOException {
+        Map<String, Predictions> out = new LinkedHashMap<>();
+        List<Example> fit = new ArrayList<>();
+        List<Example> validation = new ArrayList<>();
+        for (Example e : train) {
+            (LabelledPairs.unitHashOf(o.seed() + 17, e.key()) < o.validationFraction() ? validation : fit).add(e);
+        }
+        ObjectNode provenance = Json.mapper().createObjectNode().put("labelled", o.labelled().toString())
+                .put("training_pairs", fit.size()).put("validation_pairs", validation.size());
+        for (String system : List.of(CL, CL_NO_AE)) {
+            Path dir = models.resolve(system.equals(CL) ? "cl" : "cl-no-ae");
+            ArrayNode history = ClassifierTraining.train(system.equals(CL) ? withAe : withoutAe, fit, validation, dir, o.resume(),
+                    provenance);
+            if (keepCurves) {
+                curves.set(system, history);
+            }
+            out.put(system, classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test));
+        }
+        float[][] trainX = articles(train);
+        float[][] testX = articles(test);
+        int[] cmi = train.stream().mapToInt(Example::cmi).toArray();
+        int[] sc = train.stream().mapToInt(Example::sc).toArray();
+        SvmBaseline.Fitted svmCmi = SvmBaseline.fit(trainX, cmi, 5, o.seed());
+        SvmBaseline.Fitted svmSc = SvmBaseline.fit(trainX, sc, 5, o.seed());
+        if (svmChoice != null) {
+            for (Map.Entry<String, SvmBaseline.Fitted> e : Map.of("CMI", svmCmi, "SC", svmSc).entrySet()) {
+                ObjectNode n = svmChoice.putObject(e.getKey()).put("C", e.getValue().c());
+                ArrayNode grid = n.putArray("grid");
+                for (int g = 0; g < SvmBaseline.GRID.size(); g++) {
+                    grid.addObject().put("C", SvmBaseline.GRID.get(g)).put("cv_accuracy", e.getValue().cvAccuracy()[g]);
+                }
+            }
+        }
+        out.put(SVM, new Predictions(svmCmi.predict(testX), svmSc.predict(testX)));
+        out.put(MAJORITY, new Predictions(constant(MajorityBaseline.fit(cmi), test.size()),
+                constant(MajorityBaseline.fit(sc), test.size())));
+        return out;
+    }
+
+    private Predictions classify(ModelBundle bundle, List<Example> test) {
+        Classifier net = Classifier.create(bundle.config(), bundle.wordVectors());
+        net.setParameters(bundle.parameters());
+        int[] cmi = new int[test.size()];
+        int[] sc = new int[test.size()];
+        int batch = 64;
+        for (int from = 0; from < test.size(); from += batch) {
+            List<Example> part = test.subList(from, Math.min(test.size(), from + batch));
+            Map<String, INDArray> r = net.output(Feeds.classifier(part, net, null), Classifier.CMI_PROBABILITIES,
+                    Classifier.SC_PROBABILITIES);
+            INDArray c = r.get(Classifier.CMI_PROBABILITIES).argMax(1);
+            INDArray s = r.get(Classifier.SC_PROBABILITIES).argMax(1);
+            for (int i = 0; i < part.size(); i++) {
+                cmi[from + i] = c.getInt(i);
+                sc[from + i] = s.getInt(i);
+            }
+        }
+        return new Predictions(cmi, sc);
+    }
+
+    /** Article embeddings of the autoencoder's encoder (not fine-tuned), no dropout. */
+    private float[][] articles(List<Example> examples) {
+        float[][] out = new float[examples.size()][];
+        int batch = 64;
+        for (int from = 0; from < examples.size(); from += batch) {
+            List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
+            INDArray a = encoderOfAe.output(Feeds.encoder(part, encoderOfAe, null), Encoder.ARTICLE).get(Encoder.ARTICLE);
+            for (int i = 0; i < part.size(); i++) {
+                out[from + i] = a.getRow(i).toFloatVector();
+            }
+        }
+        return out;
+    }
+
+    private static int[] constant(int level, int n) {
+        int[] out = new int[n];
+        java.util.Arrays.fill(out, level);
+        return out;
+    }
+
+    private static ObjectNode distribution(List<Example> train, List<Example> test) {
+        ObjectNode d = Json.mapper().createObjectNode();
+        for (String measure : MEASURES) {
+            ObjectNode m = d.putObject(measure);
+            for (Map.Entry<String, List<Example>> part : Map.of("train", train, "test", test).entrySet()) {
+                ArrayNode counts = m.putArray(part.getKey());
+                int[] c = new int[Metrics.LEVELS];
+                part.getValue().forEach(e -> c[measure.equals("CMI") ? e.cmi() : e.sc()]++);
+                for (int v : c) {
+                    counts.add(v);
+                }
+            }
+        }
+        return d;
+    }
+
+    static ObjectNode json(Metrics m) {
+        ObjectNode n = Json.mapper().valueToTree(m);
+        return n;
+    }
+
+    private static void summary(ObjectNode node, double[] values) {
+        double mean = 0;
+        for (double v : values) {
+            mean += v / values.length;
+        }
+        double var = 0;
+        for (double v : values) {
+            var += (v - mean) * (v - mean) / Math.max(1, values.length - 1);
+        }
+        node.put("mean", mean).put("std", Math.sqrt(var));
+        ArrayNode all = node.putArray("folds");
+        for (double v : values) {
+            all.add(v);
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package org.infogap.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.infogap.io.AtomicFiles;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * Renders an accuracy report's {@code results.json} for people: {@code report.md} with PNG plots beside
+ * it in {@code plots/}, and {@code report.html} with the same tables and the plots embedded, so the one
+ * file can be mailed or archived. The paper's figures appear as reference rows, marked as such.
+ */
+public final class ReportWriter {
+
+    static final String[] CMI_LEVELS = {"0", "0.25", "0.5", "0.75", "1"};
+    static final String[] SC_LEVELS = {"-1", "-0.5", "0", "0.5", "1"};
+
+    private final JsonNode results;
+    private final Path dir;
+    private final Map<String, byte[]> plots = new LinkedHashMap<>();
+
+    private ReportWriter(JsonNode results, Path dir) {
+        this.results = results;
+        this.dir = dir;
+    }
+
+    /** Writes report.md, report.html and plots/*.png into {@code dir}. */
+    public static void write(JsonNode results, Path dir) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        new ReportWriter(results, dir).write();
+    }
+
+    private void write() throws IOException {
+        Files.createDirectories(dir.resolve("plots"));
+        plotDistributions();
+        plotConfusions();
+        plotCurves();
+        for (Map.Entry<String, byte[]> p : plots.entrySet()) {
+            AtomicFiles.write(dir.resolve("plots").resolve(p.getKey()), out -> out.write(p.getValue()));
+        }
+        AtomicFiles.writeString(dir.resolve("report.md"), markdown());
+        AtomicFiles.writeString(dir.resolve("report.html"), html());
+    }
+
+    // ---- tables
+
+    private List<Section> sections() {
+        List<Section> s = new ArrayList<>();
+        JsonNode sizes = results.path("sizes");
+        s.add(new Section("Accuracy on the test split (paper's Table 3)", String.format(Locale.ROOT,
+                "%d labelled pairs: %d train (of which a seeded share chose the classifiers' best epoch), %d test. "
+                        + "Reference rows are the paper's figures on its own 92 test pairs, not on this data.",
+                sizes.path("all").asInt(), sizes.path("train").asInt(), sizes.path("test").asInt()), table3(), List.of()));
+        if (results.has("kfold")) {
+            s.add(new Section(results.path("provenance").path("folds").asInt() + "-fold cross-validation",
+                    "Mean ± standard deviation over folds of all labelled pairs (seed "
+                            + results.path("provenance").path("seed").asLong() + ").", kfold(), List.of()));
+        }
+        for (String measure : AccuracyReport.MEASURES) {
+            s.add(new Section(measure + " on the test split, in detail",
+                    "Macro averages weigh the five levels equally, weighted ones by support; MAE is in level steps.",
+                    detail(measure), List.of()));
+            s.add(new Section(measure + " per level (CL, test split)", "", perLevel(measure), List.of()));
+        }
+        s.add(new Section("SVM regularisation", "C chosen by 5-fold cross-validation accuracy on the training pairs only.",
+                svmTable(), List.of()));
+        s.add(new Section("Plots", "", List.of(), new ArrayList<>(plots.keySet())));
+        return s;
+    }
+
+    private record Section(String title, String text, List<List<String>> table, List<String> images) {
+    }
+
+    private List<List<String>> table3() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "CMI accuracy", "SC accuracy", "CMI macro F1", "SC macro F1", "CMI MAE", "SC MAE"));
+        JsonNode split = results.path("test_split");
+        for (String system : AccuracyReport.SYSTEMS) {
+            JsonNode c = split.path(system).path("CMI");
+            JsonNode s = split.path(system).path("SC");
+            t.add(List.of(system, f(c.path("accuracy")), f(s.path("accuracy")), f(c.path("macroF1")), f(s.path("macroF1")),
+                    f(c.path("meanAbsoluteError")), f(s.path("meanAbsoluteError"))));
+        }
+        JsonNode paper = results.path("paper");
+        for (String system : AccuracyReport.SYSTEMS) {
+            t.add(List.of(system + " (paper, reference)", f(paper.path(system).path("CMI")), f(paper.path(system).path("SC")),
+                    "", "", "", ""));
+        }
+        return t;
+    }
+
+    private List<List<String>> kfold() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "CMI accuracy", "SC accuracy", "CMI macro F1", "SC macro F1", "CMI MAE", "SC MAE"));
+        JsonNode k = results.path("kfold");
+        for (String system : AccuracyReport.SYSTEMS) {
+            JsonNode c = k.path(system).path("CMI");
+            JsonNode s = k.path(system).path("SC");
+            t.add(List.of(system, pm(c.path("accuracy")), pm(s.path("accuracy")), pm(c.path("macro_f1")), pm(s.path("macro_f1")),
+                    pm(c.path("mean_absolute_error")), pm(s.path("mean_absolute_error"))));
+        }
+        return t;
+    }
+
+    private List<List<String>> detail(String measure) {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "accuracy", "macro P", "macro R", "macro F1", "micro F1", "weighted P", "weighted R",
+                "weighted F1", "MAE"));
+        for (String system : AccuracyReport.SYSTEMS) {
+            JsonNode m = results.path("test_split").path(system).path(measure);
+            t.add(List.of(system, f(m.path("accuracy")), f(m.path("macroPrecision")), f(m.path("macroRecall")),
+                    f(m.path("macroF1")), f(m.path("microF1")), f(m.path("weightedPrecision")), f(m.path("weightedRecall")),
+                    f(m.path("weightedF1")), f(m.path("meanAbsoluteError"))));
+        }
+        return t;
+    }
+
+    private List<List<String>> perLevel(String measure) {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("level", "precision", "recall", "F1", "support"));
+        JsonNode m = results.path("test_split").path(AccuracyReport.CL).path(measure);
+        String[] names = measure.equals("CMI") ? CMI_LEVELS : SC_LEVELS;
+        for (int l = 0; l < Metrics.LEVELS; l++) {
+            t.add(List.of(names[l], f(m.path("precision").path(l)), f(m.path("recall").path(l)), f(m.path("f1").path(l)),
+                    m.path("support").path(l).asText()));
+        }
+        return t;
+    }
+
+    private List<List<String>> svmTable() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("measure", "chosen C", "cross-validation accuracy per C"));
+        for (String measure : AccuracyReport.MEASURES) {
+            JsonNode s = results.path("svm").path(measure);
+            StringBuilder grid = new StringBuilder();
+            s.path("grid").forEach(g -> grid.append(grid.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%g: %.3f", g.path("C").asDouble(), g.path("cv_accuracy").asDouble())));
+            t.add(List.of(measure, s.path("C").asText(), grid.toString()));
+        }
+        return t;
+    }
+
+    private static String f(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? "" : String.format(Locale.ROOT, "%.4f", n.asDouble());
+    }
+
+    private static String pm(JsonNode n) {
+        return n.isMissingNode() ? "" : String.format(Locale.ROOT, "%.4f ± %.4f", n.path("mean").asDouble(),
+                n.path("std").asDouble());
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder("# infogap accuracy report\n\n");
+        md.append(provenanceText()).append("\n\n");
+        for (Section s : sections()) {
+            md.append("## ").append(s.title()).append("\n\n");
+            if (!s.text().isEmpty()) {
+                md.append(s.text()).append("\n\n");
+            }
+            if (!s.table().isEmpty()) {
+                for (int r = 0; r < s.table().size(); r++) {
+                    md.append("| ").append(String.join(" | ", s.table().get(r))).append(" |\n");
+                    if (r == 0) {
+                        md.append("|").append("---|".repeat(s.table().get(0).size())).append('\n');
+                    }
+                }
+                md.append('\n');
+            }
+            for (String image : s.images()) {
+                md.append("![").append(image).append("](plots/").append(image).append(")\n\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private String html() {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>infogap accuracy report"
+                + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
+                + "td:first-child,th:first-child{text-align:left}tr.ref{color:#777;font-style:italic}img{max-width:520px;"
+                + "margin:4px}</style></head><body><h1>infogap accuracy report</h1>");
+        h.append("<p>").append(escape(provenanceText())).append("</p>");
+        for (Section s : sections()) {
+            h.append("<h2>").append(escape(s.title())).append("</h2>");
+            if (!s.text().isEmpty()) {
+                h.append("<p>").append(escape(s.text())).append("</p>");
+            }
+            if (!s.table().isEmpty()) {
+                h.append("<table>");
+                for (int r = 0; r < s.table().size(); r++) {
+                    List<String> row = s.table().get(r);
+                    String cell = r == 0 ? "th" : "td";
+                    h.append(row.get(0).contains("(paper, reference)") ? "<tr class=\"ref\">" : "<tr>");
+                    for (String c : row) {
+                        h.append('<').append(cell).append('>').append(escape(c)).append("</").append(cell).append('>');
+                    }
+                    h.append("</tr>");
+                }
+                h.append("</table>");
+            }
+            for (String image : s.images()) {
+                h.append("<img alt=\"").append(escape(image)).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(plots.get(image))).append("\">");
+            }
+        }
+        return h.append("</body></html>\n").toString();
+    }
+
+    private String provenanceText() {
+        JsonNode p = results.path("provenance");
+        return "Labelled pairs: " + p.path("labelled").asText() + "; autoencoder: " + p.path("autoencoder").asText()
+                + " (epoch " + p.path("autoencoder_state").path("epoch").asText() + "); image encoder: "
+                + p.path("image_encoder").asText() + "; created " + p.path("created").asText() + ".";
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    // ---- plots
+
+    private void plotDistributions() throws IOException {
+        for (String measure : AccuracyReport.MEASURES) {
+            CategoryChart chart = new CategoryChartBuilder().width(520).height(340).title(measure + " labels")
+                    .xAxisTitle(measure).yAxisTitle("pairs").build();
+            List<String> levels = List.of(measure.equals("CMI") ? CMI_LEVELS : SC_LEVELS);
+            for (String part : List.of("train", "test")) {
+                List<Integer> counts = new ArrayList<>();
+                results.path("distribution").path(measure).path(part).forEach(n -> counts.add(n.asInt()));
+                chart.addSeries(part, levels, counts);
+            }
+            plots.put("distribution_" + measure + ".png", png(chart));
+        }
+    }
+
+    private void plotConfusions() throws IOException {
+        for (String system : AccuracyReport.SYSTEMS) {
+            for (String measure : AccuracyReport.MEASURES) {
+                JsonNode confusion = results.path("test_split").path(system).path(measure).path("confusion");
+                int[][] heat = new int[Metrics.LEVELS][Metrics.LEVELS];
+                for (int actual = 0; actual < Metrics.LEVELS; actual++) {
+                    for (int predicted = 0; predicted < Metrics.LEVELS; predicted++) {
+                        heat[predicted][actual] = confusion.path(actual).path(predicted).asInt();
+                    }
+                }
+                HeatMapChart chart = new HeatMapChartBuilder().width(420).height(380)
+                        .title(system + ": " + measure + " confusion (test)").xAxisTitle("predicted level")
+                        .yAxisTitle("actual level").build();
+                chart.getStyler().setShowValue(true);
+                chart.getStyler().setLegendVisible(false);
+                chart.addSeries("pairs", new int[] {0, 1, 2, 3, 4}, new int[] {0, 1, 2, 3, 4}, heat);
+                plots.put("confusion_" + slug(system) + "_" + measure + ".png", png(chart));
+            }
+        }
+    }
+
+    private void plotCurves() throws IOException {
+        JsonNode curves = results.path("learning_curves");
+        JsonNode ae = curves.path("autoencoder");
+        if (ae.isArray() && !ae.isEmpty()) {
+            XYChart chart = new XYChartBuilder().width(520).height(340).title("Autoencoder").xAxisTitle("epoch")
+                    .yAxisTitle("loss").build();
+            for (String[] series : new String[][] {{"train", "image_loss"}, {"validation", "image_loss"},
+                {"train", "text_loss"}, {"validation", "text_loss"}}) {
+                addCurve(chart, series[0] + " " + series[1], ae, series[0], series[1]);
+            }
+            plots.put("curve_autoencoder.png", png(chart));
+        }
+        XYChart chart = new XYChartBuilder().width(520).height(340).title("Classifiers (validation share of train)")
+                .xAxisTitle("epoch").yAxisTitle("mean CMI/SC accuracy").build();
+        boolean any = false;
+        for (String system : List.of(AccuracyReport.CL, AccuracyReport.CL_NO_AE)) {
+            JsonNode h = curves.path(system);
+            if (h.isArray() && !h.isEmpty()) {
+                addCurve(chart, system, h, "validation", "mean_accuracy");
+                any = true;
+            }
+        }
+        if (any) {
+            plots.put("curve_classifiers.png", png(chart));
+        }
+    }
+
+    private static void addCurve(XYChart chart, String name, JsonNode history, String part, String key) {
+        List<Integer> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        history.forEach(e -> {
+            if (e.path(part).has(key)) {
+                x.add(e.path("epoch").asInt());
+                y.add(e.path(part).path(key).asDouble());
+            }
+        });
+        if (!x.isEmpty()) {
+            chart.addSeries(name, x, y);
+        }
+    }
+
+    private static String slug(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+    }
+
+    private static byte[] png(Chart<?, ?> chart) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        return out.toByteArray();
+    }
+
+    /** Reads a results.json (to re-render a report). */
+    public static ObjectNode read(Path resultsJson) throws IOException {
+        return (ObjectNode) org.infogap.io.Json.mapper().readTree(resultsJson.toFile());
+    }
+}

@@ -1,0 +1,203 @@
+package org.infogap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.infogap.annotate.LabelledPairs;
+import org.infogap.data.Split;
+import org.infogap.model.Example;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.model.Predictor;
+import org.infogap.train.ExampleBuilder;
+import org.infogap.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The training commands end to end on a tiny generated corpus, as {@code make run} chains them. */
+class TrainingPipelineTest {
+
+    @TempDir
+    static Path dir;
+    static Path manifest;
+    static Path labelled;
+    static Path config;
+
+    static int run(String... args) {
+        return Main.commandLine().execute(args);
+    }
+
+    @BeforeAll
+    static void corpus() throws Exception {
+        Path corpus = dir.resolve("corpus");
+        assertEquals(0, run("generate", "--out", corpus.toString(), "--unlabelled", "60", "--labelled", "80",
+                "--image-size", "80"));
+        manifest = corpus.resolve("corpus.json");
+        assertEquals(0, run("vocab", "--corpus", manifest.toString(), "--min-count", "2", "--out", dir.resolve("vocab.txt").toString()));
+        assertEquals(0, run("word2vec", "--corpus", manifest.toString(), "--dim", "16", "--epochs", "1", "--min-count", "2",
+                "--workers", "1", "--out", dir.resolve("w2v.zip").toString()));
+        String store = dir.resolve("a.db").toString();
+        assertEquals(0, run("annotations", "import", "--store", store, "--corpus", manifest.toString(),
+                corpus.resolve("labels/bbc_annotations.jsonl").toString(), corpus.resolve("labels/wiki_annotations.jsonl").toString()));
+        labelled = dir.resolve("labelled.jsonl");
+        assertEquals(0, run("annotations", "export", "--store", store, "--split", "corpus", "--out", labelled.toString()));
+        ModelConfig tiny = ModelConfig.small().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
+                "textDim", "8", "articleDim", "16", "wordDim", "16", "thumbnail", "2", "classifierHidden", "8",
+                "aeEpochs", "1", "classifierEpochs", "2"));
+        config = Files.writeString(dir.resolve("tiny.json"), tiny.toJson());
+    }
+
+    private static String[] ae(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train-autoencoder", "--corpus", manifest.toString(),
+                "--vocab", dir.resolve("vocab.txt").toString(), "--word2vec", dir.resolve("w2v.zip").toString(),
+                "--config", config.toString(), "--feature-cache", dir.resolve("features").toString(), "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void resumingAfterAnEpochEndsWhereAnUninterruptedRunEnds() throws Exception {
+        Path straight = dir.resolve("ae-straight");
+        assertEquals(0, run(ae(straight, "--set", "aeEpochs=2")));
+        Path resumed = dir.resolve("ae-resumed");
+        assertEquals(0, run(ae(resumed)));
+        ModelBundle first = ModelBundle.load(resumed.resolve(Trainer.LAST));
+        assertEquals(1, first.state().path("epoch").asInt());
+        assertEquals(0, run(ae(resumed, "--set", "aeEpochs=2", "--resume")));
+        ModelBundle a = ModelBundle.load(straight.resolve(Trainer.LAST));
+        ModelBundle b = ModelBundle.load(resumed.resolve(Trainer.LAST));
+        assertEquals(2, b.state().path("epoch").asInt());
+        assertEquals(2, b.state().withArray("history").size());
+        for (Map.Entry<String, INDArray> p : a.parameters().entrySet()) {
+            assertArrayEquals(p.getValue().reshape(-1).toFloatVector(), b.parameters().get(p.getKey()).reshape(-1).toFloatVector(),
+                    1e-4f, p.getKey());
+        }
+        assertNotEquals(first.parameters().get("enc/article/W"), b.parameters().get("enc/article/W"));
+        JsonNode epoch2 = b.state().withArray("history").get(1);
+        assertEquals(0.05, epoch2.path("learning_rate").asDouble(), 1e-12, "lr halved after epoch 1");
+        assertTrue(epoch2.path("validation").has("text_perplexity"));
+        assertTrue(Files.exists(resumed.resolve(Trainer.BEST)));
+    }
+
+    @Test
+    void aRunKilledWithSigkillResumesFromItsLastCheckpoint() throws Exception {
+        Path out = dir.resolve("ae-killed");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(ae(out, "--set", "aeEpochs=200")));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            while (!Files.exists(out.resolve(Trainer.LAST)) && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.exists(out.resolve(Trainer.LAST)), "no checkpoint: " + Files.readString(dir.resolve("killed.log")));
+            Thread.sleep(1500); // into the next epoch, or into writing its checkpoint
+        } finally {
+            p.destroyForcibly(); // SIGKILL
+            p.waitFor();
+        }
+        int done = ModelBundle.load(out.resolve(Trainer.LAST)).state().path("epoch").asInt();
+        assertTrue(done >= 1 && done < 200, "epochs done " + done);
+        assertEquals(0, run(ae(out, "--set", "aeEpochs=" + (done + 1), "--resume")));
+        ModelBundle resumed = ModelBundle.load(out.resolve(Trainer.LAST));
+        assertEquals(done + 1, resumed.state().path("epoch").asInt());
+        JsonNode history = resumed.state().withArray("history");
+        for (int i = 0; i < history.size(); i++) {
+            assertEquals(i + 1, history.get(i).path("epoch").asInt());
+        }
+        File[] leftovers = out.toFile().listFiles((d, name) -> name.endsWith(".tmp"));
+        assertTrue(leftovers == null || leftovers.length <= 1, "at most the temp file the kill interrupted");
+    }
+
+    @Test
+    void classifierTrainsFromTheAutoencoderOrAtRandomAndPredictsEveryLevel() throws Exception {
+        Path ae = dir.resolve("ae-for-cl");
+        assertEquals(0, run(ae(ae)));
+        Path cl = dir.resolve("cl");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+        ModelBundle bundle = ModelBundle.load(cl.resolve(Trainer.BEST));
+        assertEquals(ModelBundle.CLASSIFIER, bundle.kind());
+        assertTrue(bundle.state().path("provenance").path("encoder_from_autoencoder").asBoolean());
+        assertTrue(bundle.state().path("provenance").path("image_encoder").asText().contains("random init"));
+        Path noAe = dir.resolve("cl-no-ae");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--no-autoencoder", "--config", config.toString(),
+                "--vocab", dir.resolve("vocab.txt").toString(), "--word2vec", dir.resolve("w2v.zip").toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--out", noAe.toString()));
+        assertTrue(!ModelBundle.load(noAe.resolve(Trainer.BEST)).state().path("provenance").path("encoder_from_autoencoder").asBoolean());
+        Path predicted = dir.resolve("predictions.jsonl");
+        assertEquals(0, run("predict", "--model", cl.resolve(Trainer.BEST).toString(), "--pairs", labelled.toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--embeddings", "--out", predicted.toString()));
+        JsonNode first = org.infogap.io.Json.parseWhole(Files.readAllLines(predicted).get(0));
+        assertEquals(5, first.withArray("sc_probabilities").size());
+        assertEquals(16, first.withArray("article_embedding").size());
+
+        Predictor predictor = new Predictor(bundle);
+        List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST).toList();
+        List<Example> examples = ExampleBuilder.forBundle(bundle, null, dir.resolve("features"))
+                .classifierExamples(test, bundle.featureNorm());
+        List<Predictor.Prediction> predictions = predictor.predict(examples);
+        assertEquals(test.size(), predictions.size());
+        for (Predictor.Prediction p : predictions) {
+            float sum = 0;
+            for (float v : p.cmiProbabilities()) {
+                sum += v;
+            }
+            assertEquals(1, sum, 1e-4);
+            assertEquals(16, p.article().length);
+            assertTrue(p.expectedSc() >= -1 && p.expectedSc() <= 1);
+        }
+    }
+
+    @Test
+    void aClassifierRefusesAnAutoencoderWhoseImageFeaturesDiffer() {
+        Path ae = dir.resolve("ae-mismatch");
+        assertEquals(0, run(ae(ae)));
+        int exit = run("train-classifier", "--labelled", labelled.toString(), "--autoencoder", ae.resolve(Trainer.BEST).toString(),
+                "--config", config.toString(), "--set", "imageSize=80", "--feature-cache", dir.resolve("features").toString(),
+                "--out", dir.resolve("cl-mismatch").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, exit);
+    }
+
+    @Test
+    void theAccuracyReportRendersEverySectionForATinyRun() throws Exception {
+        Path ae = dir.resolve("ae-for-report");
+        assertEquals(0, run(ae(ae)));
+        Path report = dir.resolve("report");
+        assertEquals(0, run("report", "--labelled", labelled.toString(), "--autoencoder", ae.resolve(Trainer.BEST).toString(),
+                "--set", "classifierEpochs=1", "--folds", "2", "--feature-cache", dir.resolve("features").toString(),
+                "--out", report.toString()));
+        JsonNode results = org.infogap.io.Json.mapper().readTree(report.resolve("results.json").toFile());
+        for (String system : List.of("CL", "CL without AE", "SVM", "Most frequent")) {
+            for (String measure : List.of("CMI", "SC")) {
+                double acc = results.path("test_split").path(system).path(measure).path("accuracy").asDouble(-1);
+                assertTrue(acc >= 0 && acc <= 1, system + " " + measure);
+                assertEquals(2, results.path("kfold").path(system).path(measure).path("accuracy").withArray("folds").size());
+            }
+        }
+        String md = Files.readString(report.resolve("report.md"));
+        for (String section : List.of("Accuracy on the test split", "2-fold cross-validation", "CMI on the test split, in detail",
+                "SC per level", "SVM regularisation", "(paper, reference)", "plots/confusion_cl_CMI.png",
+                "plots/curve_autoencoder.png", "plots/distribution_SC.png")) {
+            assertTrue(md.contains(section), section);
+        }
+        String html = Files.readString(report.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,"));
+        byte[] png = Files.readAllBytes(report.resolve("plots/confusion_svm_SC.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+}
