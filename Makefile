@@ -4,11 +4,15 @@ JAVA ?= java
 JAR := target/infogap.jar
 INFOGAP := $(JAVA) -Xmx8g -jar $(JAR)
 CORPUS := datasets/default
+# CPU budget of the default run (see README, "The main job"): the autoencoder sees 3000 training pairs
+# for 2 epochs; the report uses 3 folds.
+AE_OPTS ?= --max-pairs 3000 --set aeEpochs=2
+REPORT_OPTS ?= --folds 3
 
 .PHONY: run test build clean-data help
 
 help:
-	@echo "make run    generate the default corpus, build the vocabulary, train Word2Vec, import and export its labels"
+	@echo "make run    generate the default corpus, vocabulary, Word2Vec, labels; train autoencoder and classifier; write the report"
 	@echo "make test   run all tests"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
 
@@ -23,10 +27,15 @@ run: $(JAR)
 	$(INFOGAP) word2vec --corpus $(CORPUS)/corpus.json --out models/word2vec.zip
 	$(INFOGAP) annotations import --corpus $(CORPUS)/corpus.json $(CORPUS)/labels/bbc_annotations.jsonl $(CORPUS)/labels/wiki_annotations.jsonl
 	$(INFOGAP) annotations stats
-	$(INFOGAP) annotations export --out $(CORPUS)/labelled.jsonl
+	$(INFOGAP) annotations export --split corpus --out $(CORPUS)/labelled.jsonl
+	$(INFOGAP) train-autoencoder --corpus $(CORPUS)/corpus.json --out models/autoencoder $(AE_OPTS)
+	$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier
+	$(INFOGAP) predict --model models/classifier/best.zip --pairs $(CORPUS)/labelled.jsonl --out models/predictions.jsonl
+	$(INFOGAP) report --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/report $(REPORT_OPTS)
 
 test:
 	$(MVN) test
 
 clean-data:
-	rm -rf $(CORPUS) models/vocab.txt models/word2vec.zip annotations/annotations.db*
+	rm -rf $(CORPUS) models/vocab.txt models/word2vec.zip models/autoencoder models/classifier models/report \
+		models/predictions.jsonl models/features annotations/annotations.db*

@@ -36,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Share of each training part that picks the classifiers' best epoch. Default: ${DEFAULT-VALUE}")
     double validationFraction;
 
-    @Option(names = "--out", defaultValue = "reports/accuracy", description = "Report folder. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "models/report", description = "Report folder. Default: ${DEFAULT-VALUE}")
     Path out;
 
     @Option(names = "--resume", description = "Continue classifier runs left under OUT/models by an interrupted report.")

@@ -31,10 +31,10 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from OUT/last.zip.")
     boolean resume;
 
-    @Option(names = "--max-pairs", defaultValue = "0", description = "Use at most this many training pairs (0: all).")
+    @Option(names = "--max-pairs", defaultValue = "0", description = "Use at most this many training pairs, a seeded random sample (0: all).")
     int maxPairs;
 
-    @Option(names = "--max-validation", defaultValue = "512", description = "Validation pairs at most. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-validation", defaultValue = "512", description = "Validation pairs at most, a seeded random sample. Default: ${DEFAULT-VALUE}")
     int maxValidation;
 
     @Override

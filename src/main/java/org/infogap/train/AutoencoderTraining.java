@@ -39,7 +39,7 @@ public final class AutoencoderTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoencoderTraining.class);
 
-    /** Inputs of a run. {@code maxPairs} 0 = all training pairs. */
+    /** Inputs of a run. {@code maxPairs} 0 = all training pairs, else a seeded random sample of them. */
     public record Options(Path manifest, Path vocabulary, Path word2vec, ModelConfig config, Path inceptionWeights,
                           Path featureCache, Path out, boolean resume, int maxPairs, int maxValidation,
                           ReadOptions readOptions) {
@@ -51,8 +51,8 @@ public final class AutoencoderTraining {
     public static ArrayNode run(Options o) throws IOException {
         ModelConfig c = o.config();
         CorpusManifest manifest = CorpusManifest.read(o.manifest());
-        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs());
-        List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation());
+        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs(), c.seed());
+        List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation(), c.seed());
         if (train.isEmpty()) {
             throw new IllegalArgumentException(o.manifest() + ": the corpus has no training pairs");
         }
@@ -108,9 +108,16 @@ public final class AutoencoderTraining {
         return out;
     }
 
-    private static List<ImageTextPair> pairs(CorpusManifest manifest, Split split, ReadOptions options, int max) {
+    /** The split's pairs; at most {@code max} (0: all), drawn at random (seeded) from every part. */
+    private static List<ImageTextPair> pairs(CorpusManifest manifest, Split split, ReadOptions options, int max, long seed) {
+        List<ImageTextPair> all;
         try (Stream<ImageTextPair> s = manifest.pairs(options, CorpusText.split(split))) {
-            return max > 0 ? s.limit(max).toList() : s.toList();
+            all = new ArrayList<>(s.toList());
         }
+        if (max <= 0 || all.size() <= max) {
+            return all;
+        }
+        java.util.Collections.shuffle(all, new java.util.Random(seed));
+        return List.copyOf(all.subList(0, max));
     }
 }
