@@ -75,7 +75,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                4, 25, true, 42);
+                4, 12, true, 42);
     }
 
     public int decodedSize() {
