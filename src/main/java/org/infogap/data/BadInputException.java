@@ -11,6 +11,7 @@ public class BadInputException extends RuntimeException {
     private final transient Path file;
     private final String location;
     private final String field;
+    private final String problem;
 
     /**
      * @param file     the file at fault
@@ -27,6 +28,12 @@ public class BadInputException extends RuntimeException {
         this.file = file;
         this.location = location;
         this.field = field;
+        this.problem = problem;
+    }
+
+    /** What is wrong, without the file and location. */
+    public String problem() {
+        return problem;
     }
 
     private static String format(Path file, String location, String field, String problem) {

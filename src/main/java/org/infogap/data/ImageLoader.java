@@ -65,6 +65,32 @@ public final class ImageLoader {
             throw new BadInputException(file, null, null, "image file does not exist");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return decode(in, file);
+        } catch (IOException e) {
+            throw new BadInputException(file, null, null, "cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes and resizes image bytes (an upload); {@code name} names them in errors. */
+    public BufferedImage load(byte[] bytes, Path name) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return resize(decode(in, name));
+        } catch (IOException e) {
+            throw new BadInputException(name, null, null, "cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes image bytes (an upload) at full resolution, with the checks of {@link #decode(Path)}. */
+    public BufferedImage decodeBytes(byte[] bytes, Path name) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return decode(in, name);
+        } catch (IOException e) {
+            throw new BadInputException(name, null, null, "cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    private BufferedImage decode(ImageInputStream in, Path file) {
+        try {
             if (in == null) {
                 throw new BadInputException(file, null, null, "cannot open image");
             }

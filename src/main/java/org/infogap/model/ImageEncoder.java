@@ -68,6 +68,15 @@ public final class ImageEncoder {
         return loader;
     }
 
+    /** Pooled features of images already loaded at the encoder's size, no cache. */
+    public List<float[]> features(List<java.awt.image.BufferedImage> images) {
+        List<float[]> chw = new ArrayList<>(images.size());
+        for (java.awt.image.BufferedImage image : images) {
+            chw.add(ImageTensors.inceptionInput(image));
+        }
+        return forward(chw);
+    }
+
     /** Pooled features of one image, no cache. */
     public float[] features(Path image) {
         return forward(List.of(ImageTensors.inceptionInput(loader.load(image)))).get(0);

@@ -35,6 +35,14 @@ public final class ExampleBuilder {
     private final ImageEncoder encoder;
     private final FeatureCache cache;
 
+    public ImageEncoder encoder() {
+        return encoder;
+    }
+
+    public FeatureCache cache() {
+        return cache;
+    }
+
     public ExampleBuilder(ModelConfig config, Vocabulary vocabulary, ImageEncoder encoder, FeatureCache cache) {
         this.config = config;
         this.vocabulary = vocabulary;
@@ -94,8 +102,13 @@ public final class ExampleBuilder {
 
     /** Vocabulary ids of the pair's text, per sentence. */
     public List<int[]> ids(ImageTextPair p) {
+        return ids(p.sentences(), p.source().britishEnglish());
+    }
+
+    /** Vocabulary ids of sentences, British spellings mapped to American ones when asked. */
+    public List<int[]> ids(List<String> text, boolean americanize) {
         List<int[]> sentences = new ArrayList<>();
-        for (List<String> tokens : pipeline.process(p.sentences(), p.source().britishEnglish())) {
+        for (List<String> tokens : pipeline.process(text, americanize)) {
             sentences.add(tokens.stream().mapToInt(vocabulary::id).toArray());
         }
         return sentences;

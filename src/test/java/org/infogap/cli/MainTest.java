@@ -35,7 +35,8 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"generate", "vocab", "word2vec", "annotations", "annotations import", "annotations stats",
-        "annotations export", "annotations agreement", "annotations coco-heuristic"})
+        "annotations export", "annotations agreement", "annotations coco-heuristic", "train-autoencoder", "train-classifier",
+        "predict", "report", "serve"})
     void everySubcommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         args.add("--help");

@@ -1,0 +1,35 @@
+package org.infogap.serve;
+
+import java.nio.file.Path;
+
+/**
+ * The server's settings and limits (all {@code serve} options).
+ *
+ * @param port            HTTP port (0: any free port)
+ * @param token           bearer token for write endpoints (image registration, reload, annotations); null
+ *                        refuses every write
+ * @param protectReads    whether scoring and reading endpoints need the token too
+ * @param maxBodyBytes    request body limit
+ * @param maxCandidates   candidates per request
+ * @param maxTextChars    characters of text per request
+ * @param maxImageBytes   bytes of one decoded image
+ * @param maxPixels       pixels of one image
+ * @param timeoutMillis   a request still unanswered after this gets 503
+ * @param queueCapacity   pairs waiting for inference; beyond it requests get 503 with Retry-After
+ * @param maxBatch        pairs scored in one forward pass
+ * @param store           folder of the registered-image store
+ */
+public record ServeConfig(int port, String token, boolean protectReads, long maxBodyBytes, int maxCandidates,
+                          int maxTextChars, int maxImageBytes, long maxPixels, long timeoutMillis, int queueCapacity,
+                          int maxBatch, Path store) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BODY = 32L << 20;
+    public static final int DEFAULT_MAX_CANDIDATES = 100;
+    public static final int DEFAULT_MAX_TEXT = 200_000;
+    public static final int DEFAULT_MAX_IMAGE_BYTES = 8 << 20;
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    public static final long DEFAULT_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_QUEUE = 1024;
+    public static final int DEFAULT_MAX_BATCH = 64;
+}

@@ -1,0 +1,302 @@
+package org.infogap.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.infogap.annotate.AnnotationStore;
+import org.infogap.annotate.PairIndex;
+import org.infogap.data.ImageTextPair;
+import org.infogap.data.Source;
+import org.infogap.data.Split;
+import org.infogap.io.Json;
+import org.infogap.model.Classifier;
+import org.infogap.model.Example;
+import org.infogap.model.FeatureNorm;
+import org.infogap.model.Feeds;
+import org.infogap.model.InceptionV3;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.testing.TestImages;
+import org.infogap.text.Vocabulary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The scoring API on a random port, serving a tiny classifier trained here, through Vert.x's WebClient. */
+@ExtendWith(VertxExtension.class)
+class ApiServerTest {
+
+    static final String TOKEN = "s3cret";
+
+    @TempDir
+    Path dir;
+    Vertx vertx;
+    ApiServer server;
+    WebClient client;
+    int port;
+    Path model;
+    String red;
+    String blue;
+
+    /** A classifier with the small preset's image encoder at 75 px, trained a few steps on made-up pairs. */
+    static Path tinyModel(Path dir) throws Exception {
+        ModelConfig c = ModelConfig.small().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
+                "textDim", "8", "articleDim", "16", "wordDim", "6", "classifierHidden", "8"));
+        Vocabulary.Builder vb = Vocabulary.builder();
+        vb.add(List.of("a", "red", "blue", "circle", "square", "on", "the", "left", "right", "."));
+        Vocabulary vocabulary = vb.build(1);
+        INDArray vectors = Nd4j.rand(DataType.FLOAT, vocabulary.size(), 6).subi(0.5);
+        Classifier cl = Classifier.create(c, vectors);
+        Random r = new Random(1);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            float[] f = new float[InceptionV3.FEATURES];
+            f[i] = 1;
+            batch.add(new Example("p" + i, f, List.of(new int[] {2 + i % 5, 3, 4}), null, i % 5, (i * 2) % 5));
+        }
+        for (int i = 0; i < 5; i++) {
+            cl.trainStep(Feeds.classifier(batch, cl, r), 0.1);
+        }
+        Path file = dir.resolve("classifier.zip");
+        new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(), "inception_v3-75-random-42",
+                Json.mapper().createObjectNode().put("epoch", 1), cl.parameters()).save(file);
+        return file;
+    }
+
+    ServeConfig config() {
+        return new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 64, 16, dir.resolve("store"));
+    }
+
+    ApiServer newServer() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<ImageTextPair> corpus = List.of(new ImageTextPair(Source.BBC, "bbc001", dir.resolve("bbc001.jpg"),
+                List.of("A red circle."), "", Split.TRAIN));
+        ApiServer s = new ApiServer(vertx, config(), registry, AnnotationStore.open(dir.resolve("a.db")),
+                new PairIndex(corpus.stream(), dir), null, dir.resolve("features"));
+        port = s.start().await();
+        return s;
+    }
+
+    @BeforeEach
+    void start(Vertx vertx) throws Exception {
+        this.vertx = vertx;
+        model = tinyModel(dir);
+        red = Base64.getEncoder().encodeToString(Files.readAllBytes(TestImages.jpeg(dir.resolve("red.jpg"), 90, 80)));
+        blue = Base64.getEncoder().encodeToString(Files.readAllBytes(TestImages.png(dir.resolve("blue.png"), 100, 100)));
+        server = newServer();
+        client = WebClient.create(vertx);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close().await();
+        }
+    }
+
+    HttpResponse<Buffer> post(String path, Object body, boolean token) {
+        var request = client.post(port, "localhost", path);
+        if (token) {
+            request.bearerTokenAuthentication(TOKEN);
+        }
+        return (body instanceof JsonObject json ? request.sendJsonObject(json) : request.sendBuffer(Buffer.buffer((String) body)))
+                .await();
+    }
+
+    HttpResponse<Buffer> put(String path, JsonObject body, boolean token) {
+        var request = client.put(port, "localhost", path);
+        if (token) {
+            request.bearerTokenAuthentication(TOKEN);
+        }
+        return request.sendJsonObject(body).await();
+    }
+
+    HttpResponse<Buffer> get(String path) {
+        return client.get(port, "localhost", path).send().await();
+    }
+
+    JsonObject score(String text, JsonObject image) {
+        HttpResponse<Buffer> r = post("/v1/score", new JsonObject().put("text", text).put("image", image), false);
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        return r.bodyAsJsonObject();
+    }
+
+    void assertProblem(HttpResponse<Buffer> r, int status, String field) {
+        assertEquals(status, r.statusCode(), r.bodyAsString());
+        assertEquals("application/problem+json", r.getHeader("content-type"));
+        JsonObject p = r.bodyAsJsonObject();
+        assertEquals(status, p.getInteger("status"));
+        if (field != null) {
+            assertTrue(String.valueOf(p.getString("field")).contains(field) || p.getString("detail").contains(field),
+                    "field " + field + " in " + p);
+        }
+    }
+
+    @Test
+    void readyOnlyOnceAModelIsLoadedThenScores() {
+        assertEquals(200, get("/health/live").statusCode());
+        assertEquals(503, get("/health/ready").statusCode());
+        assertProblem(post("/v1/score", new JsonObject().put("text", "a red circle").put("image",
+                new JsonObject().put("base64", red)), false), 503, null);
+        server.loadModel(model).await();
+        assertEquals(200, get("/health/ready").statusCode());
+        JsonObject s = score("A red circle on the left.", new JsonObject().put("base64", red));
+        JsonArray p = s.getJsonObject("cmi").getJsonArray("probabilities");
+        assertEquals(5, p.size());
+        double sum = 0;
+        for (int i = 0; i < 5; i++) {
+            sum += p.getDouble(i);
+        }
+        assertEquals(1, sum, 1e-4);
+        double expected = s.getJsonObject("sc").getDouble("expected");
+        assertTrue(expected >= -1 && expected <= 1);
+        assertTrue(s.getString("model").startsWith("classifier.zip@"));
+        assertTrue(get("/openapi.yaml").bodyAsString().contains("/v1/candidates"));
+    }
+
+    @Test
+    void candidatesFromTheStoreAndInlineWithThresholdsAndOrder() {
+        server.loadModel(model).await();
+        assertEquals(201, put("/v1/images/red-1", new JsonObject().put("base64", red), true).statusCode());
+        assertEquals(200, put("/v1/images/red-1", new JsonObject().put("base64", red), true).statusCode(), "replaced");
+        JsonObject batch = new JsonObject().put("images", new JsonArray().add(new JsonObject().put("id", "blue-1").put("base64", blue)));
+        assertEquals(200, post("/v1/images/_batch", batch, true).statusCode());
+        JsonObject stored = score("A red circle.", new JsonObject().put("id", "red-1"));
+        JsonObject inline = score("A red circle.", new JsonObject().put("base64", red));
+        assertEquals(inline.getJsonObject("cmi").getJsonArray("probabilities"), stored.getJsonObject("cmi").getJsonArray("probabilities"),
+                "a registered image scores as the same image inline");
+
+        JsonObject request = new JsonObject().put("text", "A red circle.").put("min_sc", 2.0 - 2.0).put("order", "request")
+                .put("candidates", new JsonArray().add(new JsonObject().put("id", "a").put("image", new JsonObject().put("id", "red-1")))
+                        .add(new JsonObject().put("id", "b").put("image", new JsonObject().put("id", "blue-1")))
+                        .add(new JsonObject().put("id", "c").put("image", new JsonObject().put("base64", blue))));
+        HttpResponse<Buffer> r = post("/v1/candidates", request, false);
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonArray results = r.bodyAsJsonObject().getJsonArray("results");
+        assertEquals(List.of("a", "b", "c"), List.of(results.getJsonObject(0).getString("id"), results.getJsonObject(1).getString("id"),
+                results.getJsonObject(2).getString("id")));
+        for (int i = 0; i < 3; i++) {
+            JsonObject c = results.getJsonObject(i);
+            assertEquals(c.getJsonObject("sc").getDouble("level") >= 0, c.getBoolean("keep"), c.encode());
+        }
+        JsonArray bySc = post("/v1/candidates", request.copy().put("order", "sc"), false).bodyAsJsonObject().getJsonArray("results");
+        for (int i = 1; i < bySc.size(); i++) {
+            assertTrue(bySc.getJsonObject(i - 1).getJsonObject("sc").getDouble("expected")
+                    >= bySc.getJsonObject(i).getJsonObject("sc").getDouble("expected"));
+        }
+        assertEquals("red-1", get("/v1/images/red-1").bodyAsJsonObject().getString("id"));
+        assertEquals(204, client.delete(port, "localhost", "/v1/images/red-1").bearerTokenAuthentication(TOKEN).send().await().statusCode());
+        assertProblem(get("/v1/images/red-1"), 404, "id");
+    }
+
+    @Test
+    void everyRefusalIsAProblemDocumentNamingTheField() {
+        server.loadModel(model).await();
+        assertProblem(post("/v1/score", "{not json", false), 400, null);
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x"), false), 400, null);
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("base64", "aGVsbG8=")), false),
+                422, "image.base64");
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("base64", "!!!")), false),
+                422, "image.base64");
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("id", "nope")), false),
+                404, "image.id");
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x".repeat(1001)).put("image", new JsonObject().put("id", "nope")), false),
+                413, "text");
+        JsonArray many = new JsonArray();
+        for (int i = 0; i < 6; i++) {
+            many.add(new JsonObject().put("id", "c" + i).put("image", new JsonObject().put("id", "x")));
+        }
+        assertProblem(post("/v1/candidates", new JsonObject().put("text", "x").put("candidates", many), false), 413, "candidates");
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("base64", "A".repeat(2_100_000))),
+                false), 413, "body");
+        assertProblem(put("/v1/images/img1", new JsonObject().put("base64", red), false), 401, "Authorization");
+        assertProblem(post("/admin/reload", new JsonObject().put("model", dir.resolve("missing.zip").toString()), true), 422, "model");
+        assertEquals(200, get("/health/ready").statusCode(), "a refused reload leaves the old model serving");
+    }
+
+    @Test
+    void registeredImagesSurviveARestart() throws Exception {
+        server.loadModel(model).await();
+        assertEquals(201, put("/v1/images/keep-me", new JsonObject().put("base64", blue), true).statusCode());
+        JsonObject before = score("A blue square.", new JsonObject().put("id", "keep-me"));
+        server.close().await();
+        server = newServer();
+        server.loadModel(model).await();
+        assertEquals(100, get("/v1/images/keep-me").bodyAsJsonObject().getInteger("width"));
+        assertEquals(before.getJsonObject("sc"), score("A blue square.", new JsonObject().put("id", "keep-me")).getJsonObject("sc"));
+    }
+
+    @Test
+    void parallelClientsGetTheScoresOfSequentialCalls() {
+        server.loadModel(model).await();
+        put("/v1/images/r", new JsonObject().put("base64", red), true);
+        List<String> texts = List.of("A red circle.", "A blue square on the right.", "The left.", "Red. Blue. Circle.");
+        List<JsonObject> sequential = new ArrayList<>();
+        for (String t : texts) {
+            sequential.add(score(t, new JsonObject().put("id", "r")));
+        }
+        List<Future<HttpResponse<Buffer>>> parallel = new ArrayList<>();
+        for (int round = 0; round < 8; round++) {
+            for (String t : texts) {
+                parallel.add(client.post(port, "localhost", "/v1/score").sendJsonObject(new JsonObject().put("text", t)
+                        .put("image", new JsonObject().put("id", "r"))));
+            }
+        }
+        Future.all(parallel).await();
+        for (int i = 0; i < parallel.size(); i++) {
+            JsonObject got = parallel.get(i).result().bodyAsJsonObject();
+            JsonObject want = sequential.get(i % texts.size());
+            JsonArray a = got.getJsonObject("cmi").getJsonArray("probabilities");
+            JsonArray b = want.getJsonObject("cmi").getJsonArray("probabilities");
+            for (int l = 0; l < 5; l++) {
+                assertEquals(b.getDouble(l), a.getDouble(l), 1e-5);
+            }
+        }
+        String metrics = get("/metrics").bodyAsString();
+        assertTrue(metrics.contains("infogap_batch_size"), metrics.substring(0, Math.min(500, metrics.length())));
+        assertTrue(metrics.contains("infogap_queue_depth"));
+    }
+
+    @Test
+    void annotationsImportThroughTheStoreCode() {
+        server.loadModel(model).await();
+        String body = "{\"name\": \"bbc001\", \"mi\": 0.5, \"sc\": 1.0, \"train\": true}\n"
+                + "{\"name\": \"bbc999\", \"mi\": 0.5, \"sc\": 1.0, \"train\": true}\n";
+        assertProblem(post("/v1/annotations", body, false), 401, null);
+        HttpResponse<Buffer> r = client.post(port, "localhost", "/v1/annotations").addQueryParam("cmi_scale", "fractions")
+                .addQueryParam("sc_scale", "fractions").bearerTokenAuthentication(TOKEN).sendBuffer(Buffer.buffer(body)).await();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonObject counts = r.bodyAsJsonObject();
+        assertEquals(1, counts.getInteger("imported"));
+        assertEquals(1, counts.getInteger("rejected"));
+        assertTrue(counts.getJsonArray("rejections").getJsonObject(0).getString("reason").contains("unknown pair"));
+        JsonObject again = client.post(port, "localhost", "/v1/annotations").addQueryParam("cmi_scale", "fractions")
+                .addQueryParam("sc_scale", "fractions").bearerTokenAuthentication(TOKEN).sendBuffer(Buffer.buffer(body)).await()
+                .bodyAsJsonObject();
+        assertTrue(again.getBoolean("already_imported"));
+        assertFalse(again.getInteger("imported") > 0);
+    }
+}
