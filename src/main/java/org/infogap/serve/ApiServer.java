@@ -55,6 +55,7 @@ public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String CONTRACT = "openapi.yaml";
+    private static final String MODEL = "infogap.model";
 
     private final Vertx vertx;
     private final ServeConfig config;
@@ -110,8 +111,8 @@ public final class ApiServer {
             builder.getRoute("importAnnotations").setDoValidation(false); // NDJSON body, read by the annotation reader
             // the contract declares the bearer scheme for clients; tokens are checked by auth/authWrite below
             builder.getRoutes().forEach(r -> r.setDoSecurity(false));
-            builder.getRoute("score").addHandler(this::auth).addHandler(this::score);
-            builder.getRoute("candidates").addHandler(this::auth).addHandler(this::candidates);
+            builder.getRoute("score").addHandler(this::auth).addHandler(this::scoring).addHandler(this::score);
+            builder.getRoute("candidates").addHandler(this::auth).addHandler(this::scoring).addHandler(this::candidates);
             builder.getRoute("putImage").addHandler(this::authWrite).addHandler(this::putImage);
             builder.getRoute("putImages").addHandler(this::authWrite).addHandler(this::putImages);
             builder.getRoute("getImage").addHandler(this::auth).addHandler(this::getImage);
@@ -160,16 +161,9 @@ public final class ApiServer {
     // ---- handlers
 
     private void score(RoutingContext ctx) {
-        ServingModel m = engine.model();
-        if (m == null) {
-            notReady(ctx);
-            return;
-        }
+        ServingModel m = ctx.get(MODEL);
         JsonObject body = ctx.body().asJsonObject();
         String text = body.getString("text");
-        if (!checkText(ctx, text)) {
-            return;
-        }
         vertx.executeBlocking(() -> {
             List<int[]> ids = ids(m, text);
             float[] features = features(m, List.of(body.getJsonObject("image")), List.of("image")).get(0);
@@ -179,17 +173,10 @@ public final class ApiServer {
     }
 
     private void candidates(RoutingContext ctx) {
-        ServingModel m = engine.model();
-        if (m == null) {
-            notReady(ctx);
-            return;
-        }
+        ServingModel m = ctx.get(MODEL);
         JsonObject body = ctx.body().asJsonObject();
         String text = body.getString("text");
         JsonArray candidates = body.getJsonArray("candidates");
-        if (!checkText(ctx, text)) {
-            return;
-        }
         if (candidates.size() > config.maxCandidates()) {
             problem(ctx, 413, "too-many-candidates", "Too many candidates", candidates.size() + " candidates, at most "
                     + config.maxCandidates() + " per request", "candidates");
@@ -388,13 +375,21 @@ public final class ApiServer {
                 "Authorization");
     }
 
-    private boolean checkText(RoutingContext ctx, String text) {
+    /** Before a scoring handler: a model must be loaded (kept for the request) and the text within limits. */
+    private void scoring(RoutingContext ctx) {
+        ServingModel m = engine.model();
+        if (m == null) {
+            notReady(ctx);
+            return;
+        }
+        String text = ctx.body().asJsonObject().getString("text");
         if (text.length() > config.maxTextChars()) {
             problem(ctx, 413, "text-too-long", "Text too long", text.length() + " characters, at most "
                     + config.maxTextChars(), "text");
-            return false;
+            return;
         }
-        return true;
+        ctx.put(MODEL, m);
+        ctx.next();
     }
 
     private List<int[]> ids(ServingModel m, String text) {
