@@ -9,12 +9,13 @@ CORPUS := datasets/default
 AE_OPTS ?= --max-pairs 3000 --set aeEpochs=2
 REPORT_OPTS ?= --folds 3
 
-.PHONY: run test build clean-data help
+.PHONY: run test build clean-data help serve bench-api
 
 help:
 	@echo "make run    generate the default corpus, vocabulary, Word2Vec, labels; train autoencoder and classifier; write the report"
 	@echo "make test   run all tests"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
+	@echo "make serve  start the scoring API on the trained model; make bench-api: its load test"
 
 build: $(JAR)
 
@@ -35,6 +36,14 @@ run: $(JAR)
 
 test:
 	$(MVN) test
+
+# the scoring API on the trained default model (after make run)
+serve: $(JAR)
+	$(INFOGAP) serve --model models/classifier/best.zip
+
+# load test of the scoring API on loopback (after make run); figures also in models/bench-api.json
+bench-api: $(JAR)
+	$(INFOGAP) bench-api --model models/classifier/best.zip
 
 clean-data:
 	rm -rf $(CORPUS) models/vocab.txt models/word2vec.zip models/autoencoder models/classifier models/report \

@@ -299,4 +299,21 @@ class ApiServerTest {
         assertTrue(again.getBoolean("already_imported"));
         assertFalse(again.getInteger("imported") > 0);
     }
+
+    /** The load test's machinery, for one second per scenario (its figures are the bench's business, not a test's). */
+    @Test
+    void theBenchRunsEveryScenarioWithoutFailures() throws Exception {
+        List<Path> images = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            images.add(TestImages.jpeg(dir.resolve("bench" + i + ".jpg"), 60 + i, 50));
+        }
+        List<ApiBench.Result> results = ApiBench.run(model, images, 1, 2, dir.resolve("bench-store"));
+        assertEquals(3, results.size());
+        for (ApiBench.Result r : results) {
+            assertTrue(r.requests() > 0, r.toString());
+            assertEquals(0, r.failures(), r.toString());
+            assertTrue(r.p99Millis() >= r.p50Millis());
+        }
+        assertTrue(ApiBench.table(results).contains("registered, 20 candidates"));
+    }
 }

@@ -1,0 +1,59 @@
+package org.infogap.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.infogap.io.AtomicFiles;
+import org.infogap.io.Json;
+import org.infogap.serve.ApiBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench-api", mixinStandardHelpOptions = true,
+        description = "Load test of the scoring API on loopback: registers images, then drives /v1/candidates with "
+            + "1 and 20 registered candidates and 1 inline image; prints pairs/s, p50/p99 latency and peak RSS.")
+final class BenchApiCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "models/classifier/best.zip", description = "Default: ${DEFAULT-VALUE}")
+    Path model;
+
+    @Option(names = "--images", defaultValue = "datasets/default/bbc/train", description = "Folder of JPEG/PNG images. Default: ${DEFAULT-VALUE}")
+    Path images;
+
+    @Option(names = "--count", defaultValue = "300", description = "Images to register. Default: ${DEFAULT-VALUE}")
+    int count;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Per scenario. Default: ${DEFAULT-VALUE}")
+    int seconds;
+
+    @Option(names = "--concurrency", defaultValue = "16", description = "Clients at once. Default: ${DEFAULT-VALUE}")
+    int concurrency;
+
+    @Option(names = "--out", defaultValue = "models/bench-api.json", description = "Figures as JSON. Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(images)) {
+            files = s.filter(p -> p.toString().matches("(?i).*\\.(jpe?g|png)$")).sorted().limit(count).toList();
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException(images + ": no JPEG or PNG images");
+        }
+        Path store = Files.createTempDirectory("infogap-bench-store");
+        List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, store);
+        double rss = ApiBench.peakRssMiB();
+        System.out.print(ApiBench.table(results));
+        System.out.printf(Locale.ROOT, "%d images registered, %d clients, %d s per scenario, %d cores; peak RSS %.0f MiB%n",
+                files.size(), concurrency, seconds, Runtime.getRuntime().availableProcessors(), rss);
+        var json = Json.mapper().createObjectNode().put("images", files.size()).put("concurrency", concurrency)
+                .put("seconds", seconds).put("cores", Runtime.getRuntime().availableProcessors()).put("peak_rss_mib", rss);
+        json.set("scenarios", Json.mapper().valueToTree(results));
+        AtomicFiles.writeString(out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        return 0;
+    }
+}

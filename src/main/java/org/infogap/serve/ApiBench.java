@@ -1,0 +1,164 @@
+package org.infogap.serve;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A load test of the scoring API on loopback: the server and a Vert.x WebClient load generator in one
+ * process (as wrk on the same machine would share its cores), a few hundred registered images, then
+ * for a fixed time per scenario {@code concurrency} clients sending request after request. Prints
+ * requests/s, candidate pairs/s, p50/p99 latency per scenario and the peak resident memory.
+ */
+public final class ApiBench {
+
+    /** One scenario's figures. */
+    public record Result(String scenario, int candidates, long requests, long failures, double seconds,
+                         double requestsPerSecond, double pairsPerSecond, double p50Millis, double p99Millis) {
+    }
+
+    private ApiBench() {
+    }
+
+    public static List<Result> run(Path model, List<Path> images, int seconds, int concurrency, Path store) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
+                ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
+                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, store);
+        ApiServer server = new ApiServer(vertx, config, registry, null, null, null, Path.of("models/features"));
+        int port = server.start().await();
+        server.loadModel(model).await();
+        WebClient client = WebClient.create(vertx, new WebClientOptions(),
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency * 2));
+        try {
+            List<String> ids = register(client, port, images);
+            String text = "A red circle on the left. The blue square at the bottom has a blue colour. "
+                    + "The government spent more on farming last year.";
+            String inline = Base64.getEncoder().encodeToString(Files.readAllBytes(images.get(0)));
+            List<Result> results = new ArrayList<>();
+            // warm-up: JIT and the first batches
+            scenario(vertx, client, port, "warm-up", request(text, ids, 20, null), 20, 3, concurrency);
+            results.add(scenario(vertx, client, port, "registered, 1 candidate", request(text, ids, 1, null), 1, seconds, concurrency));
+            results.add(scenario(vertx, client, port, "registered, 20 candidates", request(text, ids, 20, null), 20, seconds, concurrency));
+            results.add(scenario(vertx, client, port, "inline image, 1 candidate", request(text, ids, 1, inline), 1, seconds, concurrency));
+            return results;
+        } finally {
+            server.close().await();
+            vertx.close().await();
+        }
+    }
+
+    private static List<String> register(WebClient client, int port, List<Path> images) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += 50) {
+            JsonArray batch = new JsonArray();
+            for (Path p : images.subList(from, Math.min(images.size(), from + 50))) {
+                String id = "img" + ids.size();
+                ids.add(id);
+                batch.add(new JsonObject().put("id", id).put("base64", Base64.getEncoder().encodeToString(Files.readAllBytes(p))));
+            }
+            var r = client.post(port, "localhost", "/v1/images/_batch").bearerTokenAuthentication("bench")
+                    .sendJsonObject(new JsonObject().put("images", batch)).await();
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("registration failed: " + r.bodyAsString());
+            }
+        }
+        return ids;
+    }
+
+    private static JsonObject request(String text, List<String> ids, int n, String inline) {
+        JsonArray candidates = new JsonArray();
+        for (int i = 0; i < n; i++) {
+            JsonObject image = inline != null ? new JsonObject().put("base64", inline)
+                    : new JsonObject().put("id", ids.get((i * 7) % ids.size()));
+            candidates.add(new JsonObject().put("id", "c" + i).put("image", image));
+        }
+        return new JsonObject().put("text", text).put("candidates", candidates).put("min_sc", 0.0);
+    }
+
+    private static Result scenario(Vertx vertx, WebClient client, int port, String name, JsonObject body, int candidates,
+                                   int seconds, int concurrency) {
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long t0 = System.nanoTime();
+        List<Future<Void>> loops = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            Promise<Void> done = Promise.promise();
+            loop(client, port, body, end, latencies, failures, done);
+            loops.add(done.future());
+        }
+        Future.all(loops).await();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        long n = sorted.size();
+        return new Result(name, candidates, n, failures.get(), elapsed, n / elapsed, n * candidates / elapsed,
+                percentile(sorted, 0.5), percentile(sorted, 0.99));
+    }
+
+    private static void loop(WebClient client, int port, JsonObject body, long end, ConcurrentLinkedQueue<Double> latencies,
+                             AtomicInteger failures, Promise<Void> done) {
+        if (System.nanoTime() >= end) {
+            done.complete();
+            return;
+        }
+        long start = System.nanoTime();
+        client.post(port, "localhost", "/v1/candidates").sendJsonObject(body).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().statusCode() == 200) {
+                latencies.add((System.nanoTime() - start) / 1e6);
+            } else {
+                failures.incrementAndGet();
+            }
+            loop(client, port, body, end, latencies, failures, done);
+        });
+    }
+
+    private static double percentile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    /** Peak resident set size of this process in MiB (Linux), or NaN. */
+    public static double peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    public static String table(List<Result> results) {
+        StringBuilder s = new StringBuilder("| scenario | requests | failures | req/s | candidate pairs/s | p50 ms | p99 ms |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Result r : results) {
+            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.scenario(), r.requests(),
+                    r.failures(), r.requestsPerSecond(), r.pairsPerSecond(), r.p50Millis(), r.p99Millis()));
+        }
+        return s.toString();
+    }
+}
