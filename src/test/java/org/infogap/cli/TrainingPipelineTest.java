@@ -200,4 +200,41 @@ class TrainingPipelineTest {
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
     }
+
+    @Test
+    void theRetrievalReportSweepsThresholdsOnGeneratedAndGivenLists() throws Exception {
+        Path ae = dir.resolve("ae-for-retrieval");
+        assertEquals(0, run(ae(ae)));
+        Path cl = dir.resolve("cl-for-retrieval");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--feature-cache", dir.resolve("features").toString(),
+                "--out", cl.toString()));
+        Path out = dir.resolve("retrieval");
+        assertEquals(0, run("report", "retrieval", "--model", cl.resolve(Trainer.BEST).toString(), "--labelled", labelled.toString(),
+                "--composition", manifest.getParent().resolve("labels/composition.jsonl").toString(), "--per-query", "6",
+                "--feature-cache", dir.resolve("features").toString(), "--out", out.toString()));
+        JsonNode results = org.infogap.io.Json.mapper().readTree(out.resolve("retrieval.json").toFile());
+        JsonNode none = results.withArray("sweep").get(0);
+        assertEquals("none", none.path("filter").asText());
+        assertEquals(0, none.path("dropped").asDouble(), 1e-12);
+        assertEquals(1, none.path("recall@10").asDouble(), 1e-12, "lists of 6: every relevant candidate is in the top 10");
+        JsonNode strictest = results.withArray("sweep").get(5); // SC >= 1
+        assertTrue(strictest.path("dropped").asDouble() >= none.path("dropped").asDouble());
+        assertEquals(11, results.withArray("sweep").size());
+        assertTrue(Files.readString(out.resolve("retrieval.md")).contains("plots/retrieval_precision_recall.png"));
+
+        // a list made elsewhere, image paths relative to the file
+        Path anyImage;
+        try (var files = Files.list(manifest.getParent().resolve("bbc/train"))) {
+            anyImage = files.filter(f -> f.toString().endsWith(".jpg")).findFirst().orElseThrow();
+        }
+        Path given = Files.writeString(manifest.getParent().resolve("lists.jsonl"), "{\"query\": \"q1\", \"text\": \"A red circle.\", "
+                + "\"candidates\": [{\"id\": \"a\", \"image\": \"" + manifest.getParent().relativize(anyImage) + "\", \"relevance\": 2}, "
+                + "{\"id\": \"b\", \"image\": \"" + manifest.getParent().relativize(anyImage) + "\"}]}\n");
+        assertEquals(0, run("report", "retrieval", "--model", cl.resolve(Trainer.BEST).toString(), "--candidates", given.toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--out", dir.resolve("retrieval-given").toString()));
+        Path broken = Files.writeString(dir.resolve("broken.jsonl"), "{\"query\": \"q1\", \"text\": \"x\", \"candidates\": [{\"id\": \"a\"}]}\n");
+        assertEquals(Main.EXIT_BAD_INPUT, run("report", "retrieval", "--model", cl.resolve(Trainer.BEST).toString(),
+                "--candidates", broken.toString(), "--out", dir.resolve("retrieval-broken").toString()));
+    }
 }
