@@ -8,6 +8,7 @@ CORPUS := datasets/default
 # for 2 epochs; the report uses 3 folds.
 AE_OPTS ?= --max-pairs 3000 --set aeEpochs=2
 REPORT_OPTS ?= --folds 3
+SERVE_OPTS ?=
 
 .PHONY: run test build clean-data help serve bench-api
 
@@ -33,6 +34,9 @@ run: $(JAR)
 	$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier
 	$(INFOGAP) predict --model models/classifier/best.zip --pairs $(CORPUS)/labelled.jsonl --out models/predictions.jsonl
 	$(INFOGAP) report --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/report $(REPORT_OPTS)
+	$(INFOGAP) report retrieval --model models/classifier/best.zip --out models/report
+	@echo "report: models/report/report.html, models/report/retrieval.html; starting the scoring API (Ctrl-C stops it)"
+	$(INFOGAP) serve --model models/classifier/best.zip $(SERVE_OPTS)
 
 test:
 	$(MVN) test

@@ -316,4 +316,50 @@ class ApiServerTest {
         }
         assertTrue(ApiBench.table(results).contains("registered, 20 candidates"));
     }
+
+    @Test
+    void aReloadUnderLoadFailsNoRequest() {
+        server.loadModel(model).await();
+        put("/v1/images/r", new JsonObject().put("base64", red), true);
+        List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            requests.add(client.post(port, "localhost", "/v1/score").sendJsonObject(new JsonObject().put("text", "A red circle " + i)
+                    .put("image", new JsonObject().put("id", "r"))));
+            if (i == 10) {
+                requests.add(client.post(port, "localhost", "/admin/reload").bearerTokenAuthentication(TOKEN)
+                        .sendJsonObject(new JsonObject().put("model", model.toString())));
+            }
+        }
+        Future.all(requests).await();
+        for (Future<HttpResponse<Buffer>> r : requests) {
+            assertEquals(200, r.result().statusCode(), r.result().bodyAsString());
+        }
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfter() throws Exception {
+        server.close().await();
+        ServeConfig tight = new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 1, 1, dir.resolve("store"));
+        server = new ApiServer(vertx, tight, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, null, null, dir.resolve("features"));
+        port = server.start().await();
+        server.loadModel(model).await();
+        put("/v1/images/r", new JsonObject().put("base64", red), true);
+        JsonArray candidates = new JsonArray();
+        for (int i = 0; i < 5; i++) {
+            candidates.add(new JsonObject().put("id", "c" + i).put("image", new JsonObject().put("id", "r")));
+        }
+        List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            requests.add(client.post(port, "localhost", "/v1/candidates").sendJsonObject(new JsonObject()
+                    .put("text", "A red circle.").put("candidates", candidates)));
+        }
+        Future.join(requests).await();
+        long refused = requests.stream().filter(r -> r.result().statusCode() == 503).count();
+        long served = requests.stream().filter(r -> r.result().statusCode() == 200).count();
+        assertEquals(60, refused + served);
+        assertTrue(refused > 0, "a queue of one request must overflow under 60 at once");
+        HttpResponse<Buffer> one = requests.stream().map(Future::result).filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+        assertEquals("1", one.getHeader("Retry-After"));
+        assertEquals("application/problem+json", one.getHeader("content-type"));
+    }
 }
