@@ -187,6 +187,9 @@ public final class AccuracyReport {
                 curves.set(system, history);
             }
             out.put(system, classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test));
+            // ND4J frees a network's off-heap arrays only when their Java objects are collected, and with a
+            // large heap that may not happen between trainings: a report of 8 networks grew past 24 GiB
+            System.gc();
         }
         float[][] trainX = articles(train);
         float[][] testX = articles(test);

@@ -90,14 +90,35 @@ public abstract class Network {
                 sd.getVariable(n).getArr().subi(g.muli(learningRate * scale));
             }
         }
-        return new Step(values(result.getOutputs(), outputs), norm);
+        Step step = new Step(values(result.getOutputs(), outputs), norm);
+        release(grads.values());
+        release(result.getOutputs().values());
+        release(feed.values());
+        return step;
     }
 
     /** The losses on {@code feed}, no update. */
     public Map<String, Double> losses(Map<String, INDArray> feed) {
         List<String> outputs = new ArrayList<>(lossParts());
         outputs.add(lossName);
-        return values(sd.output(feed, outputs), outputs);
+        Map<String, INDArray> result = sd.output(feed, outputs);
+        Map<String, Double> losses = values(result, outputs);
+        release(result.values());
+        release(feed.values());
+        return losses;
+    }
+
+    /**
+     * Frees arrays' off-heap memory now. ND4J otherwise frees it when the Java objects are collected,
+     * which a large, little-used heap may postpone for many steps: a report training 8 networks grew
+     * past the machine's 24 GiB before this.
+     */
+    static void release(java.util.Collection<INDArray> arrays) {
+        for (INDArray a : arrays) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
+        }
     }
 
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
