@@ -230,7 +230,7 @@ public final class ReportWriter {
                 + p.path("image_encoder").asText() + "; created " + p.path("created").asText() + ".";
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
@@ -316,7 +316,7 @@ public final class ReportWriter {
         return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
     }
 
-    private static byte[] png(Chart<?, ?> chart) throws IOException {
+    static byte[] png(Chart<?, ?> chart) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         return out.toByteArray();

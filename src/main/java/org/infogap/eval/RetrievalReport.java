@@ -3,7 +3,6 @@ package org.infogap.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import org.infogap.model.ModelBundle;
 import org.infogap.model.Predictor;
 import org.infogap.text.SentenceSplitter;
 import org.infogap.train.ExampleBuilder;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -268,16 +266,10 @@ public final class RetrievalReport {
             dropped.addSeries(measure.toUpperCase(Locale.ROOT), x, drop);
             ndcg.addSeries(measure.toUpperCase(Locale.ROOT), x, n10);
         }
-        plots.put("retrieval_precision_recall.png", png(pr));
-        plots.put("retrieval_dropped.png", png(dropped));
-        plots.put("retrieval_ndcg10.png", png(ndcg));
+        plots.put("retrieval_precision_recall.png", ReportWriter.png(pr));
+        plots.put("retrieval_dropped.png", ReportWriter.png(dropped));
+        plots.put("retrieval_ndcg10.png", ReportWriter.png(ndcg));
         return plots;
-    }
-
-    private static byte[] png(XYChart chart) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        return out.toByteArray();
     }
 
     private static String markdown(ObjectNode results, Iterable<String> plots) {
@@ -307,7 +299,7 @@ public final class RetrievalReport {
         boolean inTable = false;
         for (String line : markdown.split("\n")) {
             if (line.startsWith("# ")) {
-                h.append("<h1>").append(escape(line.substring(2))).append("</h1>");
+                h.append("<h1>").append(ReportWriter.escape(line.substring(2))).append("</h1>");
             } else if (line.startsWith("|---")) {
                 continue;
             } else if (line.startsWith("|")) {
@@ -317,7 +309,7 @@ public final class RetrievalReport {
                 }
                 h.append("<tr>");
                 for (String cell : line.substring(1, line.length() - 1).split("\\|")) {
-                    h.append("<td>").append(escape(cell.strip())).append("</td>");
+                    h.append("<td>").append(ReportWriter.escape(cell.strip())).append("</td>");
                 }
                 h.append("</tr>");
             } else {
@@ -330,14 +322,11 @@ public final class RetrievalReport {
                     h.append("<img alt=\"").append(name).append("\" src=\"data:image/png;base64,")
                             .append(Base64.getEncoder().encodeToString(plots.get(name))).append("\">");
                 } else if (!line.isBlank()) {
-                    h.append("<p>").append(escape(line)).append("</p>");
+                    h.append("<p>").append(ReportWriter.escape(line)).append("</p>");
                 }
             }
         }
         return h.append(inTable ? "</table>" : "").append("</body></html>\n").toString();
     }
 
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 }

@@ -113,7 +113,7 @@ public abstract class Network {
      * which a large, little-used heap may postpone for many steps: a report training 8 networks grew
      * past the machine's 24 GiB before this.
      */
-    static void release(java.util.Collection<INDArray> arrays) {
+    public static void release(java.util.Collection<INDArray> arrays) {
         for (INDArray a : arrays) {
             if (a != null && a.closeable()) {
                 a.close();

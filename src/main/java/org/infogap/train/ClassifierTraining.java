@@ -151,13 +151,8 @@ public final class ClassifierTraining {
                 scRight += sc.getInt(i) == part.get(i).sc() ? 1 : 0;
             }
             loss += out.get(Classifier.LOSS).getDouble(0) * part.size();
-            for (Map<String, INDArray> arrays : List.of(feed, out)) {
-                arrays.values().forEach(a -> {
-                    if (a.closeable()) {
-                        a.close(); // off-heap memory now, not at the next GC (see Network.release)
-                    }
-                });
-            }
+            Network.release(feed.values());
+            Network.release(out.values());
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss / examples.size());
