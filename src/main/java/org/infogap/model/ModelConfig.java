@@ -37,11 +37,14 @@ import org.infogap.io.Json;
  * @param classifierEpochs  classifier epochs
  * @param fineTuneEncoder   train the encoder with the classifier (paper: yes) or freeze it
  * @param seed              initialisation, dropout and shuffling
+ * @param weightDecay       decoupled L2 decay of weight matrices: each step multiplies them by
+ *                          1 - learningRate x weightDecay (paper: none, 0)
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
                           double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
-                          double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed) {
+                          double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
+                          double weightDecay) {
 
     public ModelConfig {
         if (imageSize < InceptionV3.MIN_SIZE) {
@@ -57,6 +60,9 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                 throw new IllegalArgumentException("sizes must be positive: " + this);
             }
         }
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        }
         if (!(keepEncoder > 0 && keepEncoder <= 1 && keepDecoder > 0 && keepDecoder <= 1)) {
             throw new IllegalArgumentException("keep probabilities must be in (0, 1]");
         }
@@ -65,7 +71,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42);
+                10, 10, true, 42, 0.0);
     }
 
     /**
@@ -75,7 +81,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                4, 12, true, 42);
+                4, 12, true, 42, 0.0);
     }
 
     public int decodedSize() {

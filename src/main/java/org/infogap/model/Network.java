@@ -87,7 +87,12 @@ public abstract class Network {
         for (String n : names) {
             INDArray g = grads.get(n);
             if (g != null) {
-                sd.getVariable(n).getArr().subi(g.muli(learningRate * scale));
+                INDArray w = sd.getVariable(n).getArr();
+                w.subi(g.muli(learningRate * scale));
+                if (config.weightDecay() > 0 && w.rank() == 2) {
+                    // decoupled from the gradient, so clipping does not scale it away; matrices only, not biases
+                    w.muli(1 - learningRate * config.weightDecay());
+                }
             }
         }
         Step step = new Step(values(result.getOutputs(), outputs), norm);

@@ -152,4 +152,21 @@ class NetworksTest {
         assertEquals(1, cl.output(Feeds.classifier(List.of(one), cl, null), Classifier.SC_PROBABILITIES)
                 .get(Classifier.SC_PROBABILITIES).rows(), "inference on one pair works");
     }
+
+    @Test
+    void weightDecayShrinksWeightMatricesButNotBiases() {
+        Random r = new Random(11);
+        List<Example> batch = List.of(example(r, "a", 2, tiny()), example(r, "b", 3, tiny()));
+        INDArray[] after = new INDArray[2];
+        INDArray[] bias = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+            ModelConfig c = tiny().with(Map.of("weightDecay", i == 0 ? "0" : "5"));
+            Classifier cl = Classifier.create(c, VECTORS);
+            cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
+            after[i] = cl.parameters().get("cls/hidden/W");
+            bias[i] = cl.parameters().get("cls/hidden/b");
+        }
+        assertTrue(after[1].norm2Number().doubleValue() < after[0].norm2Number().doubleValue() * 0.9);
+        assertArrayEquals(bias[0].toFloatVector(), bias[1].toFloatVector(), 1e-3f, "biases are not decayed");
+    }
 }
