@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.infogap.data.CmiLevel;
@@ -24,6 +21,7 @@ import org.infogap.data.ImageTextPair;
 import org.infogap.data.ScLevel;
 import org.infogap.data.Source;
 import org.infogap.data.Split;
+import org.infogap.io.Hashes;
 import org.infogap.io.Json;
 import org.sqlite.SQLiteConfig;
 
@@ -175,7 +173,7 @@ public final class AnnotationStore {
      */
     public ImportReport importFile(Path source, byte[] content, AnnotationFileReader reader, AnnotationFormat format,
                                    PairIndex index, boolean allOrNothing) throws IOException {
-        String sha = sha256(content);
+        String sha = Hashes.sha256(content);
         Optional<ImportInfo> previous = findImport(sha);
         if (previous.isPresent()) {
             return new ImportReport(source, sha, previous.get(), 0, 0, 0, List.of());
@@ -338,13 +336,6 @@ public final class AnnotationStore {
         return out;
     }
 
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String json(List<String> strings) {
         try {

@@ -101,7 +101,7 @@ public final class PairIndex {
         // captions of one image joined): a new pair, named by the file's id or by the text's hash.
         ImageTextPair any = candidates.get(0);
         String id = record.pairId() != null ? record.pairId()
-                : root.relativize(image) + "#" + AnnotationStore.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : root.relativize(image) + "#" + org.infogap.io.Hashes.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         .substring(0, 12);
         return Match.of(new ImageTextPair(any.source(), id, image, record.text(), "", any.split()), true);
     }

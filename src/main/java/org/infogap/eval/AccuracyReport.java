@@ -16,12 +16,12 @@ import org.infogap.annotate.LabelledPairs;
 import org.infogap.data.Split;
 import org.infogap.io.Json;
 import org.infogap.model.Autoencoder;
-import org.infogap.model.Classifier;
 import org.infogap.model.Encoder;
 import org.infogap.model.Example;
 import org.infogap.model.Feeds;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
+import org.infogap.model.Predictor;
 import org.infogap.train.ClassifierTraining;
 import org.infogap.train.ExampleBuilder;
 import org.infogap.train.Trainer;
@@ -212,24 +212,10 @@ public final class AccuracyReport {
         return out;
     }
 
-    private Predictions classify(ModelBundle bundle, List<Example> test) {
-        Classifier net = Classifier.create(bundle.config(), bundle.wordVectors());
-        net.setParameters(bundle.parameters());
-        int[] cmi = new int[test.size()];
-        int[] sc = new int[test.size()];
-        int batch = 64;
-        for (int from = 0; from < test.size(); from += batch) {
-            List<Example> part = test.subList(from, Math.min(test.size(), from + batch));
-            Map<String, INDArray> r = net.output(Feeds.classifier(part, net, null), Classifier.CMI_PROBABILITIES,
-                    Classifier.SC_PROBABILITIES);
-            INDArray c = r.get(Classifier.CMI_PROBABILITIES).argMax(1);
-            INDArray s = r.get(Classifier.SC_PROBABILITIES).argMax(1);
-            for (int i = 0; i < part.size(); i++) {
-                cmi[from + i] = c.getInt(i);
-                sc[from + i] = s.getInt(i);
-            }
-        }
-        return new Predictions(cmi, sc);
+    private static Predictions classify(ModelBundle bundle, List<Example> test) {
+        List<Predictor.Prediction> p = new Predictor(bundle).predict(test);
+        return new Predictions(p.stream().mapToInt(x -> x.cmi().index()).toArray(),
+                p.stream().mapToInt(x -> x.sc().index()).toArray());
     }
 
     /** Article embeddings of the autoencoder's encoder (not fine-tuned), no dropout. */

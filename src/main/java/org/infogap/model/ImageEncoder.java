@@ -51,7 +51,7 @@ public final class ImageEncoder {
                     "InceptionV3 random init (seed " + seed + "), " + size + " px");
         }
         KerasWeights.load(graph, weights);
-        String hash = FeatureCache.contentHash(weights).substring(0, 16);
+        String hash = org.infogap.io.Hashes.sha256(weights).substring(0, 16);
         return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + hash,
                 "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px");
     }
@@ -91,7 +91,7 @@ public final class ImageEncoder {
             if (out.containsKey(image)) {
                 continue;
             }
-            String hash = FeatureCache.contentHash(image);
+            String hash = org.infogap.io.Hashes.sha256(image);
             hashes.put(image, hash);
             cache.get(hash).ifPresentOrElse(f -> out.put(image, f), () -> missing.add(image));
         }

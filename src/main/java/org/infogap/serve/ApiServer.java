@@ -245,7 +245,7 @@ public final class ApiServer {
 
     private JsonObject register(String id, String base64, String field) throws IOException {
         byte[] bytes = decodeBase64(base64, field);
-        String sha = sha256(bytes);
+        String sha = org.infogap.io.Hashes.sha256(bytes);
         ServingModel m = engine.model();
         float[] pooled;
         int[] size = new int[2];
@@ -493,10 +493,6 @@ public final class ApiServer {
     private static JsonObject json(ImageStore.Entry e) {
         return new JsonObject().put("id", e.id()).put("sha256", e.sha256()).put("width", e.width())
                 .put("height", e.height()).put("registered", e.registered());
-    }
-
-    private static String sha256(byte[] bytes) {
-        return org.infogap.annotate.AnnotationStore.sha256(bytes);
     }
 
     private void notReady(RoutingContext ctx) {

@@ -14,7 +14,7 @@ public record ServingModel(String id, Path file, ModelBundle bundle, Predictor p
         ModelBundle bundle = ModelBundle.load(file);
         Predictor predictor = new Predictor(bundle);
         ExampleBuilder examples = ExampleBuilder.forBundle(bundle, inceptionWeights, featureCache);
-        String id = file.getFileName() + "@" + org.infogap.model.FeatureCache.contentHash(file).substring(0, 12);
+        String id = file.getFileName() + "@" + org.infogap.io.Hashes.sha256(file).substring(0, 12);
         return new ServingModel(id, file, bundle, predictor, examples);
     }
 }

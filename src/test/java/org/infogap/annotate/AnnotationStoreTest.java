@@ -268,7 +268,7 @@ class AnnotationStoreTest {
         AnnotationStore.ImportReport report = store.importFile(Path.of("POST /v1/annotations"), body, reader,
                 AnnotationFormat.BBC_TOOL, index, false);
         assertEquals(1, report.imported());
-        assertEquals(AnnotationStore.sha256(body), report.sha256());
+        assertEquals(org.infogap.io.Hashes.sha256(body), report.sha256());
     }
 
     @Test
