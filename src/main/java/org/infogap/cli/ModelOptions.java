@@ -18,13 +18,8 @@ final class ModelOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batchSize=8 (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--inception-weights", paramLabel = "H5",
-            description = "Keras InceptionV3 ImageNet weights (.h5, local file). Without it the image encoder is random (logged, recorded).")
-    Path inceptionWeights;
-
-    @Option(names = "--feature-cache", defaultValue = "models/features",
-            description = "Folder of cached image features. Default: ${DEFAULT-VALUE}")
-    Path featureCache;
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     /**
      * The configuration asked for: {@code --config} (preset or file), else {@code inherited} (the

@@ -39,11 +39,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--embeddings", description = "Include each pair's article embedding.")
     boolean embeddings;
 
-    @Option(names = "--inception-weights", description = "The Keras weights the model was trained with, if any.")
-    Path inceptionWeights;
-
-    @Option(names = "--feature-cache", defaultValue = "models/features", description = "Feature cache. Default: ${DEFAULT-VALUE}")
-    Path featureCache;
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
         Predictor predictor = new Predictor(bundle);
         List<LabelledPairs.Labelled> chosen = LabelledPairs.read(pairs).stream()
                 .filter(l -> split.equals("all") || l.split() == Split.parse(split)).toList();
-        List<Example> examples = ExampleBuilder.forBundle(bundle, inceptionWeights, featureCache)
+        List<Example> examples = ExampleBuilder.forBundle(bundle, features.inceptionWeights, features.featureCache)
                 .classifierExamples(chosen, bundle.featureNorm());
         List<Predictor.Prediction> predictions = predictor.predict(examples);
         int cmiRight = 0;

@@ -32,11 +32,8 @@ final class RetrievalReportCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @Option(names = "--inception-weights", description = "The Keras weights the model was trained with, if any.")
-    Path inceptionWeights;
-
-    @Option(names = "--feature-cache", defaultValue = "models/features", description = "Default: ${DEFAULT-VALUE}")
-    Path featureCache;
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     @Option(names = "--out", defaultValue = "models/report", description = "Report folder. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -46,7 +43,7 @@ final class RetrievalReportCommand implements Callable<Integer> {
         List<RetrievalReport.Query> queries = candidates != null ? RetrievalReport.read(candidates)
                 : RetrievalReport.generate(labelled, composition, seed, perQuery);
         String source = candidates != null ? candidates.toString() : "generated from " + labelled + " (test split)";
-        var results = RetrievalReport.run(model, queries, inceptionWeights, featureCache, out, source);
+        var results = RetrievalReport.run(model, queries, features.inceptionWeights, features.featureCache, out, source);
         System.out.printf("%d queries -> %s%n", results.path("provenance").path("queries").asInt(), out.resolve("retrieval.html"));
         return 0;
     }

@@ -72,11 +72,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Corpus that imported annotations are matched against (none: annotation import off). Default: ${DEFAULT-VALUE}")
     Path corpus;
 
-    @Option(names = "--inception-weights", description = "The Keras weights the model was trained with, if any.")
-    Path inceptionWeights;
-
-    @Option(names = "--feature-cache", defaultValue = "models/features", description = "Default: ${DEFAULT-VALUE}")
-    Path featureCache;
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     @Override
     public Integer call() throws Exception {
@@ -89,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
                 ? new PairIndex(CorpusManifest.read(corpus).pairs(ReadOptions.strict()), corpus.toAbsolutePath().getParent())
                 : null;
         ApiServer server = new ApiServer(vertx, config, registry, index == null ? null : AnnotationStore.open(annotations),
-                index, inceptionWeights, featureCache);
+                index, features.inceptionWeights, features.featureCache);
         int actual = server.start().await();
         server.loadModel(model).await();
         System.out.printf("infogap serving %s on http://localhost:%d (contract: /openapi.yaml)%n", model, actual);

@@ -40,7 +40,7 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AutoencoderTraining.run(new AutoencoderTraining.Options(corpus.manifest, vocab, word2vec, model.config(null),
-                model.inceptionWeights, model.featureCache, out, resume, maxPairs, maxValidation, corpus.readOptions()));
+                model.features.inceptionWeights, model.features.featureCache, out, resume, maxPairs, maxValidation, corpus.readOptions()));
         System.out.println("autoencoder -> " + out.resolve(Trainer.BEST) + " (last epoch: " + out.resolve(Trainer.LAST) + ")");
         corpus.printSkipReport();
         return 0;

@@ -55,7 +55,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClassifierTraining.run(new ClassifierTraining.Options(labelled, init.none ? null : init.autoencoder, vocab, word2vec,
-                model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, model.inceptionWeights, model.featureCache, out, resume,
+                model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, model.features.inceptionWeights, model.features.featureCache, out, resume,
                 validationFraction));
         System.out.println("classifier -> " + out.resolve(Trainer.BEST));
         return 0;
