@@ -14,13 +14,14 @@ AE_OPTS ?= --max-pairs 3000 --set aeEpochs=2
 REPORT_OPTS ?= --folds 0
 SERVE_OPTS ?=
 
-.PHONY: run test build clean-data help serve bench-api
+.PHONY: run test build clean-data help serve bench-api bench-encoder
 
 help:
 	@echo "make run    generate the default corpus, vocabulary, Word2Vec, labels; train autoencoder and classifier; write the report"
 	@echo "make test   run all tests"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
 	@echo "make serve  start the scoring API on the trained model; make bench-api: its load test"
+	@echo "make bench-encoder  InceptionV3 and text-side speed, beside PyTorch's when python3-torch is installed"
 
 build: $(JAR)
 
@@ -51,7 +52,18 @@ serve: $(JAR)
 
 # load test of the scoring API on loopback (after make run); figures also in models/bench-api.json
 bench-api: $(JAR)
-	$(INFOGAP) bench-api --model models/classifier/best.zip
+	$(INFOGAP) bench api --model models/classifier/best.zip
+
+# InceptionV3 images/s at 299 and 300 px, batch 1 and 16, and the text side's pairs/s (needs make run's model);
+# the peer: PyTorch CPU (Debian python3-torch python3-torchvision), same cases, 2 threads
+bench-encoder: $(JAR)
+	@if python3 -c "import torch, torchvision" 2>/dev/null; then \
+		python3 src/tools/bench_torch_inception.py --out models/bench-torch.json && \
+		$(INFOGAP) bench encoder --model models/classifier/best.zip --peer models/bench-torch.json; \
+	else \
+		echo "python3-torch not installed: no PyTorch peer"; \
+		$(INFOGAP) bench encoder --model models/classifier/best.zip; \
+	fi
 
 clean-data:
 	rm -rf $(CORPUS) models/vocab.txt models/word2vec.zip models/autoencoder models/classifier models/report \

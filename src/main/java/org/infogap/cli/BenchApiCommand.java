@@ -12,9 +12,9 @@ import org.infogap.serve.ApiBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-api", mixinStandardHelpOptions = true,
+@Command(name = "api", mixinStandardHelpOptions = true,
         description = "Load test of the scoring API on loopback: registers images, then drives /v1/candidates with "
-            + "1 and 20 registered candidates and 1 inline image; prints pairs/s, p50/p99 latency and peak RSS.")
+            + "1 and 20 registered candidates and 1 inline image at each concurrency level; prints pairs/s, p50/p99 latency and peak RSS.")
 final class BenchApiCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "models/classifier/best.zip", description = "Default: ${DEFAULT-VALUE}")
@@ -26,11 +26,15 @@ final class BenchApiCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "300", description = "Images to register. Default: ${DEFAULT-VALUE}")
     int count;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Per scenario. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seconds", defaultValue = "10", description = "Per scenario. Default: ${DEFAULT-VALUE}")
     int seconds;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Clients at once. Default: ${DEFAULT-VALUE}")
-    int concurrency;
+    @Option(names = "--concurrency", defaultValue = "1,2,4,8,16", split = ",",
+            description = "Clients at once; each level runs every scenario. Default: ${DEFAULT-VALUE}")
+    List<Integer> concurrency;
+
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     @Option(names = "--out", defaultValue = "models/bench-api.json", description = "Figures as JSON. Default: ${DEFAULT-VALUE}")
     Path out;
@@ -45,13 +49,14 @@ final class BenchApiCommand implements Callable<Integer> {
             throw new IllegalArgumentException(images + ": no JPEG or PNG images");
         }
         Path store = Files.createTempDirectory("infogap-bench-store");
-        List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, store);
+        List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, store,
+                features.inceptionWeights, features.featureCache);
         double rss = ApiBench.peakRssMiB();
         System.out.print(ApiBench.table(results));
-        System.out.printf(Locale.ROOT, "%d images registered, %d clients, %d s per scenario, %d cores; peak RSS %.0f MiB%n",
+        System.out.printf(Locale.ROOT, "%d images registered, %s clients, %d s per scenario, %d cores; peak RSS %.0f MiB%n",
                 files.size(), concurrency, seconds, Runtime.getRuntime().availableProcessors(), rss);
-        var json = Json.mapper().createObjectNode().put("images", files.size()).put("concurrency", concurrency)
-                .put("seconds", seconds).put("cores", Runtime.getRuntime().availableProcessors()).put("peak_rss_mib", rss);
+        var json = Json.mapper().createObjectNode().put("images", files.size()).put("seconds", seconds).put("cores", Runtime.getRuntime().availableProcessors()).put("peak_rss_mib", rss);
+        json.set("concurrency", Json.mapper().valueToTree(concurrency));
         json.set("scenarios", Json.mapper().valueToTree(results));
         AtomicFiles.writeString(out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
         return 0;

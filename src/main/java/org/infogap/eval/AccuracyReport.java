@@ -20,6 +20,7 @@ import org.infogap.model.Encoder;
 import org.infogap.model.Example;
 import org.infogap.model.Feeds;
 import org.infogap.model.ModelBundle;
+import org.infogap.model.Network;
 import org.infogap.model.ModelConfig;
 import org.infogap.model.Predictor;
 import org.infogap.train.ClassifierTraining;
@@ -224,10 +225,13 @@ public final class AccuracyReport {
         int batch = 64;
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
-            INDArray a = encoderOfAe.output(Feeds.encoder(part, encoderOfAe, null), Encoder.ARTICLE).get(Encoder.ARTICLE);
+            Map<String, INDArray> feed = Feeds.encoder(part, encoderOfAe, null);
+            INDArray a = encoderOfAe.output(feed, Encoder.ARTICLE).get(Encoder.ARTICLE);
             for (int i = 0; i < part.size(); i++) {
                 out[from + i] = a.getRow(i).toFloatVector();
             }
+            Network.release(feed.values());
+            a.close();
         }
         return out;
     }

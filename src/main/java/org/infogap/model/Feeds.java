@@ -56,10 +56,14 @@ public final class Feeds {
         }
         INDArray vectors = net.wordVectors();
         // pad id 0 looks up the <pad> row; lengths keep it out of every embedding
-        INDArray words = Nd4j.pullRows(vectors, 1, tokens).reshape('c', n, t, vectors.columns());
+        INDArray rows = Nd4j.pullRows(vectors, 1, tokens);
+        // a copy, not a reshaped view: views are not closeable, and the pulled rows (n x t x 300 floats, MBs
+        // per batch) must be freed now, not whenever the collector gets to them
+        INDArray words = rows.reshape('c', n, t, vectors.columns()).dup();
+        rows.close();
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
-        feed.put(Encoder.WORDS, words.castTo(DataType.FLOAT));
+        feed.put(Encoder.WORDS, words);
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
         feed.put(Encoder.PLACEMENT, placement);

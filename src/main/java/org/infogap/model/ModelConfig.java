@@ -39,12 +39,17 @@ import org.infogap.io.Json;
  * @param seed              initialisation, dropout and shuffling
  * @param weightDecay       decoupled L2 decay of weight matrices: each step multiplies them by
  *                          1 - learningRate x weightDecay (paper: none, 0)
+ * @param optimizer         {@code sgd} (the paper's) or {@code adam} (ND4J's Adam, beta 0.9/0.999, with the
+ *                          same learning-rate schedule, clipping and decay)
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
                           double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
-                          double weightDecay) {
+                          double weightDecay, String optimizer) {
+
+    public static final String SGD = "sgd";
+    public static final String ADAM = "adam";
 
     public ModelConfig {
         if (imageSize < InceptionV3.MIN_SIZE) {
@@ -60,6 +65,9 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                 throw new IllegalArgumentException("sizes must be positive: " + this);
             }
         }
+        if (!SGD.equals(optimizer) && !ADAM.equals(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
+        }
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         }
@@ -71,17 +79,22 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0);
+                10, 10, true, 42, 0.0, SGD);
     }
 
     /**
      * Small dimensions for the generated corpus on 2 CPU cores. Its texts have at most 20 sentences of
      * at most 15 words, so nothing is cut; its images are 160 px, fed to InceptionV3 at 96 px (measured
      * 16 vs 6 images/s at 160).
+     *
+     * <p>Adam (lr 0.002, x 0.95 per epoch) instead of the paper's SGD (0.1, halved every epoch): with
+     * SGD the default run's autoencoder reached text perplexity 101 and the classifier stayed at chance
+     * (validation 0.24 / 0.21); with Adam, perplexity 45 after 3 epochs and validation accuracy 0.51 /
+     * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
      */
     public static ModelConfig small() {
-        return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                4, 12, true, 42, 0.0);
+        return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
+                4, 25, true, 42, 0.0, ADAM);
     }
 
     public int decodedSize() {

@@ -9,12 +9,17 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * A SameDiff graph with its trainable variables and one training step: gradients of the loss, clipped
- * to a global norm, applied by plain SGD (the paper's optimiser), so the learning-rate schedule and
- * clipping are ours to state and test.
+ * to a global norm, applied by plain SGD (the paper's optimiser) or ND4J's Adam, so the learning-rate
+ * schedule and clipping are ours to state and test. Adam's moments and step count are part of
+ * {@link #parameters()} (prefix {@value #OPTIMIZER}), so a resumed run continues exactly.
  */
 public abstract class Network {
 
@@ -23,6 +28,12 @@ public abstract class Network {
     protected final INDArray wordVectors;
     private final String lossName;
     private Predicate<String> trainable = name -> true;
+    /** Prefix of optimizer state entries in {@link #parameters()}. */
+    public static final String OPTIMIZER = "optimizer/";
+    private static final String STEPS = OPTIMIZER + "steps";
+    private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
+    private final Map<String, INDArray> updaterState = new LinkedHashMap<>();
+    private int steps;
 
     /** Losses of one batch, by name, and the gradient norm before clipping. */
     public record Step(Map<String, Double> losses, double gradientNorm) {
@@ -84,22 +95,42 @@ public abstract class Network {
         }
         double norm = Math.sqrt(sumSq);
         double scale = norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
+        boolean adam = ModelConfig.ADAM.equals(config.optimizer());
         for (String n : names) {
             INDArray g = grads.get(n);
             if (g != null) {
                 INDArray w = sd.getVariable(n).getArr();
-                w.subi(g.muli(learningRate * scale));
+                if (adam) {
+                    GradientUpdater<?> u = updater(n);
+                    ((Adam) u.getConfig()).setLearningRate(learningRate);
+                    INDArray flat = g.muli(scale).reshape(1, g.length());
+                    u.applyUpdater(flat, steps, 0); // in place: the step to subtract
+                    w.subi(flat.reshape(g.shape()));
+                } else {
+                    w.subi(g.muli(learningRate * scale));
+                }
                 if (config.weightDecay() > 0 && w.rank() == 2) {
                     // decoupled from the gradient, so clipping does not scale it away; matrices only, not biases
                     w.muli(1 - learningRate * config.weightDecay());
                 }
             }
         }
+        steps++;
         Step step = new Step(values(result.getOutputs(), outputs), norm);
         release(grads.values());
         release(result.getOutputs().values());
         release(feed.values());
         return step;
+    }
+
+    private GradientUpdater<?> updater(String name) {
+        return updaters.computeIfAbsent(name, n -> {
+            long length = sd.getVariable(n).getArr().length();
+            Adam adam = new Adam();
+            INDArray state = Nd4j.zeros(DataType.FLOAT, 1, adam.stateSize(length));
+            updaterState.put(n, state);
+            return adam.instantiate(state, true);
+        });
     }
 
     /** The losses on {@code feed}, no update. */
@@ -138,11 +169,15 @@ public abstract class Network {
         return out;
     }
 
-    /** Every variable's current value (copies), by name. */
+    /** Every variable's current value (copies), by name, and the optimizer's state if it has any. */
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String n : variableNames()) {
             out.put(n, sd.getVariable(n).getArr().dup());
+        }
+        if (!updaterState.isEmpty()) {
+            updaterState.forEach((n, state) -> out.put(OPTIMIZER + n, state.dup()));
+            out.put(STEPS, Nd4j.scalar(DataType.LONG, steps));
         }
         return out;
     }
@@ -153,6 +188,16 @@ public abstract class Network {
      */
     public int setParameters(Map<String, INDArray> values) {
         int set = 0;
+        if (values.containsKey(STEPS) && ModelConfig.ADAM.equals(config.optimizer())) {
+            steps = values.get(STEPS).getInt(0);
+            for (String n : variableNames()) {
+                INDArray state = values.get(OPTIMIZER + n);
+                if (state != null) {
+                    updater(n);
+                    updaterState.get(n).assign(state);
+                }
+            }
+        }
         for (String n : variableNames()) {
             INDArray v = values.get(n);
             if (v == null) {

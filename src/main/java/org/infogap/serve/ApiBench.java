@@ -23,26 +23,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A load test of the scoring API on loopback: the server and a Vert.x WebClient load generator in one
  * process (as wrk on the same machine would share its cores), a few hundred registered images, then
- * for a fixed time per scenario {@code concurrency} clients sending request after request. Prints
- * requests/s, candidate pairs/s, p50/p99 latency per scenario and the peak resident memory.
+ * for a fixed time per scenario and per concurrency level, that many clients sending request after
+ * request. Prints requests/s, candidate pairs/s, p50/p99 latency per scenario and the peak resident
+ * memory.
+ *
+ * <p>Several concurrency levels, because with one scoring worker latency is set by how many pairs are
+ * waiting (Little's law: 16 clients with 20 candidates each keep 320 pairs in the queue), so a single
+ * level cannot show both the throughput ceiling and the latency at a load that stays under it.
  */
 public final class ApiBench {
 
     /** One scenario's figures. */
-    public record Result(String scenario, int candidates, long requests, long failures, double seconds,
+    public record Result(String scenario, int concurrency, int candidates, long requests, long failures, double seconds,
                          double requestsPerSecond, double pairsPerSecond, double p50Millis, double p99Millis) {
     }
 
     private ApiBench() {
     }
 
-    public static List<Result> run(Path model, List<Path> images, int seconds, int concurrency, Path store) throws Exception {
+    /**
+     * @param inceptionWeights the Keras weights the model was trained with, or null (random encoder)
+     * @param featureCache     folder of cached image features
+     */
+    public static List<Result> run(Path model, List<Path> images, int seconds, List<Integer> concurrencies, Path store,
+                                   Path inceptionWeights, Path featureCache) throws Exception {
+        int concurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElseThrow();
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
                 ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
                 ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, store);
-        ApiServer server = new ApiServer(vertx, config, registry, null, null, null, Path.of("models/features"));
+        ApiServer server = new ApiServer(vertx, config, registry, null, null, inceptionWeights, featureCache);
         int port = server.start().await();
         server.loadModel(model).await();
         WebClient client = WebClient.create(vertx, new WebClientOptions(),
@@ -55,9 +66,11 @@ public final class ApiBench {
             List<Result> results = new ArrayList<>();
             // warm-up: JIT and the first batches
             scenario(vertx, client, port, "warm-up", request(text, ids, 20, null), 20, 3, concurrency);
-            results.add(scenario(vertx, client, port, "registered, 1 candidate", request(text, ids, 1, null), 1, seconds, concurrency));
-            results.add(scenario(vertx, client, port, "registered, 20 candidates", request(text, ids, 20, null), 20, seconds, concurrency));
-            results.add(scenario(vertx, client, port, "inline image, 1 candidate", request(text, ids, 1, inline), 1, seconds, concurrency));
+            for (int c : concurrencies) {
+                results.add(scenario(vertx, client, port, "registered, 1 candidate", request(text, ids, 1, null), 1, seconds, c));
+                results.add(scenario(vertx, client, port, "registered, 20 candidates", request(text, ids, 20, null), 20, seconds, c));
+                results.add(scenario(vertx, client, port, "inline image, 1 candidate", request(text, ids, 1, inline), 1, seconds, c));
+            }
             return results;
         } finally {
             server.close().await();
@@ -74,7 +87,7 @@ public final class ApiBench {
                 ids.add(id);
                 batch.add(new JsonObject().put("id", id).put("base64", Base64.getEncoder().encodeToString(Files.readAllBytes(p))));
             }
-            var r = client.post(port, "localhost", "/v1/images/_batch").bearerTokenAuthentication("bench")
+            var r = client.post(port, "localhost", "/v1/images:batch").bearerTokenAuthentication("bench")
                     .sendJsonObject(new JsonObject().put("images", batch)).await();
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("registration failed: " + r.bodyAsString());
@@ -110,7 +123,7 @@ public final class ApiBench {
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         long n = sorted.size();
-        return new Result(name, candidates, n, failures.get(), elapsed, n / elapsed, n * candidates / elapsed,
+        return new Result(name, concurrency, candidates, n, failures.get(), elapsed, n / elapsed, n * candidates / elapsed,
                 percentile(sorted, 0.5), percentile(sorted, 0.99));
     }
 
@@ -153,10 +166,10 @@ public final class ApiBench {
     }
 
     public static String table(List<Result> results) {
-        StringBuilder s = new StringBuilder("| scenario | requests | failures | req/s | candidate pairs/s | p50 ms | p99 ms |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder s = new StringBuilder("| scenario | clients | requests | failures | req/s | candidate pairs/s | p50 ms | p99 ms |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.scenario(), r.requests(),
+            s.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", r.scenario(), r.concurrency(), r.requests(),
                     r.failures(), r.requestsPerSecond(), r.pairsPerSecond(), r.p50Millis(), r.p99Millis()));
         }
         return s.toString();

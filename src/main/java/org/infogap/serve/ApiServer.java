@@ -55,6 +55,7 @@ public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String CONTRACT = "openapi.yaml";
+    static final String BATCH_PATH = "/v1/images:batch";
     private static final String MODEL = "infogap.model";
 
     private final Vertx vertx;
@@ -114,7 +115,15 @@ public final class ApiServer {
             builder.getRoute("score").addHandler(this::auth).addHandler(this::scoring).addHandler(this::score);
             builder.getRoute("candidates").addHandler(this::auth).addHandler(this::scoring).addHandler(this::candidates);
             builder.getRoute("putImage").addHandler(this::authWrite).addHandler(this::putImage);
-            builder.getRoute("putImages").addHandler(this::authWrite).addHandler(this::putImages);
+            // Vert.x reads the ":batch" of "/v1/images:batch" as a path parameter, so the route also matches
+            // "/v1/imagesX"; only the literal custom method (AIP-136 style) gets through
+            builder.getRoute("putImages").addHandler(ctx -> {
+                if (ctx.request().path().equals(BATCH_PATH)) {
+                    ctx.next();
+                } else {
+                    notFound(ctx);
+                }
+            }).addHandler(this::authWrite).addHandler(this::putImages);
             builder.getRoute("getImage").addHandler(this::auth).addHandler(this::getImage);
             builder.getRoute("deleteImage").addHandler(this::authWrite).addHandler(this::deleteImage);
             builder.getRoute("importAnnotations").addHandler(this::authWrite).addHandler(this::importAnnotations);
@@ -125,14 +134,18 @@ public final class ApiServer {
             router.get("/openapi.yaml").handler(this::contract);
             router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
             router.route().failureHandler(this::failure);
-            router.route().last().handler(ctx -> problem(ctx, 404, "not-found", "Not found", "no such endpoint: "
-                    + ctx.request().method() + " " + ctx.request().path(), null));
+            router.route().last().handler(ApiServer::notFound);
             return vertx.createHttpServer().requestHandler(router).listen(config.port());
         }).map(s -> {
             server = s;
             LOG.info("listening on port {}", s.actualPort());
             return s.actualPort();
         });
+    }
+
+    private static void notFound(RoutingContext ctx) {
+        problem(ctx, 404, "not-found", "Not found", "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(),
+                null);
     }
 
     /** Loads a bundle on a worker thread; the model serving now keeps serving until the new one is ready. */

@@ -36,13 +36,30 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"generate", "vocab", "word2vec", "annotations", "annotations import", "annotations stats",
         "annotations export", "annotations agreement", "annotations coco-heuristic", "train-autoencoder", "train-classifier",
-        "predict", "report", "serve"})
+        "predict", "report", "serve", "bench", "bench encoder", "bench api"})
     void everySubcommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
         Run run = run(args.toArray(String[]::new));
         assertEquals(0, run.exit());
         assertTrue(run.out().contains("Usage: infogap " + command), run.out());
+    }
+
+    @Test
+    void benchEncoderTimesBothGraphsAndComparesWithThePeer() throws Exception {
+        Path peer = dir.resolve("torch.json");
+        Files.writeString(peer, "{\"results\": [{\"size\": 75, \"batch\": 2, \"ms_per_image\": 1.0}]}");
+        Path out = dir.resolve("bench.json");
+        Run run = run("bench", "encoder", "--sizes", "75", "--batches", "2", "--seconds", "0.1", "--peer", peer.toString(),
+                "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        var json = org.infogap.io.Json.mapper().readTree(out.toFile());
+        assertEquals(2, json.path("results").size(), "as trained and folded");
+        assertTrue(json.path("results").get(0).path("msPerItem").asDouble() > 0);
+        var ratio = json.path("peer").get(0);
+        assertEquals(ratio.path("dl4j_ms_per_image").asDouble(), ratio.path("ratio").asDouble(), 1e-9,
+                "a peer at 1 ms/image makes the ratio the DL4J figure");
+        assertEquals(2, run(("bench encoder --variants fast --seconds 0.1 --out " + out).split(" ")).exit());
     }
 
     @Test

@@ -86,7 +86,10 @@ class TrainingPipelineTest {
         }
         assertNotEquals(first.parameters().get("enc/article/W"), b.parameters().get("enc/article/W"));
         JsonNode epoch2 = b.state().withArray("history").get(1);
-        assertEquals(0.05, epoch2.path("learning_rate").asDouble(), 1e-12, "lr halved after epoch 1");
+        ModelConfig c = ModelConfig.read(config);
+        assertEquals(c.learningRate() * c.lrDecay(), epoch2.path("learning_rate").asDouble(), 1e-12, "lr decayed after epoch 1");
+        assertTrue(b.parameters().keySet().stream().anyMatch(k -> k.startsWith(org.infogap.model.Network.OPTIMIZER)),
+                "Adam's moments travel with the checkpoint");
         assertTrue(epoch2.path("validation").has("text_perplexity"));
         assertTrue(Files.exists(resumed.resolve(Trainer.BEST)));
     }

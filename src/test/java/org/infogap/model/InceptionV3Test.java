@@ -50,6 +50,33 @@ class InceptionV3Test {
     }
 
     @Test
+    void foldingBatchNormKeepsTheOutputsAndDropsTheLayers() {
+        ComputationGraph trained = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 7).init();
+        // batch norm as after training: statistics and affine parameters far from the identity
+        Nd4j.getRandom().setSeed(3);
+        for (org.deeplearning4j.nn.api.Layer layer : trained.getLayers()) {
+            if (layer.conf().getLayer().getLayerName().startsWith("batch_normalization_")) {
+                long c = layer.getParam("mean").length();
+                layer.setParam("gamma", Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, c).addi(0.5));
+                layer.setParam("beta", Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, c).muli(0.3));
+                layer.setParam("mean", Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, c).muli(0.2));
+                layer.setParam("var", Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, c).addi(0.5));
+            }
+        }
+        ComputationGraph folded = InceptionV3.foldBatchNorm(trained, InceptionV3.MIN_SIZE);
+        INDArray x = Nd4j.rand(2, 3, InceptionV3.MIN_SIZE, InceptionV3.MIN_SIZE).subi(0.5).muli(2);
+        INDArray expected = trained.outputSingle(false, x);
+        INDArray actual = folded.outputSingle(false, x);
+        assertEquals(2048, actual.size(1));
+        double scale = expected.norm2Number().doubleValue() / Math.sqrt(expected.length());
+        assertTrue(scale > 0, "the pooled features are not all zero");
+        double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(maxDiff < 1e-3 * Math.max(1, scale), "max difference " + maxDiff + " at feature scale " + scale);
+        assertEquals(94 * 3, trained.getLayers().length - folded.getLayers().length + 94,
+                "each conv2d_bn becomes one layer: 94 batch norms and 94 activations gone");
+    }
+
+    @Test
     void refusesImagesSmallerThanTheGridReductionsAllow() {
         assertThrows(IllegalArgumentException.class, () -> InceptionV3.withoutTop(64, 1));
     }

@@ -2,6 +2,7 @@ package org.infogap.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ class NetworksTest {
 
     /** Tiny dimensions, so a step takes milliseconds. */
     static ModelConfig tiny() {
+        // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1
         return ModelConfig.small().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
                 "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
-                "imageSize", "75"));
+                "imageSize", "75")).with(Map.of("optimizer", "sgd"));
     }
 
     static Example example(Random r, String key, int sentences, ModelConfig c) {
@@ -168,5 +170,41 @@ class NetworksTest {
         }
         assertTrue(after[1].norm2Number().doubleValue() < after[0].norm2Number().doubleValue() * 0.9);
         assertArrayEquals(bias[0].toFloatVector(), bias[1].toFloatVector(), 1e-3f, "biases are not decayed");
+    }
+
+    @Test
+    void adamLearnsAndItsStateMakesAStoppedRunContinueExactly() {
+        ModelConfig c = tiny().with(Map.of("optimizer", "adam"));
+        Random r = new Random(5);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            float[] f = new float[InceptionV3.FEATURES];
+            f[i % 5] = 3f;
+            batch.add(new Example("p" + i, f, example(r, "p" + i, 2, c).sentences(), null, i % 5, i % 5));
+        }
+        Classifier straight = Classifier.create(c, VECTORS);
+        double first = straight.losses(Feeds.classifier(batch, straight, null)).get(Classifier.LOSS);
+        for (int i = 0; i < 40; i++) {
+            straight.trainStep(Feeds.classifier(batch, straight, null), 0.01);
+        }
+        double last = straight.losses(Feeds.classifier(batch, straight, null)).get(Classifier.LOSS);
+        assertTrue(last < first * 0.5, "Adam at lr 0.01: " + first + " -> " + last);
+
+        Classifier a = Classifier.create(c, VECTORS);
+        for (int i = 0; i < 20; i++) {
+            a.trainStep(Feeds.classifier(batch, a, null), 0.01);
+        }
+        Map<String, INDArray> saved = a.parameters();
+        assertTrue(saved.containsKey(Network.OPTIMIZER + "cls/hidden/W"), "moments are saved with the weights");
+        Classifier b = Classifier.create(c, VECTORS);
+        b.setParameters(saved);
+        for (int i = 0; i < 20; i++) {
+            b.trainStep(Feeds.classifier(batch, b, null), 0.01);
+        }
+        assertArrayEquals(straight.parameters().get("cls/hidden/W").reshape(-1).toFloatVector(),
+                b.parameters().get("cls/hidden/W").reshape(-1).toFloatVector(),
+                1e-5f, "20 + 20 steps through a checkpoint equal 40 straight");
+        assertFalse(Classifier.create(tiny(), VECTORS).parameters().keySet().stream().anyMatch(k -> k.startsWith(Network.OPTIMIZER)),
+                "SGD has no state");
     }
 }

@@ -64,7 +64,7 @@ class ApiServerTest {
     /** A classifier with the small preset's image encoder at 75 px, trained a few steps on made-up pairs. */
     static Path tinyModel(Path dir) throws Exception {
         ModelConfig c = ModelConfig.small().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
-                "textDim", "8", "articleDim", "16", "wordDim", "6", "classifierHidden", "8"));
+                "textDim", "8", "articleDim", "16", "wordDim", "6", "classifierHidden", "8", "optimizer", "sgd"));
         Vocabulary.Builder vb = Vocabulary.builder();
         vb.add(List.of("a", "red", "blue", "circle", "square", "on", "the", "left", "right", "."));
         Vocabulary vocabulary = vb.build(1);
@@ -183,7 +183,8 @@ class ApiServerTest {
         assertEquals(201, put("/v1/images/red-1", new JsonObject().put("base64", red), true).statusCode());
         assertEquals(200, put("/v1/images/red-1", new JsonObject().put("base64", red), true).statusCode(), "replaced");
         JsonObject batch = new JsonObject().put("images", new JsonArray().add(new JsonObject().put("id", "blue-1").put("base64", blue)));
-        assertEquals(200, post("/v1/images/_batch", batch, true).statusCode());
+        assertEquals(200, post("/v1/images:batch", batch, true).statusCode());
+        assertEquals(404, post("/v1/imagesbatch", batch, true).statusCode(), "only the literal custom method");
         JsonObject stored = score("A red circle.", new JsonObject().put("id", "red-1"));
         JsonObject inline = score("A red circle.", new JsonObject().put("base64", red));
         assertEquals(inline.getJsonObject("cmi").getJsonArray("probabilities"), stored.getJsonObject("cmi").getJsonArray("probabilities"),
@@ -307,8 +308,10 @@ class ApiServerTest {
         for (int i = 0; i < 5; i++) {
             images.add(TestImages.jpeg(dir.resolve("bench" + i + ".jpg"), 60 + i, 50));
         }
-        List<ApiBench.Result> results = ApiBench.run(model, images, 1, 2, dir.resolve("bench-store"));
-        assertEquals(3, results.size());
+        List<ApiBench.Result> results = ApiBench.run(model, images, 1, List.of(1, 2), dir.resolve("bench-store"), null,
+                dir.resolve("bench-features"));
+        assertEquals(6, results.size(), "three scenarios at each of two concurrency levels");
+        assertEquals(List.of(1, 1, 1, 2, 2, 2), results.stream().map(ApiBench.Result::concurrency).toList());
         for (ApiBench.Result r : results) {
             assertTrue(r.requests() > 0, r.toString());
             assertEquals(0, r.failures(), r.toString());
