@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The peer figure for `infogap bench encoder`: PyTorch CPU InceptionV3 (torchvision, random weights,
 no aux logits), pooled features only, as many threads as the Java side uses (2 here), same cases and
 the same method (warm-up, then the median forward pass over a fixed wall time).

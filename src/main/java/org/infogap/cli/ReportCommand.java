@@ -45,7 +45,9 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ObjectNode results = AccuracyReport.run(new AccuracyReport.Options(labelled, autoencoder, model.config(ModelOptions.of(autoencoder)),
-                model.features.inceptionWeights, model.features.featureCache, out, folds, seed, validationFraction, resume));
+                model.features.inceptionWeights, model.features.featureCache, out, folds, seed, validationFraction, resume,
+                new ChildClassifierTrainer(autoencoder, model.features.inceptionWeights, model.features.featureCache,
+                        validationFraction, seed, resume)));
         ReportWriter.write(results, out);
         var split = results.path("test_split");
         System.out.println("| system | CMI accuracy | SC accuracy |\n|---|---|---|");

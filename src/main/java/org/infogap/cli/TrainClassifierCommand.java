@@ -52,11 +52,18 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from OUT/last.zip.")
     boolean resume;
 
+    @Option(names = "--random-encoder", description = "With --autoencoder: take its vocabulary, word vectors and feature "
+            + "normalisation, but start the encoder at random (the 'no AE' baseline on equal inputs).")
+    boolean randomEncoder;
+
+    @Option(names = "--validation-seed", description = "Seed of the validation hold-out. Default: the config's seed")
+    Long validationSeed;
+
     @Override
     public Integer call() throws Exception {
         ClassifierTraining.run(new ClassifierTraining.Options(labelled, init.none ? null : init.autoencoder, vocab, word2vec,
                 model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, model.features.inceptionWeights, model.features.featureCache, out, resume,
-                validationFraction));
+                validationFraction, randomEncoder, validationSeed));
         System.out.println("classifier -> " + out.resolve(Trainer.BEST));
         return 0;
     }

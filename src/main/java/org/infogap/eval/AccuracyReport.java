@@ -54,10 +54,25 @@ public final class AccuracyReport {
             CL_NO_AE, new double[] {0.5625, 0.6562}, SVM, new double[] {0.6875, 0.7125},
             MAJORITY, new double[] {0.5642, 0.6550});
 
-    /** Inputs. {@code classifierConfig} null: the autoencoder's configuration. */
+    /**
+     * Inputs. {@code classifierConfig} null: the autoencoder's configuration. {@code trainer} trains each
+     * classifier; null: in this process.
+     */
     public record Options(Path labelled, Path autoencoder, ModelConfig classifierConfig, Path inceptionWeights,
                           Path featureCache, Path out, int folds, long seed, double validationFraction,
-                          boolean resume) {
+                          boolean resume, ClassifierTrainer trainer) {
+    }
+
+    /**
+     * Trains one classifier as {@code train-classifier} would: on the pairs of {@code labelled} (all in
+     * the train split; a seeded share validates), the encoder from the autoencoder or random, checkpoints
+     * in {@code out}. The command line runs each in a child JVM: SameDiff training in ND4J 1.0.0-M2.1
+     * leaves native memory behind (about 10 MB per step, measured, not reachable from Java), which adds
+     * up to more than the machine has over the 2 x (1 + folds) classifiers of a report; a process that
+     * ends returns all of it.
+     */
+    public interface ClassifierTrainer {
+        void train(Path labelled, ModelConfig config, boolean fromAutoencoder, Path out) throws IOException;
     }
 
     /** Predicted levels of one system on one test set. */
@@ -67,10 +82,9 @@ public final class AccuracyReport {
     private final Options o;
     private final ModelBundle ae;
     private final ModelConfig config;
-    private final ClassifierTraining.Setup withAe;
-    private final ClassifierTraining.Setup withoutAe;
     private final Autoencoder encoderOfAe;
     private final ObjectNode curves = Json.mapper().createObjectNode();
+    private final Map<String, LabelledPairs.Labelled> byKey = new LinkedHashMap<>();
 
     private AccuracyReport(Options o) throws IOException {
         this.o = o;
@@ -79,10 +93,6 @@ public final class AccuracyReport {
             throw new IllegalArgumentException(o.autoencoder() + " holds a " + ae.kind() + ", not an autoencoder");
         }
         this.config = o.classifierConfig() != null ? o.classifierConfig() : ae.config();
-        this.withAe = new ClassifierTraining.Setup(config, ae.vocabulary(), ae.wordVectors(), ae.featureNorm(),
-                ae.imageEncoderId(), ae, o.autoencoder(), false);
-        this.withoutAe = new ClassifierTraining.Setup(config, ae.vocabulary(), ae.wordVectors(), ae.featureNorm(),
-                ae.imageEncoderId(), null, null, false);
         this.encoderOfAe = Autoencoder.create(ae.config(), ae.wordVectors());
         encoderOfAe.setParameters(ae.parameters());
     }
@@ -97,6 +107,7 @@ public final class AccuracyReport {
         List<LabelledPairs.Labelled> all = LabelledPairs.read(o.labelled());
         ExampleBuilder builder = ExampleBuilder.forBundle(ae, o.inceptionWeights(), o.featureCache());
         List<Example> examples = builder.classifierExamples(all, ae.featureNorm());
+        all.forEach(l -> byKey.put(l.pair().key(), l));
         List<Example> train = new ArrayList<>();
         List<Example> test = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -173,24 +184,22 @@ public final class AccuracyReport {
     private Map<String, Predictions> systems(List<Example> train, List<Example> test, Path models, ObjectNode svmChoice,
                                              boolean keepCurves) throws IOException {
         Map<String, Predictions> out = new LinkedHashMap<>();
-        List<Example> fit = new ArrayList<>();
-        List<Example> validation = new ArrayList<>();
+        Files.createDirectories(models);
+        Path pairs = models.resolve("training-pairs.jsonl");
+        List<LabelledPairs.Labelled> trainPairs = new ArrayList<>();
         for (Example e : train) {
-            (LabelledPairs.unitHashOf(o.seed() + 17, e.key()) < o.validationFraction() ? validation : fit).add(e);
+            LabelledPairs.Labelled l = byKey.get(e.key());
+            trainPairs.add(new LabelledPairs.Labelled(l.pair(), l.cmi(), l.sc(), l.imageType(), l.snippets(), l.annotators(),
+                    Split.TRAIN));
         }
-        ObjectNode provenance = Json.mapper().createObjectNode().put("labelled", o.labelled().toString())
-                .put("training_pairs", fit.size()).put("validation_pairs", validation.size());
+        LabelledPairs.write(pairs, trainPairs);
         for (String system : List.of(CL, CL_NO_AE)) {
             Path dir = models.resolve(system.equals(CL) ? "cl" : "cl-no-ae");
-            ArrayNode history = ClassifierTraining.train(system.equals(CL) ? withAe : withoutAe, fit, validation, dir, o.resume(),
-                    provenance);
+            trainer().train(pairs, config, system.equals(CL), dir);
             if (keepCurves) {
-                curves.set(system, history);
+                curves.set(system, ModelBundle.load(dir.resolve(Trainer.LAST)).state().withArray("history").deepCopy());
             }
             out.put(system, classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test));
-            // ND4J frees a network's off-heap arrays only when their Java objects are collected, and with a
-            // large heap that may not happen between trainings: a report of 8 networks grew past 24 GiB
-            System.gc();
         }
         float[][] trainX = articles(train);
         float[][] testX = articles(test);
@@ -211,6 +220,15 @@ public final class AccuracyReport {
         out.put(MAJORITY, new Predictions(constant(MajorityBaseline.fit(cmi), test.size()),
                 constant(MajorityBaseline.fit(sc), test.size())));
         return out;
+    }
+
+    private ClassifierTrainer trainer() {
+        if (o.trainer() != null) {
+            return o.trainer();
+        }
+        return (labelled, c, fromAe, dir) -> ClassifierTraining.run(new ClassifierTraining.Options(labelled, o.autoencoder(),
+                null, null, c, false, o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), !fromAe,
+                o.seed()));
     }
 
     private static Predictions classify(ModelBundle bundle, List<Example> test) {

@@ -42,12 +42,14 @@ public final class ClassifierTraining {
     public static final String SELECT_BY = "mean_accuracy";
 
     /**
-     * @param autoencoder the autoencoder bundle, or null for a random encoder (then vocabulary, word2vec
-     *                    and config must be given)
+     * Options: {@code autoencoder} the autoencoder bundle, or null for a random encoder (then vocabulary,
+     * word2vec and config must be given); {@code randomEncoder} with an autoencoder: its vocabulary, word
+     * vectors and feature normalisation but a random encoder (the paper's "no AE" baseline on equal
+     * inputs); {@code validationSeed} which pairs validate (null: the config's seed).
      */
     public record Options(Path labelled, Path autoencoder, Path vocabulary, Path word2vec, ModelConfig config,
                           boolean freezeEncoder, Path inceptionWeights, Path featureCache, Path out, boolean resume,
-                          double validationFraction) {
+                          double validationFraction, boolean randomEncoder, Long validationSeed) {
     }
 
     private ClassifierTraining() {
@@ -71,11 +73,12 @@ public final class ClassifierTraining {
         FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), InceptionV3.FEATURES);
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
 
+        long seed = o.validationSeed() != null ? o.validationSeed() : c.seed();
         List<LabelledPairs.Labelled> train = new ArrayList<>();
         List<LabelledPairs.Labelled> validation = new ArrayList<>();
         for (LabelledPairs.Labelled l : all) {
             if (l.split() == Split.TRAIN) {
-                (LabelledPairs.unitHashOf(c.seed() + 17, l.pair().key()) < o.validationFraction() ? validation : train).add(l);
+                (isValidation(seed, l.pair().key(), o.validationFraction()) ? validation : train).add(l);
             }
         }
         if (train.isEmpty() || validation.isEmpty()) {
@@ -95,8 +98,15 @@ public final class ClassifierTraining {
                 .put("labelled", o.labelled().toString()).put("training_pairs", train.size())
                 .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString());
-        return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), ae, o.autoencoder(), o.freezeEncoder()),
+        boolean fromAe = ae != null && !o.randomEncoder();
+        return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), fromAe ? ae : null, fromAe ? o.autoencoder() : null,
+                        o.freezeEncoder()),
                 trainExamples, valExamples, o.out(), o.resume(), provenance);
+    }
+
+    /** Whether a training pair is held out for validation: a seeded hash of its key, stable across runs. */
+    public static boolean isValidation(long seed, String key, double fraction) {
+        return LabelledPairs.unitHashOf(seed + 17, key) < fraction;
     }
 
     /** What a classifier is trained from besides its examples. {@code autoencoder} null: random encoder. */

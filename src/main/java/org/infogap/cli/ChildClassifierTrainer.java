@@ -1,0 +1,76 @@
+package org.infogap.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.infogap.eval.AccuracyReport;
+import org.infogap.io.AtomicFiles;
+import org.infogap.model.ModelConfig;
+
+/**
+ * Runs {@code infogap train-classifier} in a child JVM with this JVM's options and class path, its
+ * output shown as it goes. See {@link AccuracyReport.ClassifierTrainer} for why a report trains this way.
+ */
+final class ChildClassifierTrainer implements AccuracyReport.ClassifierTrainer {
+
+    private final Path autoencoder;
+    private final Path inceptionWeights;
+    private final Path featureCache;
+    private final double validationFraction;
+    private final long validationSeed;
+    private final boolean resume;
+
+    ChildClassifierTrainer(Path autoencoder, Path inceptionWeights, Path featureCache, double validationFraction,
+                           long validationSeed, boolean resume) {
+        this.autoencoder = autoencoder;
+        this.inceptionWeights = inceptionWeights;
+        this.featureCache = featureCache;
+        this.validationFraction = validationFraction;
+        this.validationSeed = validationSeed;
+        this.resume = resume;
+    }
+
+    @Override
+    public void train(Path labelled, ModelConfig config, boolean fromAutoencoder, Path out) throws IOException {
+        Files.createDirectories(out);
+        Path configFile = out.resolve("config.json");
+        AtomicFiles.writeString(configFile, config.toJson());
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        // -Xmx and the JavaCPP limits the parent runs under; not the debugger or agent options of a test runner
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-X") || arg.startsWith("-D")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train-classifier",
+                "--labelled", labelled.toString(), "--autoencoder", autoencoder.toString(), "--config", configFile.toString(),
+                "--out", out.toString(), "--validation-fraction", Double.toString(validationFraction),
+                "--validation-seed", Long.toString(validationSeed), "--feature-cache", featureCache.toString()));
+        if (!fromAutoencoder) {
+            command.add("--random-encoder");
+        }
+        if (inceptionWeights != null) {
+            command.addAll(List.of("--inception-weights", inceptionWeights.toString()));
+        }
+        if (resume && Files.exists(out.resolve("last.zip"))) {
+            command.add("--resume");
+        }
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        try {
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IOException("training the classifier in " + out + " failed in its child process (exit " + exit
+                        + "); its output is above");
+            }
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while training the classifier in " + out, e);
+        }
+    }
+}
