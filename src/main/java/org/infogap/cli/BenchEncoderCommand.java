@@ -31,8 +31,8 @@ final class BenchEncoderCommand implements Callable<Integer> {
     double seconds;
 
     @Option(names = "--variants", defaultValue = "as-trained,folded", split = ",",
-            description = "InceptionV3 graphs to time: as-trained, folded (batch norm folded into the convolutions). "
-                + "Default: ${DEFAULT-VALUE}")
+            description = "InceptionV3 graphs to time: as-trained, folded (batch norm folded into the convolutions), "
+                + "train (one end-to-end training step, fineTuneImage). Default: ${DEFAULT-VALUE}")
     List<String> variants;
 
     @Option(names = "--model", description = "A classifier bundle: also time its text side on cached features")
@@ -50,16 +50,17 @@ final class BenchEncoderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String v : variants) {
-            if (!v.equals("as-trained") && !v.equals("folded")) {
-                throw new IllegalArgumentException("--variants: unknown variant '" + v + "' (as-trained, folded)");
+            if (!v.equals("as-trained") && !v.equals("folded") && !v.equals("train")) {
+                throw new IllegalArgumentException("--variants: unknown variant '" + v + "' (as-trained, folded, train)");
             }
         }
         List<EncoderBench.Result> results = new ArrayList<>();
         for (int size : sizes) {
             for (int batch : batches) {
                 for (String v : variants) {
-                    EncoderBench.Result r = EncoderBench.inception(size, batch, seconds, v.equals("folded"));
-                    System.out.printf(Locale.ROOT, "InceptionV3 %s, %d px, batch %d: %.1f ms/image%n", r.variant(), size, batch,
+                    EncoderBench.Result r = v.equals("train") ? EncoderBench.inceptionTraining(size, batch, seconds)
+                            : EncoderBench.inception(size, batch, seconds, v.equals("folded"));
+                    System.out.printf(Locale.ROOT, "%s %s, %d px, batch %d: %.1f ms/image%n", r.what(), r.variant(), size, batch,
                             r.msPerItem());
                     results.add(r);
                 }

@@ -44,6 +44,26 @@ public final class EncoderBench {
     }
 
     /**
+     * One end-to-end training step of InceptionV3 ({@link ImageTuner}: forward keeping activations,
+     * backward from a random feature gradient, SGD update) on random input: what {@code fineTuneImage}
+     * adds per image over cached features.
+     */
+    public static Result inceptionTraining(int size, int batch, double seconds) throws java.io.IOException {
+        ModelConfig c = ModelConfig.small().with(java.util.Map.of("imageSize", Integer.toString(size)));
+        ImageTuner tuner = ImageTuner.create(c, null, null, FeatureNorm.identity(), java.util.Map.of());
+        INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).subi(0.5).muli(2);
+        INDArray gradient = Nd4j.rand(DataType.FLOAT, batch, InceptionV3.FEATURES).subi(0.5);
+        int[] step = {0};
+        Timing t = time(() -> {
+            tuner.features(input, true).close();
+            tuner.backward(gradient, 1e-6, step[0]++);
+        }, seconds);
+        input.close();
+        return new Result("InceptionV3 training step", "batch norm folded, SGD", size, batch, t.passes(), t.ms(),
+                t.ms() / batch, 1000.0 * batch / t.ms());
+    }
+
+    /**
      * The classifier's text side with cached image features: word LSTM, text LSTM, article FC, heads.
      * Texts are random vocabulary ids of the given shape.
      */

@@ -70,6 +70,9 @@ public final class Feeds {
         feed.put(Encoder.DROP_IMAGE, mask(b, c.imageDim(), c.keepEncoder(), random));
         feed.put(Encoder.DROP_SENTENCES, mask(n, c.sentenceDim(), c.keepEncoder(), random));
         feed.put(Encoder.DROP_ARTICLE, mask(b, c.articleDim(), c.keepEncoder(), random));
+        if (net.imageTuner() != null) {
+            feed.put(ImageTuner.PIXELS, net.imageTuner().pixels(batch)); // features from the image, not the cache
+        }
         return feed;
     }
 

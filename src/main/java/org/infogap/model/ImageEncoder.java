@@ -61,6 +61,49 @@ public final class ImageEncoder {
                 "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px");
     }
 
+    /**
+     * The encoder a bundle's features came from: its own end-to-end trained InceptionV3 when it carries
+     * one ({@link ImageTuner#PARAMS}), else the one {@code weights} (or random init) gives, which must
+     * be the one it was trained with.
+     */
+    public static ImageEncoder forBundle(ModelBundle bundle, Path weights) throws IOException {
+        ModelConfig c = bundle.config();
+        INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
+        ImageEncoder encoder = tuned != null ? tuned(c.imageSize(), tuned) : create(c.imageSize(), weights, c.seed());
+        if (!encoder.id().equals(bundle.imageEncoderId())) {
+            throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
+                    + ", this run's would come from " + encoder.id() + "; pass the --inception-weights it was trained with");
+        }
+        return encoder;
+    }
+
+    /** InceptionV3 with end-to-end trained parameters (flat, batch norm folded, as {@link ImageTuner#params()}). */
+    public static ImageEncoder tuned(int size, INDArray params) {
+        ComputationGraph graph = InceptionV3.foldedWithoutTop(size).init();
+        if (params.length() != graph.numParams()) {
+            throw new IllegalArgumentException(ImageTuner.PARAMS + " has " + params.length() + " values, InceptionV3 at "
+                    + size + " px has " + graph.numParams());
+        }
+        graph.setParams(params);
+        String id = tunedId(size, params);
+        return new ImageEncoder(graph, size, id,
+                "InceptionV3 trained end to end (" + id + ")");
+    }
+
+    /** The id of tuned parameters: their content hash, so the feature cache never mixes two tunings. */
+    public static String tunedId(int size, INDArray params) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            float[] values = params.toFloatVector();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(values);
+            digest.update(bytes);
+            return "inception_v3-" + size + "-tuned-" + java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String id() {
         return id;
     }

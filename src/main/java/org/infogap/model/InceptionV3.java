@@ -55,6 +55,7 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     private final long seed;
     private final boolean folded;
     private int[] inputShape;
+    private org.nd4j.linalg.learning.config.IUpdater updater;
 
     private InceptionV3(boolean includeTop, int classes, int size, long seed) {
         this(includeTop, classes, size, seed, false);
@@ -80,9 +81,15 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
      * @param size the input size {@code trained} was built for
      */
     public static ComputationGraph foldBatchNorm(ComputationGraph trained, int size) {
+        return foldBatchNorm(trained, size, null);
+    }
+
+    /** As {@link #foldBatchNorm(ComputationGraph, int)}, the folded graph to be trained with {@code updater}. */
+    public static ComputationGraph foldBatchNorm(ComputationGraph trained, int size,
+                                                 org.nd4j.linalg.learning.config.IUpdater updater) {
         boolean top = trained.getConfiguration().getVertices().containsKey(PREDICTIONS);
         int classes = top ? (int) trained.getLayer(PREDICTIONS).getParam("W").size(1) : 0;
-        ComputationGraph folded = new InceptionV3(top, classes, size, 0, true).init();
+        ComputationGraph folded = new InceptionV3(top, classes, size, 0, true).updater(updater).init();
         for (org.deeplearning4j.nn.api.Layer layer : folded.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (name.startsWith("conv2d_")) {
@@ -99,6 +106,17 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
             }
         }
         return folded;
+    }
+
+    /** The optimiser of end-to-end training ({@link ImageTuner}); DL4J's default otherwise. */
+    public InceptionV3 updater(org.nd4j.linalg.learning.config.IUpdater updater) {
+        this.updater = updater;
+        return this;
+    }
+
+    /** The feature extractor with batch norm folded in, to be given parameters (e.g. a tuned encoder's). */
+    public static InceptionV3 foldedWithoutTop(int size) {
+        return new InceptionV3(false, 0, size, 0, true);
     }
 
     /** The feature extractor: input to 2048-d {@code avg_pool}. */
@@ -150,7 +168,7 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     }
 
     public ComputationGraphConfiguration conf() {
-        Builder b = new Builder(seed, folded);
+        Builder b = new Builder(seed, folded, updater);
         b.graph.addInputs(INPUT).setInputTypes(InputType.convolutional(inputShape[1], inputShape[2], inputShape[0]));
         String x = INPUT;
         x = b.convBn(x, 32, 3, 3, 2, false);
@@ -234,9 +252,13 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
         int avgPool;
         final boolean folded;
 
-        Builder(long seed, boolean folded) {
+        Builder(long seed, boolean folded, org.nd4j.linalg.learning.config.IUpdater updater) {
             this.folded = folded;
-            graph = new NeuralNetConfiguration.Builder()
+            NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder();
+            if (updater != null) {
+                base.updater(updater);
+            }
+            graph = base
                     .seed(seed)
                     .weightInit(WeightInit.XAVIER)
                     .trainingWorkspaceMode(WorkspaceMode.ENABLED)

@@ -41,12 +41,16 @@ import org.infogap.io.Json;
  *                          1 - learningRate x weightDecay (paper: none, 0)
  * @param optimizer         {@code sgd} (the paper's) or {@code adam} (ND4J's Adam, beta 0.9/0.999, with the
  *                          same learning-rate schedule, clipping and decay)
+ * @param fineTuneImage     train InceptionV3 end to end with the rest ({@link ImageTuner}; images are decoded
+ *                          and run through it every step, no feature cache) or keep it fixed (default)
+ * @param imageLrScale      InceptionV3's learning rate (plain SGD, whatever {@code optimizer}) relative to the rest's, when trained end to end
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
                           double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
-                          double weightDecay, String optimizer) {
+                          double weightDecay, String optimizer, boolean fineTuneImage,
+                          double imageLrScale) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
@@ -68,6 +72,9 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         if (!SGD.equals(optimizer) && !ADAM.equals(optimizer)) {
             throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
         }
+        if (!(imageLrScale > 0)) {
+            throw new IllegalArgumentException("imageLrScale must be > 0, got " + imageLrScale);
+        }
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         }
@@ -79,7 +86,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD);
+                10, 10, true, 42, 0.0, SGD, false, 0.01);
     }
 
     /**
@@ -94,7 +101,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 25, true, 42, 0.0, ADAM);
+                4, 25, true, 42, 0.0, ADAM, false, 0.01);
     }
 
     public int decodedSize() {

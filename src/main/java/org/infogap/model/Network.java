@@ -34,6 +34,7 @@ public abstract class Network {
     private final Map<String, GradientUpdater<?>> updaters = new LinkedHashMap<>();
     private final Map<String, INDArray> updaterState = new LinkedHashMap<>();
     private int steps;
+    private ImageTuner imageTuner;
 
     /** Losses of one batch, by name, and the gradient norm before clipping. */
     public record Step(Map<String, Double> losses, double gradientNorm) {
@@ -60,6 +61,41 @@ public abstract class Network {
         return sd;
     }
 
+    /**
+     * Trains InceptionV3 with this network: feeds carrying {@link ImageTuner#PIXELS} get their features
+     * from {@code tuner}, and each training step updates it too.
+     */
+    public void attach(ImageTuner tuner) {
+        this.imageTuner = tuner;
+    }
+
+    /** The end-to-end trained InceptionV3, or null when features come from the cache. */
+    public ImageTuner imageTuner() {
+        return imageTuner;
+    }
+
+    /**
+     * Replaces the feed's images by their features from the attached tuner; returns the images (null
+     * when there were none), which training must keep until the backward pass, as InceptionV3 reads them.
+     */
+    private INDArray imagesToFeatures(Map<String, INDArray> feed, boolean train) {
+        INDArray pixels = feed.remove(ImageTuner.PIXELS);
+        if (pixels == null) {
+            return null;
+        }
+        if (imageTuner == null) {
+            throw new IllegalStateException("a feed with images needs an attached ImageTuner");
+        }
+        INDArray old = feed.put(Encoder.FEATURES, imageTuner.features(pixels, train));
+        if (old != null) {
+            old.close();
+        }
+        if (!train) {
+            pixels.close();
+        }
+        return pixels;
+    }
+
     /** Restricts training to variables whose names pass (e.g. all but the encoder). */
     public void setTrainable(Predicate<String> which) {
         this.trainable = which;
@@ -83,7 +119,13 @@ public abstract class Network {
         List<String> names = variableNames().stream().filter(trainable).toList();
         List<String> outputs = new ArrayList<>(lossParts());
         outputs.add(lossName);
-        OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, names);
+        INDArray pixels = imagesToFeatures(feed, true);
+        List<String> wanted = names;
+        if (pixels != null) {
+            wanted = new ArrayList<>(names);
+            wanted.add(Encoder.FEATURES); // the placeholder's gradient goes on into InceptionV3
+        }
+        OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, wanted);
         Map<String, INDArray> grads = result.getGradients();
         double sumSq = 0;
         for (String n : names) {
@@ -115,6 +157,10 @@ public abstract class Network {
                 }
             }
         }
+        if (pixels != null) {
+            imageTuner.backward(grads.get(Encoder.FEATURES), learningRate * config.imageLrScale(), steps);
+            pixels.close();
+        }
         steps++;
         Step step = new Step(values(result.getOutputs(), outputs), norm);
         release(grads.values());
@@ -137,6 +183,7 @@ public abstract class Network {
     public Map<String, Double> losses(Map<String, INDArray> feed) {
         List<String> outputs = new ArrayList<>(lossParts());
         outputs.add(lossName);
+        imagesToFeatures(feed, false);
         Map<String, INDArray> result = sd.output(feed, outputs);
         Map<String, Double> losses = values(result, outputs);
         release(result.values());
@@ -158,6 +205,7 @@ public abstract class Network {
     }
 
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
+        imagesToFeatures(feed, false);
         return sd.output(feed, names);
     }
 
@@ -174,6 +222,12 @@ public abstract class Network {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String n : variableNames()) {
             out.put(n, sd.getVariable(n).getArr().dup());
+        }
+        if (imageTuner != null) {
+            out.put(ImageTuner.PARAMS, imageTuner.params().dup());
+            if (imageTuner.optimizerState() != null) {
+                out.put(OPTIMIZER + ImageTuner.PARAMS, imageTuner.optimizerState().dup());
+            }
         }
         if (!updaterState.isEmpty()) {
             updaterState.forEach((n, state) -> out.put(OPTIMIZER + n, state.dup()));
@@ -197,6 +251,14 @@ public abstract class Network {
                     updaterState.get(n).assign(state);
                 }
             }
+        }
+        if (imageTuner != null && values.containsKey(ImageTuner.PARAMS)) {
+            imageTuner.setParams(values.get(ImageTuner.PARAMS));
+            INDArray state = values.get(OPTIMIZER + ImageTuner.PARAMS);
+            if (state != null && imageTuner.optimizerState() != null) {
+                imageTuner.optimizerState().assign(state);
+            }
+            set++;
         }
         for (String n : variableNames()) {
             INDArray v = values.get(n);

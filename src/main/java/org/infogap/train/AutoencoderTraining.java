@@ -21,6 +21,7 @@ import org.infogap.model.FeatureCache;
 import org.infogap.model.FeatureNorm;
 import org.infogap.model.Feeds;
 import org.infogap.model.ImageEncoder;
+import org.infogap.model.ImageTuner;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
 import org.infogap.model.Network;
@@ -77,10 +78,16 @@ public final class AutoencoderTraining {
         List<Example> valExamples = builder.autoencoderExamples(validation, features, norm);
 
         Autoencoder net = Autoencoder.create(c, wordVectors);
+        if (c.fineTuneImage()) {
+            net.attach(ImageTuner.create(c, o.inceptionWeights(), null, norm, imageFiles(all)));
+            LOG.info("autoencoder: InceptionV3 ({} parameters) trained end to end: every step decodes and encodes its images",
+                    net.imageTuner().parameterCount());
+        }
         LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
         ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
                 .put("corpus", o.manifest().toString()).put("training_pairs", train.size())
                 .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
+                .put("image_trained_end_to_end", c.fineTuneImage())
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
                 .put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
                 .put("created", Instant.now().toString());
@@ -88,10 +95,24 @@ public final class AutoencoderTraining {
                 n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
                 state -> {
                     state.set("provenance", provenance);
-                    return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm, encoder.id(), state,
-                            net.parameters());
+                    Map<String, INDArray> params = net.parameters();
+                    return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm,
+                            imageEncoderId(c, encoder.id(), params), state, params);
                 });
         return trainer.run(trainExamples, c.aeEpochs(), o.out(), o.resume());
+    }
+
+    /** Each pair's image file by key: what an {@link ImageTuner} reads. */
+    public static Map<String, Path> imageFiles(List<ImageTextPair> pairs) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        pairs.forEach(p -> files.put(p.key(), p.imagePath()));
+        return files;
+    }
+
+    /** The id of the features a bundle's network expects: the tuned InceptionV3's, when it carries one. */
+    static String imageEncoderId(ModelConfig c, String fixedId, Map<String, INDArray> params) {
+        INDArray tuned = params.get(ImageTuner.PARAMS);
+        return tuned == null ? fixedId : ImageEncoder.tunedId(c.imageSize(), tuned);
     }
 
     /** Mean losses over {@code examples} (no dropout), and text perplexity exp(text cross-entropy). */

@@ -20,6 +20,7 @@ import org.infogap.model.FeatureCache;
 import org.infogap.model.FeatureNorm;
 import org.infogap.model.Feeds;
 import org.infogap.model.ImageEncoder;
+import org.infogap.model.ImageTuner;
 import org.infogap.model.InceptionV3;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
@@ -65,10 +66,23 @@ public final class ClassifierTraining {
         Vocabulary vocabulary = ae != null ? ae.vocabulary() : Vocabulary.load(o.vocabulary());
         INDArray wordVectors = ae != null ? ae.wordVectors()
                 : ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c.seed());
-        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
-        if (ae != null && !encoder.id().equals(ae.imageEncoderId())) {
-            throw new IllegalArgumentException("the autoencoder's image features came from " + ae.imageEncoderId()
-                    + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
+        boolean fromAe = ae != null && !o.randomEncoder();
+        INDArray tunedImage = fromAe ? ae.parameters().get(ImageTuner.PARAMS) : null;
+        ImageEncoder encoder;
+        if (tunedImage != null) {
+            if (c.imageSize() != ae.config().imageSize()) {
+                throw new IllegalArgumentException("the autoencoder's InceptionV3 was trained at " + ae.config().imageSize()
+                        + " px, this run's config says imageSize " + c.imageSize());
+            }
+            encoder = ImageEncoder.forBundle(ae, o.inceptionWeights());
+        } else {
+            // an autoencoder's end-to-end trained InceptionV3 belongs to its encoder: the "no AE" baseline
+            // starts from the untrained one, like the rest of its encoder
+            encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
+            if (ae != null && !ae.parameters().containsKey(ImageTuner.PARAMS) && !encoder.id().equals(ae.imageEncoderId())) {
+                throw new IllegalArgumentException("the autoencoder's image features came from " + ae.imageEncoderId()
+                        + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
+            }
         }
         FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), InceptionV3.FEATURES);
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
@@ -89,7 +103,7 @@ public final class ClassifierTraining {
         train.forEach(l -> pairs.add(l.pair()));
         validation.forEach(l -> pairs.add(l.pair()));
         Map<Path, float[]> features = builder.features(pairs);
-        FeatureNorm norm = ae != null ? ae.featureNorm()
+        FeatureNorm norm = ae != null && encoder.id().equals(ae.imageEncoderId()) ? ae.featureNorm()
                 : FeatureNorm.estimate(train.stream().map(l -> features.get(l.pair().imagePath())).toList());
         List<Example> trainExamples = builder.classifierExamples(train, features, norm);
         List<Example> valExamples = builder.classifierExamples(validation, features, norm);
@@ -98,9 +112,8 @@ public final class ClassifierTraining {
                 .put("labelled", o.labelled().toString()).put("training_pairs", train.size())
                 .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString());
-        boolean fromAe = ae != null && !o.randomEncoder();
         return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), fromAe ? ae : null, fromAe ? o.autoencoder() : null,
-                        o.freezeEncoder()),
+                        o.freezeEncoder(), new ImageSide(o.inceptionWeights(), tunedImage, AutoencoderTraining.imageFiles(pairs))),
                 trainExamples, valExamples, o.out(), o.resume(), provenance);
     }
 
@@ -111,7 +124,15 @@ public final class ClassifierTraining {
 
     /** What a classifier is trained from besides its examples. {@code autoencoder} null: random encoder. */
     public record Setup(ModelConfig config, Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
-                        String imageEncoderId, ModelBundle autoencoder, Path autoencoderFile, boolean freezeEncoder) {
+                        String imageEncoderId, ModelBundle autoencoder, Path autoencoderFile, boolean freezeEncoder,
+                        ImageSide image) {
+    }
+
+    /**
+     * Where the image features come from: Keras weights (or null), the end-to-end trained InceptionV3
+     * parameters they were computed with (or null), and each example's image file (end-to-end training).
+     */
+    public record ImageSide(Path inceptionWeights, INDArray tunedParams, Map<String, Path> files) {
     }
 
     /** Trains on {@code train}, picks the best epoch on {@code validation}; bundles go to {@code out}. */
@@ -130,15 +151,25 @@ public final class ClassifierTraining {
         if (s.freezeEncoder()) {
             net.freezeEncoder();
         }
+        if (c.fineTuneImage() && s.freezeEncoder()) {
+            LOG.warn("fineTuneImage with a frozen encoder: InceptionV3 stays frozen too");
+        } else if (c.fineTuneImage()) {
+            net.attach(ImageTuner.create(c, s.image().inceptionWeights(), s.image().tunedParams(), s.norm(), s.image().files()));
+        }
         LOG.info("classifier: {} training, {} validation pairs; encoder from {}; {}", train.size(), validation.size(),
                 init, s.freezeEncoder() ? "encoder frozen" : "encoder fine-tuned");
         ObjectNode p = provenance.deepCopy().put("encoder_init", init).put("encoder_from_autoencoder", s.autoencoder() != null)
-                .put("fine_tune_encoder", !s.freezeEncoder()).put("created", Instant.now().toString());
+                .put("fine_tune_encoder", !s.freezeEncoder()).put("image_trained_end_to_end", net.imageTuner() != null)
+                .put("created", Instant.now().toString());
         Trainer trainer = new Trainer(net, (batch, random) -> Feeds.classifier(batch, net, random),
                 n -> accuracy(n, validation), SELECT_BY, true, state -> {
                     state.set("provenance", p);
+                    Map<String, INDArray> params = net.parameters();
+                    if (net.imageTuner() == null && s.image().tunedParams() != null) {
+                        params.put(ImageTuner.PARAMS, s.image().tunedParams()); // the features' encoder travels along
+                    }
                     return new ModelBundle(ModelBundle.CLASSIFIER, c, s.vocabulary(), s.wordVectors(), s.norm(),
-                            s.imageEncoderId(), state, net.parameters());
+                            AutoencoderTraining.imageEncoderId(c, s.imageEncoderId(), params), state, params);
                 });
         return trainer.run(train, c.classifierEpochs(), out, resume);
     }

@@ -58,11 +58,7 @@ public final class ExampleBuilder {
     public static ExampleBuilder forBundle(org.infogap.model.ModelBundle bundle, Path inceptionWeights, Path featureCache)
             throws IOException {
         ModelConfig c = bundle.config();
-        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), inceptionWeights, c.seed());
-        if (!encoder.id().equals(bundle.imageEncoderId())) {
-            throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
-                    + ", this run's would come from " + encoder.id() + "; pass the --inception-weights it was trained with");
-        }
+        ImageEncoder encoder = ImageEncoder.forBundle(bundle, inceptionWeights);
         return new ExampleBuilder(c, bundle.vocabulary(), encoder,
                 FeatureCache.open(featureCache, encoder.id(), org.infogap.model.InceptionV3.FEATURES));
     }

@@ -2,6 +2,7 @@ package org.infogap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,11 @@ import org.infogap.data.Split;
 import org.infogap.model.Example;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
+import org.infogap.model.Feeds;
+import org.infogap.model.Classifier;
+import org.infogap.model.InceptionV3;
+import org.infogap.model.ImageEncoder;
+import org.infogap.model.ImageTuner;
 import org.infogap.model.Predictor;
 import org.infogap.train.ExampleBuilder;
 import org.infogap.train.Trainer;
@@ -162,6 +168,45 @@ class TrainingPipelineTest {
             assertEquals(1, sum, 1e-4);
             assertEquals(16, p.article().length);
             assertTrue(p.expectedSc() >= -1 && p.expectedSc() <= 1);
+        }
+    }
+
+    @Test
+    void endToEndTrainingMovesInceptionV3AndBundlesPredictWithTheTrainedWeights() throws Exception {
+        Path ae = dir.resolve("ae-e2e");
+        assertEquals(0, run(ae(ae, "--max-pairs", "24", "--set", "fineTuneImage=true", "--set", "imageLrScale=0.1")));
+        ModelBundle aeBundle = ModelBundle.load(ae.resolve(Trainer.LAST));
+        INDArray tunedByAe = aeBundle.parameters().get(ImageTuner.PARAMS);
+        ModelConfig c = aeBundle.config();
+        INDArray untrained = InceptionV3.foldBatchNorm(InceptionV3.withoutTop(c.imageSize(), c.seed()).init(), c.imageSize()).params();
+        assertEquals(untrained.length(), tunedByAe.length());
+        assertFalse(untrained.equalsWithEps(tunedByAe, 1e-7), "InceptionV3 should have trained");
+        assertTrue(aeBundle.imageEncoderId().startsWith("inception_v3-75-tuned-"), aeBundle.imageEncoderId());
+        assertTrue(aeBundle.state().path("provenance").path("image_trained_end_to_end").asBoolean());
+
+        Path cl = dir.resolve("cl-e2e");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.LAST).toString(), "--set", "classifierEpochs=1", "--set", "fineTuneImage=true",
+                "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+        ModelBundle bundle = ModelBundle.load(cl.resolve(Trainer.LAST));
+        INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
+        assertFalse(tunedByAe.equalsWithEps(tuned, 1e-7), "the classifier should train InceptionV3 further");
+        assertEquals(ImageEncoder.tunedId(c.imageSize(), tuned), bundle.imageEncoderId());
+
+        // the bundle predicts through its own InceptionV3, exactly as the in-memory network with it attached
+        List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST)
+                .limit(6).toList();
+        List<Example> examples = ExampleBuilder.forBundle(bundle, null, dir.resolve("features"))
+                .classifierExamples(test, bundle.featureNorm());
+        List<Predictor.Prediction> fromBundle = new Predictor(bundle).predict(examples);
+        Classifier inMemory = Classifier.create(bundle.config(), bundle.wordVectors());
+        inMemory.attach(ImageTuner.create(bundle.config(), null, tuned, bundle.featureNorm(),
+                org.infogap.train.AutoencoderTraining.imageFiles(test.stream().map(LabelledPairs.Labelled::pair).toList())));
+        inMemory.setParameters(bundle.parameters());
+        INDArray probabilities = inMemory.output(Feeds.classifier(examples, inMemory, null), Classifier.SC_PROBABILITIES)
+                .get(Classifier.SC_PROBABILITIES);
+        for (int i = 0; i < examples.size(); i++) {
+            assertArrayEquals(probabilities.getRow(i).toFloatVector(), fromBundle.get(i).scProbabilities(), 1e-6f);
         }
     }
 

@@ -1,0 +1,156 @@
+package org.infogap.model;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.infogap.data.ImageLoader;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * InceptionV3 trained end to end with the SameDiff network after it ({@code fineTuneImage}): instead of
+ * cached features, each batch's images go through the trainable graph, the network's gradient with respect to its {@link Encoder#FEATURES} placeholder comes back through
+ * the feature standardisation, and DL4J backpropagates it through InceptionV3 and applies the same
+ * optimiser and learning rate as the network, clipped to {@code clipNorm} on its own (random-init
+ * features are tiny, so their standardisation magnifies gradients by orders of magnitude; clipped
+ * together, the image side would silence the rest).
+ *
+ * <p>The trained graph is the batch-norm-folded one ({@link InceptionV3#foldBatchNorm}): batch norm's
+ * statistics stay as they were, inside the convolutions. With batch statistics instead (training-mode
+ * batch norm), random-init features came out about a thousand times larger than the cached ones the
+ * standardisation was estimated on, saturated the image FC and passed no gradient back (measured).
+ * Folded, training and inference compute the same function, and the start is exactly the fixed
+ * encoder's features.
+ *
+ * <p>The graph's parameters are one flat array, kept in
+ * {@link Network#parameters()} as {@value #PARAMS}, so checkpoints, {@code --resume} and bundles carry
+ * them; {@link ImageEncoder#forBundle} turns them back into a (folded) feature extractor.
+ */
+public final class ImageTuner {
+
+    /** Feed key of the batch's images [batch, 3, size, size]; {@link Network} swaps it for features. */
+    public static final String PIXELS = "image_pixels";
+    /** Name of the flat InceptionV3 parameters among a network's parameters. */
+    public static final String PARAMS = "image/inception_v3";
+
+    private final ComputationGraph graph;
+    private final ImageLoader loader;
+    private final INDArray mean;
+    private final INDArray std;
+    private final Map<String, Path> images;
+    private final double clipNorm;
+
+    private ImageTuner(ComputationGraph graph, int size, FeatureNorm norm, Map<String, Path> images, double clipNorm) {
+        this.graph = graph;
+        this.loader = new ImageLoader(size);
+        this.mean = norm.mean().reshape(1, InceptionV3.FEATURES).castTo(DataType.FLOAT);
+        this.std = norm.std().reshape(1, InceptionV3.FEATURES).castTo(DataType.FLOAT);
+        this.images = Map.copyOf(images);
+        this.clipNorm = clipNorm;
+    }
+
+    /**
+     * @param kerasWeights Keras InceptionV3 weights, or null
+     * @param params       flat parameters to start from (an earlier tuning), or null: Keras weights or the
+     *                     seeded random initialisation
+     * @param norm         the standardisation the network's features are trained with
+     * @param images       image file of every example key this tuner will be fed
+     */
+    public static ImageTuner create(ModelConfig c, Path kerasWeights, INDArray params, FeatureNorm norm,
+                                    Map<String, Path> images) throws java.io.IOException {
+        IUpdater updater = new Sgd(c.learningRate() * c.imageLrScale());
+        ComputationGraph graph;
+        if (params != null) {
+            graph = InceptionV3.foldedWithoutTop(c.imageSize()).updater(updater).init();
+            if (params.length() != graph.numParams()) {
+                throw new IllegalArgumentException(PARAMS + " has " + params.length() + " values, InceptionV3 at "
+                        + c.imageSize() + " px has " + graph.numParams());
+            }
+            graph.setParams(params);
+        } else {
+            ComputationGraph start = InceptionV3.withoutTop(c.imageSize(), c.seed()).init();
+            if (kerasWeights != null) {
+                KerasWeights.load(start, kerasWeights);
+            }
+            graph = InceptionV3.foldBatchNorm(start, c.imageSize(), updater);
+        }
+        // calling feedForward and backpropGradient ourselves, outside fit(), leaves workspace arrays
+        // invalid between the two (an ND4J "outdated workspace pointer" error): no workspaces here
+        graph.getConfiguration().setTrainingWorkspaceMode(WorkspaceMode.NONE);
+        graph.getConfiguration().setInferenceWorkspaceMode(WorkspaceMode.NONE);
+        return new ImageTuner(graph, c.imageSize(), norm, images, c.clipNorm());
+    }
+
+    /** The batch's images, loaded and scaled for InceptionV3. */
+    public INDArray pixels(List<Example> batch) {
+        int s = loader.size();
+        int n = 3 * s * s;
+        float[] all = new float[batch.size() * n];
+        for (int i = 0; i < batch.size(); i++) {
+            Path image = images.get(batch.get(i).key());
+            if (image == null) {
+                throw new IllegalArgumentException(batch.get(i).key() + ": no image file known for end-to-end training");
+            }
+            System.arraycopy(ImageTensors.inceptionInput(loader.load(image)), 0, all, i * n, n);
+        }
+        return Nd4j.create(all, new long[] {batch.size(), 3, s, s}, DataType.FLOAT);
+    }
+
+    /** Standardised pooled features; {@code train}: the activations are kept for {@link #backward}. */
+    public INDArray features(INDArray pixels, boolean train) {
+        INDArray pooled = train ? graph.feedForward(new INDArray[] {pixels}, true, false).get(InceptionV3.POOL)
+                : graph.outputSingle(false, pixels);
+        return pooled.subRowVector(mean).diviRowVector(std);
+    }
+
+    /**
+     * Backpropagates the loss gradient with respect to the standardised features of the last
+     * {@code features(.., true)} and updates InceptionV3; returns the gradient norm before clipping.
+     *
+     * @param iteration the network's step count (Adam's bias correction)
+     */
+    public double backward(INDArray featureGradient, double learningRate, int iteration) {
+        INDArray epsilon = featureGradient.divRowVector(std);
+        Gradient gradient = graph.backpropGradient(epsilon);
+        INDArray flat = graph.getFlattenedGradients();
+        double norm = flat.norm2Number().doubleValue();
+        if (norm > clipNorm) {
+            flat.muli(clipNorm / norm);
+        }
+        graph.setLearningRate(learningRate);
+        graph.getUpdater().update(gradient, iteration, 0, (int) featureGradient.size(0), LayerWorkspaceMgr.noWorkspaces());
+        graph.params().subi(flat.reshape(graph.params().shape())); // the updater turned the gradient into the step
+        graph.clear();
+        epsilon.close();
+        return norm;
+    }
+
+    /** The flat parameters (a view: copy before keeping). */
+    public INDArray params() {
+        return graph.params();
+    }
+
+    public void setParams(INDArray params) {
+        if (params.length() != graph.numParams()) {
+            throw new IllegalArgumentException(PARAMS + " has " + params.length() + " values, InceptionV3 at "
+                    + loader.size() + " px has " + graph.numParams());
+        }
+        graph.setParams(params);
+    }
+
+    /** The optimiser's state (Adam's moments), a view; null for SGD. */
+    public INDArray optimizerState() {
+        return graph.getUpdater().getStateViewArray();
+    }
+
+    public long parameterCount() {
+        return graph.numParams();
+    }
+}
