@@ -77,6 +77,30 @@ class InceptionV3Test {
     }
 
     @Test
+    void convolutionsRunThroughTheOneDnnHelperAndAgreeWithDl4jsOwnLayers() {
+        // a layer's helper is chosen when the graph is initialised, by the property's value then
+        ComputationGraph builtIn;
+        System.setProperty(InceptionV3.HELPERS_DISABLE, "true");
+        try {
+            builtIn = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 7).init();
+        } finally {
+            System.setProperty(InceptionV3.HELPERS_DISABLE, "false");
+        }
+        ComputationGraph helped = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 7).init();
+        assertEquals(null, ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) builtIn.getLayer("conv2d_1")).getHelper());
+        assertTrue(((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) helped.getLayer("conv2d_1")).getHelper()
+                instanceof org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper, "conv2d_1 should run through oneDNN");
+        helped.setParams(builtIn.params());
+        INDArray x = Nd4j.rand(2, 3, InceptionV3.MIN_SIZE, InceptionV3.MIN_SIZE).subi(0.5).muli(2);
+        INDArray expected = builtIn.outputSingle(false, x);
+        INDArray actual = helped.outputSingle(false, x);
+        double scale = expected.norm2Number().doubleValue() / Math.sqrt(expected.length());
+        assertTrue(scale > 0);
+        double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(maxDiff < 1e-3 * scale, "max difference " + maxDiff + " at feature scale " + scale);
+    }
+
+    @Test
     void refusesImagesSmallerThanTheGridReductionsAllow() {
         assertThrows(IllegalArgumentException.class, () -> InceptionV3.withoutTop(64, 1));
     }
