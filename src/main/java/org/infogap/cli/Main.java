@@ -16,6 +16,11 @@ public final class Main implements Runnable {
     /** Exit status for input the program refuses (bad file, bad field). */
     static final int EXIT_BAD_INPUT = 2;
 
+    static {
+        // before any command touches ND4J: which native build JavaCPP loads is fixed at the first load
+        org.infogap.model.NativeBuild.select();
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -37,7 +37,7 @@ public final class EncoderBench {
         }
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).subi(0.5).muli(2);
         ComputationGraph timed = graph;
-        Timing t = time(() -> timed.outputSingle(false, input).close(), seconds);
+        Timing t = time(() -> NativeBuild.withOneDnn(true, () -> timed.outputSingle(false, input).close()), seconds);
         input.close();
         return new Result("InceptionV3", fused ? "batch norm folded" : "as trained", size, batch, t.passes(), t.ms(),
                 t.ms() / batch, 1000.0 * batch / t.ms());

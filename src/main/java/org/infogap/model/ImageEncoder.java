@@ -175,7 +175,7 @@ public final class ImageEncoder {
             System.arraycopy(chw.get(i), 0, all, i * 3 * s * s, 3 * s * s);
         }
         INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
-        INDArray pooled = graph.outputSingle(false, input);
+        INDArray pooled = NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input));
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < chw.size(); i++) {
             out.add(pooled.getRow(i).toFloatVector());

@@ -105,8 +105,9 @@ public final class ImageTuner {
 
     /** Standardised pooled features; {@code train}: the activations are kept for {@link #backward}. */
     public INDArray features(INDArray pixels, boolean train) {
-        INDArray pooled = train ? graph.feedForward(new INDArray[] {pixels}, true, false).get(InceptionV3.POOL)
-                : graph.outputSingle(false, pixels);
+        INDArray pooled = NativeBuild.withOneDnn(true, () -> train
+                ? graph.feedForward(new INDArray[] {pixels}, true, false).get(InceptionV3.POOL)
+                : graph.outputSingle(false, pixels));
         return pooled.subRowVector(mean).diviRowVector(std);
     }
 
@@ -118,7 +119,7 @@ public final class ImageTuner {
      */
     public double backward(INDArray featureGradient, double learningRate, int iteration) {
         INDArray epsilon = featureGradient.divRowVector(std);
-        Gradient gradient = graph.backpropGradient(epsilon);
+        Gradient gradient = NativeBuild.withOneDnn(true, () -> graph.backpropGradient(epsilon));
         INDArray flat = graph.getFlattenedGradients();
         double norm = flat.norm2Number().doubleValue();
         if (norm > clipNorm) {

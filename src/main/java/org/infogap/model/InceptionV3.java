@@ -176,9 +176,12 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     @Override
     @SuppressWarnings("unchecked")
     public ComputationGraph init() {
-        ComputationGraph graph = new ComputationGraph(conf());
-        graph.init();
-        return graph;
+        // DL4J decides once, at the first layer helper, whether oneDNN is there: ask with it on
+        return NativeBuild.withOneDnn(true, () -> {
+            ComputationGraph graph = new ComputationGraph(conf());
+            graph.init();
+            return graph;
+        });
     }
 
     public ComputationGraphConfiguration conf() {

@@ -125,7 +125,8 @@ public abstract class Network {
             wanted = new ArrayList<>(names);
             wanted.add(Encoder.FEATURES); // the placeholder's gradient goes on into InceptionV3
         }
-        OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, wanted);
+        List<String> requested = wanted;
+        OutAndGrad result = NativeBuild.withOneDnn(false, () -> sd.calculateGradientsAndOutputs(feed, outputs, requested));
         Map<String, INDArray> grads = result.getGradients();
         double sumSq = 0;
         for (String n : names) {
@@ -184,7 +185,7 @@ public abstract class Network {
         List<String> outputs = new ArrayList<>(lossParts());
         outputs.add(lossName);
         imagesToFeatures(feed, false);
-        Map<String, INDArray> result = sd.output(feed, outputs);
+        Map<String, INDArray> result = NativeBuild.withOneDnn(false, () -> sd.output(feed, outputs));
         Map<String, Double> losses = values(result, outputs);
         release(result.values());
         release(feed.values());
@@ -206,7 +207,7 @@ public abstract class Network {
 
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
         imagesToFeatures(feed, false);
-        return sd.output(feed, names);
+        return NativeBuild.withOneDnn(false, () -> sd.output(feed, names));
     }
 
     private static Map<String, Double> values(Map<String, INDArray> arrays, List<String> names) {

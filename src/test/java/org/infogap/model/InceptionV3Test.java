@@ -78,6 +78,10 @@ class InceptionV3Test {
 
     @Test
     void convolutionsRunThroughTheOneDnnHelperAndAgreeWithDl4jsOwnLayers() {
+        if (NativeBuild.cpuHasAvx512()) {
+            // the test launcher chose the oneDNN + AVX-512 build, as Main does (NativeBuildSelection)
+            assertEquals(NativeBuild.ONEDNN_AVX512, System.getProperty(NativeBuild.EXTENSION_PROPERTY));
+        }
         // a layer's helper is chosen when the graph is initialised, by the property's value then
         ComputationGraph builtIn;
         System.setProperty(InceptionV3.HELPERS_DISABLE, "true");
