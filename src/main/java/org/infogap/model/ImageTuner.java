@@ -16,11 +16,17 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * InceptionV3 trained end to end with the SameDiff network after it ({@code fineTuneImage}): instead of
- * cached features, each batch's images go through the trainable graph, the network's gradient with respect to its {@link Encoder#FEATURES} placeholder comes back through
- * the feature standardisation, and DL4J backpropagates it through InceptionV3 and applies the same
- * optimiser and learning rate as the network, clipped to {@code clipNorm} on its own (random-init
+ * cached features, each batch's images go through the trainable graph; the network's gradient with
+ * respect to its {@link Encoder#FEATURES} placeholder comes back through the feature standardisation,
+ * and DL4J backpropagates it through InceptionV3, clipped to {@code clipNorm} on its own (random-init
  * features are tiny, so their standardisation magnifies gradients by orders of magnitude; clipped
  * together, the image side would silence the rest).
+ *
+ * <p>The image side always steps by plain SGD at the network's learning rate times {@code imageLrScale}.
+ * Adam moves every one of the 21.8 M weights by about the learning rate per step, whatever its
+ * gradient: at 2e-4 the standardised features left the image FC's range after one step and no gradient
+ * came back (measured on the test corpus, random init). SGD's clipped step is at most learning rate x
+ * {@code clipNorm}.
  *
  * <p>The trained graph is the batch-norm-folded one ({@link InceptionV3#foldBatchNorm}): batch norm's
  * statistics stay as they were, inside the convolutions. With batch statistics instead (training-mode
