@@ -79,12 +79,7 @@ public final class ImageEncoder {
 
     /** InceptionV3 with end-to-end trained parameters (flat, batch norm folded, as {@link ImageTuner#params()}). */
     public static ImageEncoder tuned(int size, INDArray params) {
-        ComputationGraph graph = InceptionV3.foldedWithoutTop(size).init();
-        if (params.length() != graph.numParams()) {
-            throw new IllegalArgumentException(ImageTuner.PARAMS + " has " + params.length() + " values, InceptionV3 at "
-                    + size + " px has " + graph.numParams());
-        }
-        graph.setParams(params);
+        ComputationGraph graph = InceptionV3.foldedWithoutTop(size, params, null);
         String id = tunedId(size, params);
         return new ImageEncoder(graph, size, id,
                 "InceptionV3 trained end to end (" + id + ")");

@@ -74,12 +74,7 @@ public final class ImageTuner {
         IUpdater updater = new Sgd(c.learningRate() * c.imageLrScale());
         ComputationGraph graph;
         if (params != null) {
-            graph = InceptionV3.foldedWithoutTop(c.imageSize()).updater(updater).init();
-            if (params.length() != graph.numParams()) {
-                throw new IllegalArgumentException(PARAMS + " has " + params.length() + " values, InceptionV3 at "
-                        + c.imageSize() + " px has " + graph.numParams());
-            }
-            graph.setParams(params);
+            graph = InceptionV3.foldedWithoutTop(c.imageSize(), params, updater);
         } else {
             ComputationGraph start = InceptionV3.withoutTop(c.imageSize(), c.seed()).init();
             if (kerasWeights != null) {
@@ -145,11 +140,7 @@ public final class ImageTuner {
     }
 
     public void setParams(INDArray params) {
-        if (params.length() != graph.numParams()) {
-            throw new IllegalArgumentException(PARAMS + " has " + params.length() + " values, InceptionV3 at "
-                    + loader.size() + " px has " + graph.numParams());
-        }
-        graph.setParams(params);
+        InceptionV3.setParams(graph, loader.size(), params);
     }
 
     /** The optimiser's state (Adam's moments), a view; null for SGD. */

@@ -128,9 +128,24 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
         return this;
     }
 
-    /** The feature extractor with batch norm folded in, to be given parameters (e.g. a tuned encoder's). */
-    public static InceptionV3 foldedWithoutTop(int size) {
-        return new InceptionV3(false, 0, size, 0, true);
+    /**
+     * The feature extractor with batch norm folded in, set to {@code params} (flat, e.g. an end-to-end
+     * trained encoder's), to be trained with {@code updater} (null: DL4J's default).
+     */
+    public static ComputationGraph foldedWithoutTop(int size, org.nd4j.linalg.api.ndarray.INDArray params,
+                                                    org.nd4j.linalg.learning.config.IUpdater updater) {
+        ComputationGraph graph = new InceptionV3(false, 0, size, 0, true).updater(updater).init();
+        setParams(graph, size, params);
+        return graph;
+    }
+
+    /** Sets a graph's flat parameters, refusing an array of another size with a message naming both. */
+    static void setParams(ComputationGraph graph, int size, org.nd4j.linalg.api.ndarray.INDArray params) {
+        if (params.length() != graph.numParams()) {
+            throw new IllegalArgumentException(ImageTuner.PARAMS + " has " + params.length() + " values, InceptionV3 at "
+                    + size + " px has " + graph.numParams());
+        }
+        graph.setParams(params);
     }
 
     /** The feature extractor: input to 2048-d {@code avg_pool}. */
