@@ -116,7 +116,7 @@ public final class ImageTuner {
      * Backpropagates the loss gradient with respect to the standardised features of the last
      * {@code features(.., true)} and updates InceptionV3; returns the gradient norm before clipping.
      *
-     * @param iteration the network's step count (Adam's bias correction)
+     * @param iteration the network's step count (DL4J's updater takes it; plain SGD does not use it)
      */
     public double backward(INDArray featureGradient, double learningRate, int iteration) {
         INDArray epsilon = featureGradient.divRowVector(std);
@@ -141,11 +141,6 @@ public final class ImageTuner {
 
     public void setParams(INDArray params) {
         InceptionV3.setParams(graph, loader.size(), params);
-    }
-
-    /** The optimiser's state (Adam's moments), a view; null for SGD. */
-    public INDArray optimizerState() {
-        return graph.getUpdater().getStateViewArray();
     }
 
     public long parameterCount() {

@@ -53,7 +53,8 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     /**
      * DL4J 1.0.0-M2.1 creates no layer helpers (oneDNN on CPU, cuDNN on GPU) unless this system property
      * is false; its default is true. With the helpers (and {@link org.nd4j.nativeblas.Nd4jCpu}, which
-     * mends M2.1's oneDNN check) InceptionV3 at 299 px ran 132 instead of 1,344 ms per image here. Set
+     * mends M2.1's oneDNN check) InceptionV3 at 299 px ran 95-107 instead of 1,344 ms per image here, on
+     * the onednn-avx512 native build ({@link NativeBuild}). Set
      * the property to true to measure or compare DL4J's built-in layers.
      */
     public static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";

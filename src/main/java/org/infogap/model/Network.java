@@ -225,10 +225,7 @@ public abstract class Network {
             out.put(n, sd.getVariable(n).getArr().dup());
         }
         if (imageTuner != null) {
-            out.put(ImageTuner.PARAMS, imageTuner.params().dup());
-            if (imageTuner.optimizerState() != null) {
-                out.put(OPTIMIZER + ImageTuner.PARAMS, imageTuner.optimizerState().dup());
-            }
+            out.put(ImageTuner.PARAMS, imageTuner.params().dup()); // plain SGD: no optimiser state to keep
         }
         if (!updaterState.isEmpty()) {
             updaterState.forEach((n, state) -> out.put(OPTIMIZER + n, state.dup()));
@@ -255,10 +252,6 @@ public abstract class Network {
         }
         if (imageTuner != null && values.containsKey(ImageTuner.PARAMS)) {
             imageTuner.setParams(values.get(ImageTuner.PARAMS));
-            INDArray state = values.get(OPTIMIZER + ImageTuner.PARAMS);
-            if (state != null && imageTuner.optimizerState() != null) {
-                imageTuner.optimizerState().assign(state);
-            }
             set++;
         }
         for (String n : variableNames()) {
