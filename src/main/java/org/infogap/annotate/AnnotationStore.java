@@ -232,6 +232,14 @@ public final class AnnotationStore {
                         AnnotationRecord r = matched.get(i);
                         PairIndex.Match m = matches.get(i);
                         ImageTextPair p = m.pair();
+                        String conflict = storedPairConflict(c, p, m.textFromAnnotation());
+                        if (conflict != null) {
+                            c.rollback();
+                            throw new IOException(source + " line " + r.line() + ": pair " + p.key() + " is stored with "
+                                    + conflict + " than it has now; the corpus changed since its labels were imported, "
+                                    + "and mixing old and new labels would be wrong. Nothing of " + source
+                                    + " was imported. Import into a new store (--store), or move " + file + " away.");
+                        }
                         pairInsert.setString(1, p.key());
                         pairInsert.setString(2, p.source().name().toLowerCase(java.util.Locale.ROOT));
                         pairInsert.setString(3, p.id());
@@ -273,6 +281,26 @@ public final class AnnotationStore {
         } catch (SQLException e) {
             throw new IOException(file + ": import of " + source + " failed, nothing of it was stored: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** What differs between the stored pair and {@code p} (text or image), or null when nothing or it is new. */
+    private static String storedPairConflict(Connection c, ImageTextPair p, boolean textFromAnnotation)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT text_json, image_path, text_from FROM pairs WHERE pair_key = ?")) {
+            ps.setString(1, p.key());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (!rs.getString(2).equals(p.imagePath().toAbsolutePath().normalize().toString())) {
+                    return "another image (" + rs.getString(2) + ")";
+                }
+                // a text carried by an annotation file may differ from the corpus's own; only corpus texts must agree
+                boolean corpusText = "corpus".equals(rs.getString(3)) && !textFromAnnotation;
+                return corpusText && !rs.getString(1).equals(json(p.sentences())) ? "another text" : null;
+            }
         }
     }
 

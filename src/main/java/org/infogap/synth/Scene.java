@@ -24,12 +24,4 @@ public record Scene(List<SceneObject> objects, Background background, long noise
             throw new IllegalArgumentException("a scene has 1 to 4 objects, got " + objects.size());
         }
     }
-
-    public long count(Shape shape) {
-        return objects.stream().filter(o -> o.shape() == shape).count();
-    }
-
-    public boolean has(Shape shape, Colour colour) {
-        return objects.stream().anyMatch(o -> o.shape() == shape && o.colour() == colour);
-    }
 }

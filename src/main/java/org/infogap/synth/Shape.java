@@ -9,8 +9,4 @@ public enum Shape {
     public String word() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public String plural() {
-        return word() + (this == CROSS ? "es" : "s");
-    }
 }

@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * Writes the sentences of a generated text from templates. Visual sentences state one object's
- * colour, shape, size or position truly; contradicting sentences get a colour or a count wrong,
- * invent an absent shape or deny a present one; filler sentences are news-like (BBC style, British
+ * colour, shape, size or position truly; contradicting sentences use the same wordings but get a
+ * colour, position or size wrong or name a shape the image lacks; filler sentences are news-like (BBC style, British
  * spelling, abbreviations, quotes and decimals that the sentence splitter must survive) or
  * encyclopaedic (Wiki style) and never use a shape, colour or position word.
  */
@@ -57,7 +57,6 @@ final class TextComposer {
         "Canada", "Norway", "Ireland", "Portugal"};
     private static final String[] PRODUCTS = {"wine", "cheese", "wool", "timber", "coal", "fish", "glass",
         "pottery"};
-    private static final String[] NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five"};
 
     private final Style style;
     private final Random random;
@@ -122,64 +121,80 @@ final class TextComposer {
         };
     }
 
-    private String visual(Scene scene, int index) {
-        Scene.SceneObject o = scene.objects().get(index);
-        String colour = colour(o);
-        String shape = o.shape().word();
-        String pos = o.position().phrase(style.british);
-        String size = o.large() ? "large" : "small";
-        return switch (random.nextInt(6)) {
-            case 0 -> "There is a " + size + " " + colour + " " + shape + " " + pos + ".";
-            case 1 -> capitalise(article(colour)) + " " + colour + " " + shape + " can be seen " + pos + ".";
-            case 2 -> "The picture shows " + article(size) + " " + size + " " + colour + " " + shape + ".";
-            case 3 -> capitalise(pos) + " there is " + article(colour) + " " + colour + " " + shape + ".";
-            case 4 -> "The " + shape + " " + pos + " is " + colour + ".";
-            default -> "The " + shape + " " + pos + " has " + article(colour) + " " + colour + " "
-                    + (style.british ? "colour" : "color") + ".";
-        };
+    /**
+     * What a sentence says about one object. A template mentions the shape and the colour always, the position
+     * and the size only in some wordings, so a claim is true when an object of the scene agrees with every
+     * attribute its wording mentions.
+     */
+    private record Claim(Shape shape, Colour colour, boolean large, Position position) {
+        static Claim of(Scene.SceneObject o) {
+            return new Claim(o.shape(), o.colour(), o.large(), o.position());
+        }
+
+        boolean trueOf(Scene scene, Wording wording) {
+            return scene.objects().stream().anyMatch(o -> o.shape() == shape && o.colour() == colour
+                    && (!wording.position || o.position() == position) && (!wording.size || o.large() == large));
+        }
     }
 
+    /** The six wordings of a claim, with the attributes each one mentions besides shape and colour. */
+    private enum Wording {
+        SIZE_POSITION(true, true), SEEN_AT(false, true), SHOWS_SIZE(true, false), POSITION_FIRST(false, true),
+        IS_COLOUR(false, true), HAS_COLOUR(false, true);
+
+        final boolean size;
+        final boolean position;
+
+        Wording(boolean size, boolean position) {
+            this.size = size;
+            this.position = position;
+        }
+    }
+
+    private String visual(Scene scene, int index) {
+        return say(Claim.of(scene.objects().get(index)), Wording.values()[random.nextInt(Wording.values().length)]);
+    }
+
+    /**
+     * A false claim in the wordings of the true ones: one present object with its colour, position or size
+     * changed, or a shape the image does not have. The text alone cannot tell it from a visual sentence; only
+     * the image can, which is what the classifier must learn (the counts and denials used before had
+     * wordings of their own and gave the labels away).
+     */
     private String contradiction(Scene scene) {
         Set<Shape> absent = EnumSet.allOf(Shape.class);
         scene.objects().forEach(o -> absent.remove(o.shape()));
-        switch (random.nextInt(4)) {
-            case 0 -> { // wrong colour of a present object
-                Scene.SceneObject o = scene.objects().get(random.nextInt(scene.objects().size()));
-                Colour wrong;
-                do {
-                    wrong = Colour.values()[random.nextInt(Colour.values().length)];
-                } while (scene.has(o.shape(), wrong));
-                String w = wrong.word(style.british);
-                return random.nextBoolean()
-                        ? "The " + o.shape().word() + " " + o.position().phrase(style.british) + " is " + w + "."
-                        : "There is " + article(w) + " " + w + " " + o.shape().word() + " "
-                                + o.position().phrase(style.british) + ".";
-            }
-            case 1 -> { // an absent shape
-                Shape s = List.copyOf(absent).get(random.nextInt(absent.size()));
-                String w = Colour.values()[random.nextInt(Colour.values().length)].word(style.british);
-                return random.nextBoolean()
-                        ? capitalise(article(w)) + " " + w + " " + s.word() + " is also visible "
-                                + Position.values()[random.nextInt(Position.values().length)].phrase(style.british) + "."
-                        : "There is " + article(w) + " " + w + " " + s.word() + " in the picture.";
-            }
-            case 2 -> { // wrong count of a present shape
-                Shape s = scene.objects().get(random.nextInt(scene.objects().size())).shape();
-                long actual = scene.count(s);
-                int claimed;
-                do {
-                    claimed = 2 + random.nextInt(4);
-                } while (claimed == actual);
-                return random.nextBoolean()
-                        ? "There are " + NUMBER_WORDS[claimed] + " " + s.plural() + " in the picture."
-                        : "The image contains " + NUMBER_WORDS[claimed] + " " + s.plural() + ".";
-            }
-            default -> { // denial of a present shape
-                Shape s = scene.objects().get(random.nextInt(scene.objects().size())).shape();
-                return random.nextBoolean() ? "There is no " + s.word() + " in the picture."
-                        : "No " + s.word() + " can be seen anywhere.";
+        while (true) {
+            Claim base = Claim.of(scene.objects().get(random.nextInt(scene.objects().size())));
+            Wording wording = Wording.values()[random.nextInt(Wording.values().length)];
+            Claim claim = switch (random.nextInt(absent.isEmpty() ? 3 : 4)) {
+                case 0 -> new Claim(base.shape(), pick(Colour.values()), base.large(), base.position());
+                case 1 -> wording.position
+                        ? new Claim(base.shape(), base.colour(), base.large(), pick(Position.values())) : null;
+                case 2 -> wording.size ? new Claim(base.shape(), base.colour(), !base.large(), base.position()) : null;
+                default -> new Claim(List.copyOf(absent).get(random.nextInt(absent.size())), pick(Colour.values()),
+                        random.nextBoolean(), pick(Position.values()));
+            };
+            if (claim != null && !claim.trueOf(scene, wording)) {
+                return say(claim, wording);
             }
         }
+    }
+
+    private String say(Claim c, Wording wording) {
+        String colour = c.colour().word(style.british);
+        String shape = c.shape().word();
+        String pos = c.position().phrase(style.british);
+        String size = c.large() ? "large" : "small";
+        return switch (wording) {
+            case SIZE_POSITION -> "There is a " + size + " " + colour + " " + shape + " " + pos + ".";
+            case SEEN_AT -> capitalise(article(colour)) + " " + colour + " " + shape + " can be seen " + pos + ".";
+            case SHOWS_SIZE -> "The picture shows " + article(size) + " " + size + " " + colour + " " + shape + ".";
+            case POSITION_FIRST -> capitalise(pos) + " there is " + article(colour) + " " + colour + " " + shape + ".";
+            case IS_COLOUR -> "The " + shape + " " + pos + " is " + colour + ".";
+            case HAS_COLOUR -> "The " + shape + " " + pos + " has " + article(colour) + " " + colour + " "
+                    + (style.british ? "colour" : "color") + ".";
+        };
     }
 
     private String filler() {
@@ -236,7 +251,7 @@ final class TextComposer {
         return o.colour().word(style.british);
     }
 
-    private String pick(String[] options) {
+    private <T> T pick(T[] options) {
         return options[random.nextInt(options.length)];
     }
 

@@ -159,6 +159,23 @@ class AnnotationStoreTest {
     }
 
     @Test
+    void aCorpusWhoseTextChangedSinceTheImportIsRefusedAndNothingIsStored() throws IOException {
+        importFile(bbcFile("a.jsonl", 0, 4));
+        List<ImageTextPair> regenerated = new ArrayList<>(corpus());
+        ImageTextPair old = regenerated.get(2);
+        regenerated.set(2, new ImageTextPair(old.source(), old.id(), old.imagePath(), List.of("A new text."), "",
+                old.split()));
+        index = new PairIndex(regenerated.stream(), dir.resolve("corpus"));
+        Path file = bbcFile("b.jsonl", 0, 6);
+        IOException e = assertThrows(IOException.class, () -> importFile(file));
+        assertTrue(e.getMessage().contains("b.jsonl line 3: pair bbc:bbc002 is stored with another text"),
+                e.getMessage());
+        assertEquals(4, store.labels().size(), "the earlier labels stay, none of the new file's lands");
+        assertEquals(1, store.imports().size());
+        assertEquals(List.of("Text of bbc002."), store.labels().get(2).pair().sentences());
+    }
+
+    @Test
     void concurrentImportsOfDifferentFilesBothLand() throws Exception {
         List<Path> files = List.of(bbcFile("p.jsonl", 0, 10), bbcFile("q.jsonl", 10, 20));
         ExecutorService pool = Executors.newFixedThreadPool(2);

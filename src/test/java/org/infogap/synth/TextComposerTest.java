@@ -58,6 +58,63 @@ class TextComposerTest {
         }
     }
 
+    /**
+     * Contradictions must be false of the image and worded like true sentences: with the shape, colour, size
+     * and position words masked, both roles use the same set of wordings, so only the image tells them apart.
+     */
+    @Test
+    void contradictionsAreFalseOfTheImageAndWordedLikeTrueSentences() {
+        Scene scene = new Scene(List.of(
+                new Scene.SceneObject(Shape.CIRCLE, Colour.RED, true, Position.LEFT),
+                new Scene.SceneObject(Shape.CIRCLE, Colour.BLUE, false, Position.RIGHT),
+                new Scene.SceneObject(Shape.STAR, Colour.GRAY, false, Position.CENTRE)), Scene.Background.PLAIN, 1);
+        TextComposer composer = new TextComposer(TextComposer.Style.NEWS, new Random(5));
+        java.util.Set<String> visualWordings = new java.util.TreeSet<>();
+        java.util.Set<String> contradictionWordings = new java.util.TreeSet<>();
+        for (int i = 0; i < 300; i++) {
+            for (Composition.Statement s : composer.compose(scene, new TextComposer.Plan(3, 3, 3, 0)).statements()) {
+                boolean matches = scene.objects().stream().anyMatch(o -> agrees(s.text(), o));
+                if (s.role() == Composition.Role.VISUAL) {
+                    assertTrue(agrees(s.text(), scene.objects().get(s.object())), s.text());
+                    visualWordings.add(mask(s.text()));
+                } else {
+                    assertFalse(matches, "a contradiction that some object makes true: " + s.text());
+                    contradictionWordings.add(mask(s.text()));
+                }
+            }
+        }
+        assertEquals(6, visualWordings.size(), visualWordings.toString());
+        assertEquals(visualWordings, contradictionWordings);
+    }
+
+    /** Whether every attribute the sentence mentions agrees with {@code o}. */
+    private static boolean agrees(String sentence, Scene.SceneObject o) {
+        String s = sentence.toLowerCase(Locale.ROOT);
+        if (!s.matches(".*\\b" + o.shape().word() + "\\b.*") || !s.matches(".*\\b" + o.colour().word(true) + "\\b.*")) {
+            return false;
+        }
+        for (Position p : Position.values()) {
+            if (p != o.position() && s.contains(p.phrase(true))) {
+                return false;
+            }
+        }
+        return !s.contains(o.large() ? "small" : "large");
+    }
+
+    private static String mask(String sentence) {
+        String s = sentence.toLowerCase(Locale.ROOT);
+        for (Position p : Position.values()) {
+            s = s.replace(p.phrase(true), "<position>");
+        }
+        for (Shape shape : Shape.values()) {
+            s = s.replaceAll("\\b" + shape.word() + "\\b", "<shape>");
+        }
+        for (Colour colour : Colour.values()) {
+            s = s.replaceAll("\\b" + colour.word(true) + "\\b", "<colour>");
+        }
+        return s.replaceAll("\\b(large|small)\\b", "<size>").replaceAll("\\ban?\\b", "a");
+    }
+
     @Test
     void newsTextIsBritishEncyclopediaAmerican() {
         Scene gray = new Scene(List.of(new Scene.SceneObject(Shape.STAR, Colour.GRAY, true, Position.CENTRE)),
