@@ -137,6 +137,7 @@ public final class AccuracyReport {
             s.set("CMI", json(Metrics.of(actualCmi, predictions.get(system).cmi())));
             s.set("SC", json(Metrics.of(actualSc, predictions.get(system).sc())));
         }
+        LOG.info("report: test split accuracy (CMI / SC): {}", accuracies(actualCmi, actualSc, predictions));
 
         if (o.folds() >= 2) {
             List<Example> shuffled = new ArrayList<>(examples);
@@ -152,6 +153,8 @@ public final class AccuracyReport {
                 Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false);
                 int[] ac = foldTest.stream().mapToInt(Example::cmi).toArray();
                 int[] as = foldTest.stream().mapToInt(Example::sc).toArray();
+                // a long report's figures so far, should it be stopped before it writes its files
+                LOG.info("report: fold {}/{} accuracy (CMI / SC): {}", f + 1, o.folds(), accuracies(ac, as, p));
                 for (String system : SYSTEMS) {
                     Map<String, List<Metrics>> m = perFold.computeIfAbsent(system, k -> new LinkedHashMap<>());
                     m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(Metrics.of(ac, p.get(system).cmi()));
@@ -178,6 +181,16 @@ public final class AccuracyReport {
         org.infogap.io.AtomicFiles.writeVia(o.out().resolve("results.json"), tmp ->
                 Files.move(o.out().resolve("results.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
         return results;
+    }
+
+    private static String accuracies(int[] cmi, int[] sc, Map<String, Predictions> predictions) {
+        StringBuilder s = new StringBuilder();
+        for (String system : SYSTEMS) {
+            s.append(s.isEmpty() ? "" : "; ").append(system).append(String.format(java.util.Locale.ROOT, " %.4f / %.4f",
+                    Metrics.of(cmi, predictions.get(system).cmi()).accuracy(),
+                    Metrics.of(sc, predictions.get(system).sc()).accuracy()));
+        }
+        return s.toString();
     }
 
     /** All four systems trained on {@code train}, predicting {@code test}. */
