@@ -64,9 +64,10 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                     + "): the image embedding is the text LSTM's first input");
         }
         for (int v : new int[] {wordDim, sentenceDim, textDim, articleDim, maxSentences, maxTokens, thumbnail,
-            classifierHidden, batchSize, aeEpochs + 1, classifierEpochs + 1}) {
+            classifierHidden, batchSize, aeEpochs, classifierEpochs}) {
+            // 0 epochs would end a training run without any model file, after saying where it is
             if (v <= 0) {
-                throw new IllegalArgumentException("sizes must be positive: " + this);
+                throw new IllegalArgumentException("sizes and epochs must be positive: " + this);
             }
         }
         if (!SGD.equals(optimizer) && !ADAM.equals(optimizer)) {

@@ -166,6 +166,15 @@ class NetworksTest {
     }
 
     @Test
+    void zeroEpochsAreRefusedSinceTheRunWouldWriteNoModel() {
+        for (String key : List.of("aeEpochs", "classifierEpochs")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> tiny().with(Map.of(key, "0")));
+            assertTrue(e.getMessage().contains("epochs must be positive"), e.getMessage());
+        }
+    }
+
+    @Test
     void weightDecayShrinksWeightMatricesButNotBiases() {
         Random r = new Random(11);
         List<Example> batch = List.of(example(r, "a", 2, tiny()), example(r, "b", 3, tiny()));
