@@ -232,7 +232,9 @@ public final class AnnotationStore {
                         AnnotationRecord r = matched.get(i);
                         PairIndex.Match m = matches.get(i);
                         ImageTextPair p = m.pair();
-                        String conflict = storedPairConflict(c, p, m.textFromAnnotation());
+                        String imagePath = p.imagePath().toAbsolutePath().normalize().toString();
+                        String text = json(p.sentences());
+                        String conflict = storedPairConflict(c, p.key(), imagePath, text, m.textFromAnnotation());
                         if (conflict != null) {
                             c.rollback();
                             throw new IOException(source + " line " + r.line() + ": pair " + p.key() + " is stored with "
@@ -244,8 +246,8 @@ public final class AnnotationStore {
                         pairInsert.setString(2, p.source().name().toLowerCase(java.util.Locale.ROOT));
                         pairInsert.setString(3, p.id());
                         pairInsert.setString(4, p.split().label());
-                        pairInsert.setString(5, p.imagePath().toAbsolutePath().normalize().toString());
-                        pairInsert.setString(6, json(p.sentences()));
+                        pairInsert.setString(5, imagePath);
+                        pairInsert.setString(6, text);
                         pairInsert.setString(7, m.textFromAnnotation() ? "annotation" : "corpus");
                         pairInsert.executeUpdate();
                         labelInsert.setString(1, p.key());
@@ -284,22 +286,22 @@ public final class AnnotationStore {
         }
     }
 
-    /** What differs between the stored pair and {@code p} (text or image), or null when nothing or it is new. */
-    private static String storedPairConflict(Connection c, ImageTextPair p, boolean textFromAnnotation)
-            throws SQLException {
+    /** What differs between the stored pair and the one being imported (text or image), or null when nothing or it is new. */
+    private static String storedPairConflict(Connection c, String key, String imagePath, String textJson,
+                                             boolean textFromAnnotation) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT text_json, image_path, text_from FROM pairs WHERE pair_key = ?")) {
-            ps.setString(1, p.key());
+            ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
-                if (!rs.getString(2).equals(p.imagePath().toAbsolutePath().normalize().toString())) {
+                if (!rs.getString(2).equals(imagePath)) {
                     return "another image (" + rs.getString(2) + ")";
                 }
                 // a text carried by an annotation file may differ from the corpus's own; only corpus texts must agree
                 boolean corpusText = "corpus".equals(rs.getString(3)) && !textFromAnnotation;
-                return corpusText && !rs.getString(1).equals(json(p.sentences())) ? "another text" : null;
+                return corpusText && !rs.getString(1).equals(textJson) ? "another text" : null;
             }
         }
     }

@@ -132,12 +132,13 @@ public final class AccuracyReport {
         Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true);
         int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
         int[] actualSc = test.stream().mapToInt(Example::sc).toArray();
-        for (String system : SYSTEMS) {
+        Map<String, Metrics[]> splitMetrics = metrics(actualCmi, actualSc, predictions);
+        splitMetrics.forEach((system, m) -> {
             ObjectNode s = split.putObject(system);
-            s.set("CMI", json(Metrics.of(actualCmi, predictions.get(system).cmi())));
-            s.set("SC", json(Metrics.of(actualSc, predictions.get(system).sc())));
-        }
-        LOG.info("report: test split accuracy (CMI / SC): {}", accuracies(actualCmi, actualSc, predictions));
+            s.set("CMI", json(m[0]));
+            s.set("SC", json(m[1]));
+        });
+        LOG.info("report: test split accuracy (CMI / SC): {}", accuracies(splitMetrics));
 
         if (o.folds() >= 2) {
             List<Example> shuffled = new ArrayList<>(examples);
@@ -151,15 +152,15 @@ public final class AccuracyReport {
                 }
                 LOG.info("report: fold {}/{} ({} train, {} test pairs)", f + 1, o.folds(), foldTrain.size(), foldTest.size());
                 Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false);
-                int[] ac = foldTest.stream().mapToInt(Example::cmi).toArray();
-                int[] as = foldTest.stream().mapToInt(Example::sc).toArray();
+                Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
+                        foldTest.stream().mapToInt(Example::sc).toArray(), p);
                 // a long report's figures so far, should it be stopped before it writes its files
-                LOG.info("report: fold {}/{} accuracy (CMI / SC): {}", f + 1, o.folds(), accuracies(ac, as, p));
-                for (String system : SYSTEMS) {
+                LOG.info("report: fold {}/{} accuracy (CMI / SC): {}", f + 1, o.folds(), accuracies(foldMetrics));
+                foldMetrics.forEach((system, fm) -> {
                     Map<String, List<Metrics>> m = perFold.computeIfAbsent(system, k -> new LinkedHashMap<>());
-                    m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(Metrics.of(ac, p.get(system).cmi()));
-                    m.computeIfAbsent("SC", k -> new ArrayList<>()).add(Metrics.of(as, p.get(system).sc()));
-                }
+                    m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(fm[0]);
+                    m.computeIfAbsent("SC", k -> new ArrayList<>()).add(fm[1]);
+                });
             }
             ObjectNode kfold = results.putObject("kfold");
             perFold.forEach((system, byMeasure) -> {
@@ -183,13 +184,20 @@ public final class AccuracyReport {
         return results;
     }
 
-    private static String accuracies(int[] cmi, int[] sc, Map<String, Predictions> predictions) {
-        StringBuilder s = new StringBuilder();
+    /** Per system, in {@link #SYSTEMS} order: its CMI and SC metrics against the actual levels. */
+    private static Map<String, Metrics[]> metrics(int[] cmi, int[] sc, Map<String, Predictions> predictions) {
+        Map<String, Metrics[]> out = new LinkedHashMap<>();
         for (String system : SYSTEMS) {
-            s.append(s.isEmpty() ? "" : "; ").append(system).append(String.format(java.util.Locale.ROOT, " %.4f / %.4f",
-                    Metrics.of(cmi, predictions.get(system).cmi()).accuracy(),
-                    Metrics.of(sc, predictions.get(system).sc()).accuracy()));
+            out.put(system, new Metrics[] {Metrics.of(cmi, predictions.get(system).cmi()),
+                Metrics.of(sc, predictions.get(system).sc())});
         }
+        return out;
+    }
+
+    private static String accuracies(Map<String, Metrics[]> metrics) {
+        StringBuilder s = new StringBuilder();
+        metrics.forEach((system, m) -> s.append(s.isEmpty() ? "" : "; ").append(system)
+                .append(String.format(java.util.Locale.ROOT, " %.4f / %.4f", m[0].accuracy(), m[1].accuracy())));
         return s.toString();
     }
 

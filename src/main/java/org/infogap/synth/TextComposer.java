@@ -152,7 +152,7 @@ final class TextComposer {
     }
 
     private String visual(Scene scene, int index) {
-        return say(Claim.of(scene.objects().get(index)), Wording.values()[random.nextInt(Wording.values().length)]);
+        return say(Claim.of(scene.objects().get(index)), pick(Wording.values()));
     }
 
     /**
@@ -166,7 +166,7 @@ final class TextComposer {
         scene.objects().forEach(o -> absent.remove(o.shape()));
         while (true) {
             Claim base = Claim.of(scene.objects().get(random.nextInt(scene.objects().size())));
-            Wording wording = Wording.values()[random.nextInt(Wording.values().length)];
+            Wording wording = pick(Wording.values());
             Claim claim = switch (random.nextInt(absent.isEmpty() ? 3 : 4)) {
                 case 0 -> new Claim(base.shape(), pick(Colour.values()), base.large(), base.position());
                 case 1 -> wording.position
