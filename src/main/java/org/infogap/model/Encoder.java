@@ -17,6 +17,11 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * sentence embeddings...] -> text LSTM -> text embedding; FC over text + image embedding -> article
  * embedding. Variables are named {@code enc/...}, so a classifier takes them from an autoencoder by name.
  *
+ * <p>With {@link ModelConfig#matching()} (not in the paper), each sentence is also scored against the
+ * image ({@link MatchHead}) and its text-LSTM step gets that probability beside its embedding: the
+ * labels hinge on which sentences are true of the image, and a sentence embedding alone, an LSTM step
+ * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance).
+ *
  * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
  * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings
  * into the padded [batch, maxSentences] grid, which halves the LSTM work on texts of 9 sentences out
@@ -39,10 +44,17 @@ public final class Encoder {
     public static final String IMAGE_EMBEDDING = "image_embedding";
     public static final String TEXT_EMBEDDING = "text_embedding";
     public static final String ARTICLE = "article_embedding";
+    /** Per real sentence, the logit that it is true of its pair's image (when the config matches). */
+    public static final String MATCH = "sentence_match";
     public static final String PREFIX = "enc/";
 
-    /** The encoder's outputs inside a graph. */
-    public record Outputs(SDVariable image, SDVariable text, SDVariable article, SDVariable placement) {
+    /**
+     * The encoder's outputs inside a graph; with matching, {@code matchInput} is what the match head reads of
+     * each real sentence (its embedding and the mean of its word vectors) and {@code match} its logit against
+     * its own image; both null without matching.
+     */
+    public record Outputs(SDVariable image, SDVariable text, SDVariable article, SDVariable placement,
+                          SDVariable matchInput, SDVariable match) {
     }
 
     private Encoder() {
@@ -65,15 +77,29 @@ public final class Encoder {
 
         SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())
                 .mul(dropSentences);
+        SDVariable matchInput = null;
+        int stepDim = c.sentenceDim();
+        SDVariable imageRow = image;
+        SDVariable match = null;
+        if (c.matching()) {
+            SDVariable tokenMask = sd.expandDims(sd.sequenceMask(tokenLengths.castTo(DataType.INT), t, DataType.FLOAT), 2);
+            SDVariable meanWords = sd.sum(words.mul(tokenMask), 1).div(sd.expandDims(tokenLengths, 1));
+            matchInput = sd.concat(1, sentences, meanWords);
+            match = MatchHead.ownImage(sd, c, matchInput, placement, features).rename(MATCH);
+            // each sentence step carries its match probability; the image step a 0 there
+            sentences = sd.concat(1, sentences, sd.nn().sigmoid(match));
+            imageRow = sd.concat(1, image, sd.sum(image.mul(0.0), true, 1));
+            stepDim++;
+        }
         // the word LSTM ran over the real sentences only; a 0/1 matrix puts them in their padded slots
-        SDVariable sentenceSeq = sd.reshape(sd.mmul(placement, sentences), -1, s, c.sentenceDim());
-        SDVariable imageStep = sd.expandDims(image, 1);
+        SDVariable sentenceSeq = sd.reshape(sd.mmul(placement, sentences), -1, s, stepDim);
+        SDVariable imageStep = sd.expandDims(imageRow, 1);
         SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
-        SDVariable text = lstmLast(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), c.sentenceDim(), c.textDim())
+        SDVariable text = lstmLast(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), stepDim, c.textDim())
                 .rename(TEXT_EMBEDDING);
         SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
                 c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
-        return new Outputs(image, text, article, placement);
+        return new Outputs(image, text, article, placement, matchInput, match);
     }
 
     /** Fully connected layer; tanh when {@code activate}. */

@@ -107,6 +107,26 @@ public final class Feeds {
         feed.put(Autoencoder.TOKEN_MASK, Nd4j.createFromArray(tokenMask));
         feed.put(Autoencoder.TOKEN_LABELS, labels);
         feed.put(Autoencoder.DROP_DECODER, mask(b, c.articleDim(), c.keepDecoder(), random));
+        if (c.matching()) {
+            INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
+            row = 0;
+            for (int i = 0; i < b; i++) {
+                float[] own = batch.get(i).features();
+                List<Integer> same = new java.util.ArrayList<>();
+                for (int k = 0; k < b; k++) {
+                    if (java.util.Arrays.equals(own, batch.get(k).features())) {
+                        same.add(k);
+                    }
+                }
+                int n = Math.min(c.maxSentences(), batch.get(i).sentences().size());
+                for (int j = 0; j < n; j++, row++) {
+                    for (int k : same) {
+                        targets.putScalar(row, k, 1f / same.size());
+                    }
+                }
+            }
+            feed.put(Autoencoder.MATCH_TARGETS, targets);
+        }
         return feed;
     }
 

@@ -44,13 +44,22 @@ import org.infogap.io.Json;
  * @param fineTuneImage     train InceptionV3 end to end with the rest ({@link ImageTuner}; images are decoded
  *                          and run through it every step, no feature cache) or keep it fixed (default)
  * @param imageLrScale      InceptionV3's learning rate (plain SGD, whatever {@code optimizer}) relative to the rest's, when trained end to end
+ * @param matchWeight       0 (the paper): no sentence-image matching. Above 0 (a departure from the paper): the
+ *                          encoder scores every sentence against the image ({@link Encoder}) and feeds that score
+ *                          to the text LSTM beside the sentence; the autoencoder learns it, with this weight in
+ *                          its loss, by picking each sentence's own image among the batch's
+ * @param whitenWords       centre and whiten the Word2Vec vectors (ZCA) before use. Word2Vec gives words that
+ *                          share contexts nearly the same vector (on the generated corpus, cosine 0.93-0.98
+ *                          between any two colours, 0.95-0.98 between shapes); the paper fine-tunes the vectors
+ *                          and so can pull them apart, this encoder keeps them fixed ({@link Encoder}), so it
+ *                          whitens them instead, which keeps every direction Word2Vec found at unit scale
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
                           double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
                           double weightDecay, String optimizer, boolean fineTuneImage,
-                          double imageLrScale) {
+                          double imageLrScale, double matchWeight, boolean whitenWords) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
@@ -76,6 +85,9 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         if (!(imageLrScale > 0)) {
             throw new IllegalArgumentException("imageLrScale must be > 0, got " + imageLrScale);
         }
+        if (!(matchWeight >= 0)) {
+            throw new IllegalArgumentException("matchWeight must be >= 0, got " + matchWeight);
+        }
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         }
@@ -87,22 +99,31 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01);
+                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true);
     }
 
     /**
      * Small dimensions for the generated corpus on 2 CPU cores. Its texts have at most 20 sentences of
-     * at most 15 words, so nothing is cut; its images are 160 px, fed to InceptionV3 at 96 px (measured
-     * 16 vs 6 images/s at 160).
+     * at most 15 words, so nothing is cut; its images are 160 px and fed to InceptionV3 at that size (about
+     * 48 images/s with batch norm folded, 2026-11-26; at 96 px the network's last grid is 1x1 and a linear
+     * probe reads shape at a position barely above chance).
      *
      * <p>Adam (lr 0.002, x 0.95 per epoch) instead of the paper's SGD (0.1, halved every epoch): with
      * SGD the default run's autoencoder reached text perplexity 101 and the classifier stayed at chance
      * (validation 0.24 / 0.21); with Adam, perplexity 45 after 3 epochs and validation accuracy 0.51 /
      * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
+     *
+     * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
+     * sentences are true of the image, which the paper's encoder did not learn here (see README).
      */
     public static ModelConfig small() {
-        return new ModelConfig(96, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 25, true, 42, 0.0, ADAM, false, 0.01);
+        return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
+                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true);
+    }
+
+    /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */
+    public boolean matching() {
+        return matchWeight > 0;
     }
 
     public int decodedSize() {

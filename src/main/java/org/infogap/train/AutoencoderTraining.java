@@ -58,7 +58,7 @@ public final class AutoencoderTraining {
             throw new IllegalArgumentException(o.manifest() + ": the corpus has no training pairs");
         }
         Vocabulary vocabulary = Vocabulary.load(o.vocabulary());
-        INDArray wordVectors = ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c.seed());
+        INDArray wordVectors = ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c);
         if (wordVectors.columns() != c.wordDim()) {
             throw new IllegalArgumentException(o.word2vec() + " has " + wordVectors.columns() + "-d vectors, the config "
                     + "says wordDim " + c.wordDim());

@@ -65,7 +65,7 @@ public final class ClassifierTraining {
         ModelConfig c = o.config() != null ? o.config() : ae.config();
         Vocabulary vocabulary = ae != null ? ae.vocabulary() : Vocabulary.load(o.vocabulary());
         INDArray wordVectors = ae != null ? ae.wordVectors()
-                : ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c.seed());
+                : ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c);
         boolean fromAe = ae != null && !o.randomEncoder();
         INDArray tunedImage = fromAe ? ae.parameters().get(ImageTuner.PARAMS) : null;
         ImageEncoder encoder;

@@ -87,6 +87,49 @@ class NetworksTest {
     }
 
     @Test
+    void matchingLearnsWhichSentencesAreAboutWhichImageAndTheClassifierTakesItByName() {
+        // Adam, as the small preset: the match head's own weights then learn at full rate beside the text loss
+        ModelConfig c = tiny().with(Map.of("matchWeight", "1", "optimizer", "adam"));
+        Autoencoder ae = Autoencoder.create(c, VECTORS);
+        Random r = new Random(5);
+        List<Example> batch = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            // image i shows "object" i % 4; each of its sentences names it (word 2 + i % 4) among random words
+            float[] f = new float[InceptionV3.FEATURES];
+            f[i % 4] = 3f;
+            Example e = example(r, "p" + i, 1 + i % 3, c);
+            List<int[]> text = new ArrayList<>();
+            for (int[] ids : e.sentences()) {
+                int[] named = ids.clone();
+                named[0] = 2 + i % 4;
+                text.add(named);
+            }
+            batch.add(new Example(e.key(), f, text, e.imageTarget(), 0, 0));
+        }
+        // pairs i and i + 4 show the same image: both count as a sentence's own
+        Map<String, Double> before = ae.losses(Feeds.autoencoder(batch, ae, null));
+        for (int i = 0; i < 150; i++) {
+            ae.trainStep(Feeds.autoencoder(batch, ae, null), 0.01);
+        }
+        Map<String, Double> after = ae.losses(Feeds.autoencoder(batch, ae, null));
+        assertTrue(after.get(Autoencoder.MATCH_LOSS) < before.get(Autoencoder.MATCH_LOSS) * 0.5, before + " -> " + after);
+        assertEquals(1.0, after.get(Autoencoder.MATCH_ACCURACY), 1e-6, before + " -> " + after);
+        assertTrue(after.get(Autoencoder.LOSS) > after.get(Autoencoder.IMAGE_LOSS) + after.get(Autoencoder.TEXT_LOSS));
+
+        // the classifier's encoder scores the same sentences the same way, once it has the autoencoder's weights
+        Classifier cl = Classifier.create(c, VECTORS);
+        Map<String, INDArray> encoder = new java.util.HashMap<>(ae.parameters());
+        encoder.keySet().removeIf(n -> !n.startsWith(Encoder.PREFIX));
+        assertTrue(encoder.keySet().stream().anyMatch(n -> n.startsWith("enc/match/")), encoder.keySet().toString());
+        assertEquals(encoder.size(), cl.setParameters(encoder));
+        INDArray fromAe = ae.output(Feeds.encoder(batch, ae, null), Encoder.MATCH).get(Encoder.MATCH);
+        INDArray fromCl = cl.output(Feeds.encoder(batch, cl, null), Encoder.MATCH).get(Encoder.MATCH);
+        assertArrayEquals(fromAe.toFloatVector(), fromCl.toFloatVector(), 1e-5f);
+        // and without matching (the paper) there are no matching variables at all
+        assertFalse(Classifier.create(tiny().with(Map.of("matchWeight", "0")), VECTORS).variableNames().stream().anyMatch(n -> n.startsWith("enc/match/")));
+    }
+
+    @Test
     void classifierLearnsAFixedBatchAndSharesTheEncoderByName() {
         ModelConfig c = tiny();
         Autoencoder ae = Autoencoder.create(c, VECTORS);
@@ -223,7 +266,7 @@ class NetworksTest {
         assertArrayEquals(straight.parameters().get("cls/hidden/W").reshape(-1).toFloatVector(),
                 b.parameters().get("cls/hidden/W").reshape(-1).toFloatVector(),
                 1e-5f, "20 + 20 steps through a checkpoint equal 40 straight");
-        assertFalse(Classifier.create(tiny(), VECTORS).parameters().keySet().stream().anyMatch(k -> k.startsWith(Network.OPTIMIZER)),
+        assertFalse(Classifier.create(tiny().with(Map.of("matchWeight", "0")), VECTORS).parameters().keySet().stream().anyMatch(k -> k.startsWith(Network.OPTIMIZER)),
                 "SGD has no state");
     }
 
