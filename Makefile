@@ -8,9 +8,9 @@ JAVA_OPTS ?= -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.ma
 INFOGAP := $(JAVA) $(JAVA_OPTS) -jar $(JAR)
 CORPUS := datasets/default
 # CPU budget of the default run (see README, "Two commands"): the autoencoder sees 3000 training pairs
-# for 3 epochs. The report trains 12 classifiers (split + 5 folds, with and without the autoencoder), each
+# for 5 epochs (the matching head needs more than 3). The report trains 12 classifiers (split + 5 folds, with and without the autoencoder), each
 # in its own JVM; REPORT_OPTS=--folds 0 reports on the test split only (2 trainings).
-AE_OPTS ?= --max-pairs 3000 --set aeEpochs=3
+AE_OPTS ?= --max-pairs 3000 --set aeEpochs=5
 REPORT_OPTS ?=
 # Debian's python3-torch installs for the system interpreter, not for a pyenv or venv one
 PYTHON ?= /usr/bin/python3

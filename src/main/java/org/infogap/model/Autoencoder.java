@@ -32,15 +32,6 @@ public final class Autoencoder extends Network {
     public static final String RECONSTRUCTION = "image_reconstruction";
 
     public static final String TOKEN_LABELS = "token_labels";
-    /**
-     * [sentences, batch]: row r spreads 1 over the pairs whose image is sentence r's own (several when pairs
-     * share an image, as COCO's captions do).
-     */
-    public static final String MATCH_TARGETS = "match_targets";
-    public static final String MATCH_LOSS = "match_loss";
-    /** Share of sentences whose own image scores highest among the batch's (1/batch by chance). */
-    public static final String MATCH_ACCURACY = "match_accuracy";
-
     private Autoencoder(SameDiff sd, ModelConfig config, INDArray wordVectors) {
         super(sd, config, wordVectors, LOSS);
     }
@@ -103,14 +94,9 @@ public final class Autoencoder extends Network {
             imageLoss.add(LOSS, textLoss);
             return new Autoencoder(sd, c, wordVectors);
         }
-        // sentence-image matching: each sentence picks its own image among the batch's (softmax over them,
-        // cross-entropy): 15 negatives per sentence in a batch of 16, where one fixed negative taught nothing
-        // in 2 epochs (accuracy 0.51 of 0.5 by chance, default corpus)
-        SDVariable targets = sd.placeHolder(MATCH_TARGETS, DataType.FLOAT, -1, -1);
-        SDVariable matchLogits = MatchHead.allImages(sd, c, enc.matchInput(), sd.getVariable(Encoder.FEATURES));
-        SDVariable matchLoss = sd.loss().softmaxCrossEntropy(MATCH_LOSS, targets, matchLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
-        SDVariable own = sd.sum(targets.mul(matchLogits), 1);
-        sd.mean(sd.gte(own, sd.max(matchLogits, 1)).castTo(DataType.FLOAT)).rename(MATCH_ACCURACY);
+        // sentence-image matching: each sentence picks its own image among the batch's, 15 negatives per
+        // sentence in a batch of 16 rather than one (MatchHead)
+        SDVariable matchLoss = MatchHead.loss(sd, c, enc);
         imageLoss.add(textLoss).add(LOSS, matchLoss.mul(c.matchWeight()));
         return new Autoencoder(sd, c, wordVectors);
     }
@@ -137,7 +123,7 @@ public final class Autoencoder extends Network {
 
     @Override
     protected List<String> lossParts() {
-        return config.matching() ? List.of(IMAGE_LOSS, TEXT_LOSS, MATCH_LOSS, MATCH_ACCURACY)
+        return config.matching() ? List.of(IMAGE_LOSS, TEXT_LOSS, MatchHead.LOSS, MatchHead.ACCURACY)
                 : List.of(IMAGE_LOSS, TEXT_LOSS);
     }
 }

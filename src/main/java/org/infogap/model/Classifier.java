@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The supervised stage: the {@link Encoder} (taken from an autoencoder by variable name, or random for
  * the paper's "no autoencoder" baseline), an FC layer, and two 5-way softmax heads, CMI and SC, trained
- * with the sum of their cross-entropies.
+ * with the sum of their cross-entropies (plus, when the config matches sentences to images, the weighted
+ * matching loss of {@link MatchHead}, which needs no labels).
  */
 public final class Classifier extends Network {
 
@@ -44,7 +45,13 @@ public final class Classifier extends Network {
         SDVariable scLabels = sd.placeHolder(SC_LABELS, DataType.FLOAT, -1, LEVELS);
         SDVariable cmiLoss = sd.loss().softmaxCrossEntropy(CMI_LOSS, cmiLabels, cmiLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
         SDVariable scLoss = sd.loss().softmaxCrossEntropy(SC_LOSS, scLabels, scLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
-        cmiLoss.add(LOSS, scLoss);
+        if (c.matching()) {
+            // the labelled pairs teach matching too, without their labels: more steps for the head than the
+            // autoencoder gives it, and the same for the baseline without autoencoder
+            cmiLoss.add(scLoss).add(LOSS, MatchHead.loss(sd, c, enc).mul(c.matchWeight()));
+        } else {
+            cmiLoss.add(LOSS, scLoss);
+        }
         return new Classifier(sd, c, wordVectors);
     }
 
@@ -55,6 +62,7 @@ public final class Classifier extends Network {
 
     @Override
     protected List<String> lossParts() {
-        return List.of(CMI_LOSS, SC_LOSS);
+        return config.matching() ? List.of(CMI_LOSS, SC_LOSS, MatchHead.LOSS, MatchHead.ACCURACY)
+                : List.of(CMI_LOSS, SC_LOSS);
     }
 }

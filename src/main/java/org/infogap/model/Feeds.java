@@ -108,24 +108,7 @@ public final class Feeds {
         feed.put(Autoencoder.TOKEN_LABELS, labels);
         feed.put(Autoencoder.DROP_DECODER, mask(b, c.articleDim(), c.keepDecoder(), random));
         if (c.matching()) {
-            INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
-            row = 0;
-            for (int i = 0; i < b; i++) {
-                float[] own = batch.get(i).features();
-                List<Integer> same = new java.util.ArrayList<>();
-                for (int k = 0; k < b; k++) {
-                    if (java.util.Arrays.equals(own, batch.get(k).features())) {
-                        same.add(k);
-                    }
-                }
-                int n = Math.min(c.maxSentences(), batch.get(i).sentences().size());
-                for (int j = 0; j < n; j++, row++) {
-                    for (int k : same) {
-                        targets.putScalar(row, k, 1f / same.size());
-                    }
-                }
-            }
-            feed.put(Autoencoder.MATCH_TARGETS, targets);
+            feed.put(MatchHead.TARGETS, matchTargets(batch, rows, c));
         }
         return feed;
     }
@@ -148,7 +131,33 @@ public final class Feeds {
         feed.put(Classifier.CMI_LABELS, Nd4j.create(cmi, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.SC_LABELS, Nd4j.create(sc, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifierHidden(), c.keepDecoder(), random));
+        if (c.matching()) {
+            feed.put(MatchHead.TARGETS, matchTargets(batch, (int) feed.get(Encoder.WORDS).size(0), c));
+        }
         return feed;
+    }
+
+    /** Each real sentence's own image(s) among the batch's, in the encoder feed's sentence order. */
+    private static INDArray matchTargets(List<Example> batch, int rows, ModelConfig c) {
+        int b = batch.size();
+        INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
+        int row = 0;
+        for (int i = 0; i < b; i++) {
+            float[] own = batch.get(i).features();
+            List<Integer> same = new java.util.ArrayList<>();
+            for (int k = 0; k < b; k++) {
+                if (java.util.Arrays.equals(own, batch.get(k).features())) {
+                    same.add(k);
+                }
+            }
+            int n = Math.min(c.maxSentences(), batch.get(i).sentences().size());
+            for (int j = 0; j < n; j++, row++) {
+                for (int k : same) {
+                    targets.putScalar(row, k, 1f / same.size());
+                }
+            }
+        }
+        return targets;
     }
 
     private static INDArray mask(int rows, int cols, double keep, Random random) {

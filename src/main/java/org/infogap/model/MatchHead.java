@@ -16,9 +16,17 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * first call in a graph and shared by later ones, so the autoencoder trains, against all images of its
  * batch, the head that the encoder applies to each sentence's own image.
  */
-final class MatchHead {
+public final class MatchHead {
 
     private static final String NAME = "enc/match/";
+    /**
+     * [sentences, batch]: row r spreads 1 over the pairs whose image is sentence r's own (several when pairs
+     * share an image, as COCO's captions do).
+     */
+    public static final String TARGETS = "match_targets";
+    public static final String LOSS = "match_loss";
+    /** Share of sentences whose own image scores highest among the batch's (1/batch by chance). */
+    public static final String ACCURACY = "match_accuracy";
 
     private MatchHead() {
     }
@@ -35,6 +43,20 @@ final class MatchHead {
         SDVariable hidden = sd.nn().relu(sd.mmul(s.mul(i), w(sd, "product", m, m)).add(sd.mmul(s, w(sd, "sentence", m, m)))
                 .add(sd.mmul(i, w(sd, "image", m, m))).add(b(sd, "hidden", m)), 0);
         return sd.mmul(hidden, w(sd, "out", m, 1)).add(b(sd, "out", 1));
+    }
+
+    /**
+     * The matching loss of a graph holding the encoder: each sentence picks its own image among the batch's
+     * (softmax cross-entropy against {@link #TARGETS}); also defines {@link #ACCURACY}. Returns the loss.
+     */
+    static SDVariable loss(SameDiff sd, ModelConfig c, Encoder.Outputs enc) {
+        SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
+        SDVariable logits = allImages(sd, c, enc.matchInput(), sd.getVariable(Encoder.FEATURES));
+        SDVariable loss = sd.loss().softmaxCrossEntropy(LOSS, targets, logits, null,
+                org.nd4j.autodiff.loss.LossReduce.MEAN_BY_WEIGHT, 0.0);
+        SDVariable own = sd.sum(targets.mul(logits), 1);
+        sd.mean(sd.gte(own, sd.max(logits, 1)).castTo(DataType.FLOAT)).rename(ACCURACY);
+        return loss;
     }
 
     /** Every real sentence's logit against every image of the batch: [sentences, batch]. */

@@ -112,8 +112,8 @@ class NetworksTest {
             ae.trainStep(Feeds.autoencoder(batch, ae, null), 0.01);
         }
         Map<String, Double> after = ae.losses(Feeds.autoencoder(batch, ae, null));
-        assertTrue(after.get(Autoencoder.MATCH_LOSS) < before.get(Autoencoder.MATCH_LOSS) * 0.5, before + " -> " + after);
-        assertEquals(1.0, after.get(Autoencoder.MATCH_ACCURACY), 1e-6, before + " -> " + after);
+        assertTrue(after.get(MatchHead.LOSS) < before.get(MatchHead.LOSS) * 0.5, before + " -> " + after);
+        assertEquals(1.0, after.get(MatchHead.ACCURACY), 1e-6, before + " -> " + after);
         assertTrue(after.get(Autoencoder.LOSS) > after.get(Autoencoder.IMAGE_LOSS) + after.get(Autoencoder.TEXT_LOSS));
 
         // the classifier's encoder scores the same sentences the same way, once it has the autoencoder's weights
