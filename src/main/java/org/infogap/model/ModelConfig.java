@@ -62,6 +62,10 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double imageLrScale, double matchWeight, boolean whitenWords) {
 
     public static final String SGD = "sgd";
+    /** Settings introduced after the first bundles, with the value that means "as before they existed". */
+    private static final Map<String, JsonNode> ADDED_LATER = Map.of(
+            "matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0),
+            "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
     public static final String ADAM = "adam";
 
     public ModelConfig {
@@ -181,6 +185,12 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                 if (!node.has(name)) {
                     throw new BadInputException(file, null, name, "missing setting (a config file states every setting)");
                 }
+            }
+        }
+        // settings added after a bundle was written take the value that reproduces how it was trained
+        for (Map.Entry<String, JsonNode> added : ADDED_LATER.entrySet()) {
+            if (!node.has(added.getKey())) {
+                full.set(added.getKey(), added.getValue());
             }
         }
         full.setAll((ObjectNode) node);

@@ -218,6 +218,19 @@ class NetworksTest {
     }
 
     @Test
+    void aBundleConfigFromBeforeMatchingAndWhiteningReadsAsItWasTrained() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
+        old.remove(List.of("matchWeight", "whitenWords"));
+        ModelConfig read = ModelConfig.fromJson(old.toString());
+        assertEquals(0.0, read.matchWeight());
+        assertFalse(read.whitenWords());
+        ModelConfig current = ModelConfig.fromJson(ModelConfig.small().toJson());
+        assertEquals(ModelConfig.small(), current);
+        assertTrue(current.matching() && current.whitenWords());
+    }
+
+    @Test
     void weightDecayShrinksWeightMatricesButNotBiases() {
         Random r = new Random(11);
         List<Example> batch = List.of(example(r, "a", 2, tiny()), example(r, "b", 3, tiny()));
