@@ -20,7 +20,8 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * <p>With {@link ModelConfig#matching()} (not in the paper), each sentence is also scored against the
  * image ({@link MatchHead}) and its text-LSTM step gets that probability beside its embedding: the
  * labels hinge on which sentences are true of the image, and a sentence embedding alone, an LSTM step
- * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance).
+ * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance). So far the
+ * head learns which sentences are about the image, not which are true of it (README, Known problems).
  *
  * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
  * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings

@@ -46,8 +46,8 @@ import org.infogap.io.Json;
  * @param imageLrScale      InceptionV3's learning rate (plain SGD, whatever {@code optimizer}) relative to the rest's, when trained end to end
  * @param matchWeight       0 (the paper): no sentence-image matching. Above 0 (a departure from the paper): the
  *                          encoder scores every sentence against the image ({@link Encoder}) and feeds that score
- *                          to the text LSTM beside the sentence; the autoencoder learns it, with this weight in
- *                          its loss, by picking each sentence's own image among the batch's
+ *                          to the text LSTM beside the sentence; both stages learn it, with this weight in
+ *                          their loss, by picking each sentence's own image among the batch's ({@link MatchHead})
  * @param whitenWords       centre and whiten the Word2Vec vectors (ZCA) before use. Word2Vec gives words that
  *                          share contexts nearly the same vector (on the generated corpus, cosine 0.93-0.98
  *                          between any two colours, 0.95-0.98 between shapes); the paper fine-tunes the vectors
@@ -62,11 +62,11 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double imageLrScale, double matchWeight, boolean whitenWords) {
 
     public static final String SGD = "sgd";
+    public static final String ADAM = "adam";
     /** Settings introduced after the first bundles, with the value that means "as before they existed". */
     private static final Map<String, JsonNode> ADDED_LATER = Map.of(
             "matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0),
             "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
-    public static final String ADAM = "adam";
 
     public ModelConfig {
         if (imageSize < InceptionV3.MIN_SIZE) {
@@ -118,7 +118,8 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
      *
      * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
-     * sentences are true of the image, which the paper's encoder did not learn here (see README).
+     * sentences are true of the image, which the paper's encoder did not learn here; with matching, SC is
+     * still at chance so far (see README, Known problems).
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
