@@ -108,7 +108,7 @@ public final class Feeds {
         feed.put(Autoencoder.TOKEN_LABELS, labels);
         feed.put(Autoencoder.DROP_DECODER, mask(b, c.articleDim(), c.keepDecoder(), random));
         if (c.matching()) {
-            feed.put(MatchHead.TARGETS, matchTargets(batch, rows, c));
+            feed.put(MatchHead.TARGETS, matchTargets(batch, feed, c));
         }
         return feed;
     }
@@ -132,15 +132,15 @@ public final class Feeds {
         feed.put(Classifier.SC_LABELS, Nd4j.create(sc, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifierHidden(), c.keepDecoder(), random));
         if (c.matching()) {
-            feed.put(MatchHead.TARGETS, matchTargets(batch, (int) feed.get(Encoder.WORDS).size(0), c));
+            feed.put(MatchHead.TARGETS, matchTargets(batch, feed, c));
         }
         return feed;
     }
 
-    /** Each real sentence's own image(s) among the batch's, in the encoder feed's sentence order. */
-    private static INDArray matchTargets(List<Example> batch, int rows, ModelConfig c) {
+    /** Each real sentence's own image(s) among the batch's, one row per row of the encoder feed's words. */
+    private static INDArray matchTargets(List<Example> batch, Map<String, INDArray> encoderFeed, ModelConfig c) {
         int b = batch.size();
-        INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
+        INDArray targets = Nd4j.zeros(DataType.FLOAT, encoderFeed.get(Encoder.WORDS).size(0), b);
         int row = 0;
         for (int i = 0; i < b; i++) {
             float[] own = batch.get(i).features();
