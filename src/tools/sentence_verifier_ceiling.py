@@ -74,9 +74,13 @@ def main():
     parser.add_argument("source", nargs="?", default="models/features/inception_v3-160-random-42")
     parser.add_argument("--channels", type=int, default=2048, help="grid: channels per cell")
     parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--supervision", choices=["sentence", "text"], default="sentence",
+    parser.add_argument("--supervision", choices=["sentence", "text", "captions"], default="sentence",
                         help="sentence: the per-sentence truth (a ceiling); text: only each text's SC label, as the "
-                             "classifier gets, through soft counts of related and true sentences")
+                             "classifier gets, through soft counts of related and true sentences; captions: no "
+                             "labels, the COCO-format captions' object phrases against copies with one attribute "
+                             "swapped (needs --caption-grid)")
+    parser.add_argument("--caption-grid", help="captions: grid dump of coco/annotations/captions_train.json's "
+                                                "images, in its order")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     args = parser.parse_args()
     mode, argument, epochs = args.mode, args.source, args.epochs
@@ -92,9 +96,13 @@ def main():
     cells = image_cells(mode, argument, pairs, args.channels)
     train_pairs = [k for k, p in enumerate(pairs) if p["split"] != "test"]
     flat = cells[train_pairs].reshape(-1, cells.shape[2])
-    cells = torch.tensor((cells - flat.mean(0)) / (flat.std(0) + 1e-6), dtype=torch.float32)
+    flat = (flat.mean(0), flat.std(0) + 1e-6)
+    cells = torch.tensor((cells - flat[0]) / flat[1], dtype=torch.float32)
 
     vocabulary = {}
+    for a in json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))["annotations"]:
+        for w in re.findall(r"[a-z]+", a["caption"].lower()):
+            vocabulary.setdefault(w, len(vocabulary))
     for c in composition.values():
         for s in c["sentences"]:
             for w in re.findall(r"[a-z]+", s["text"].lower()):
@@ -103,7 +111,8 @@ def main():
     def bag(text):
         v = np.zeros(len(vocabulary), np.float32)
         for w in re.findall(r"[a-z]+", text.lower()):
-            v[vocabulary[w]] = 1
+            if w in vocabulary:
+                v[vocabulary[w]] = 1
         return v
 
     def sentences(test):
@@ -137,6 +146,9 @@ def main():
     if args.supervision == "text":
         text_supervised(args, pairs, composition, bag, logits, layers, cells)
         return
+    if args.supervision == "captions":
+        train = caption_phrases(args, bag, vocabulary, flat, cells)
+        cells = train[3]
 
     print(f"{mode}: {len(train[2])} training / {len(test[2])} test sentences (true share {test[2].mean():.3f}), "
           f"{cells.shape[1]} cell(s) of {cells.shape[2]}", flush=True)
@@ -171,6 +183,62 @@ def main():
         n += 1
     print(f"SC accuracy from the verifier's roles: {right / n:.4f} over {n} test pairs "
           f"(from the true roles: {oracle / n:.4f})")
+
+
+# the generator's words (synth.Colour, Shape, Position)
+COLOURS = ["red", "green", "blue", "yellow", "orange", "purple", "white", "black", "gray"]
+SHAPES = ["circle", "square", "triangle", "star", "diamond", "cross"]
+POSITIONS = ["on the left", "on the right", "at the top", "at the bottom", "in the centre", "in the center"]
+
+
+def swapped(phrase, rng):
+    """The phrase with one attribute changed: its colour, shape, position or size; None if it names none."""
+    words = phrase.split()
+    options = []
+    for k, w in enumerate(words):
+        if w in COLOURS or w == "grey":
+            options.append(("word", k, [c for c in COLOURS if c != w.replace("grey", "gray")]))
+        elif w in SHAPES:
+            options.append(("word", k, [x for x in SHAPES if x != w]))
+        elif w in ("small", "large"):
+            options.append(("word", k, ["large" if w == "small" else "small"]))
+    for pos in POSITIONS:
+        if pos in phrase:
+            options.append(("position", pos, [p for p in POSITIONS[:5] if p != pos and not (pos.startswith("in the") and p.startswith("in the"))]))
+    if not options:
+        return None
+    kind, where, choices = options[rng.randrange(len(options))]
+    if kind == "word":
+        words[where] = rng.choice(choices)
+        return " ".join(words)
+    return phrase.replace(where, rng.choice(choices))
+
+
+def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
+    """Label-free training data: each caption's object phrases (split at commas and 'and'), true of its image,
+    each with a copy with one attribute swapped, mostly false; the caption images' cells go after the labelled
+    ones, so the returned owners index the joined cells."""
+    coco = json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))
+    order = {im["id"]: k for k, im in enumerate(coco["images"])}
+    raw = np.fromfile(args.caption_grid, dtype=">f4").astype(np.float32)
+    grid = raw.reshape(len(order), args.channels, -1).transpose(0, 2, 1)
+    grid = torch.tensor((grid - norm[0]) / norm[1], dtype=torch.float32)
+    rng = random.Random(0)
+    words, owner, truth = [], [], []
+    base = len(labelled_cells)
+    for a in coco["annotations"]:
+        text = re.sub(r"^(a picture of|an image showing)\s+", "", a["caption"].lower().rstrip("."))
+        text = re.sub(r"\s+on an? \w+ background$", "", text)
+        for phrase in re.split(r",\s*|\s+and\s+", text):
+            negative = swapped(phrase, rng)
+            if negative is None:
+                continue
+            for t, y in ((phrase, 1.0), (negative, 0.0)):
+                words.append(bag(t))
+                owner.append(base + order[a["image_id"]])
+                truth.append(y)
+    print(f"captions: {len(words) // 2} object phrases of {len(order)} images, each with a swapped copy", flush=True)
+    return torch.tensor(np.stack(words)), torch.tensor(owner), torch.tensor(truth), torch.cat([labelled_cells, grid])
 
 
 def text_supervised(args, pairs, composition, bag, logits, layers, cells):
