@@ -100,9 +100,10 @@ def main():
     cells = torch.tensor((cells - flat[0]) / flat[1], dtype=torch.float32)
 
     vocabulary = {}
-    for a in json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))["annotations"]:
-        for w in re.findall(r"[a-z]+", a["caption"].lower()):
-            vocabulary.setdefault(w, len(vocabulary))
+    if args.supervision == "captions":
+        for a in json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))["annotations"]:
+            for w in re.findall(r"[a-z]+", a["caption"].lower()):
+                vocabulary.setdefault(w, len(vocabulary))
     for c in composition.values():
         for s in c["sentences"]:
             for w in re.findall(r"[a-z]+", s["text"].lower()):
