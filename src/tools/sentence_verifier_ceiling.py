@@ -45,6 +45,14 @@ def sc_level(visual, contradicting, total):
     return (-halves if r < 0 else halves) / 2
 
 
+def read_grid(path, images, channels):
+    """An InceptionGridDump file as [images, cells, channels]."""
+    raw = np.fromfile(path, dtype=">f4").astype(np.float32)
+    if raw.size % (images * channels):
+        raise SystemExit(f"{path}: {raw.size} floats are not [{images} images, {channels} channels, cells]")
+    return raw.reshape(images, channels, -1).transpose(0, 2, 1)
+
+
 def image_cells(mode, argument, pairs, channels):
     if mode == "cache":
         features = read_cache(argument)
@@ -61,10 +69,7 @@ def image_cells(mode, argument, pairs, channels):
         cells = small.unfold(2, 8, 8).unfold(3, 8, 8).permute(0, 2, 3, 1, 4, 5)
         return cells.reshape(len(pairs), 9, -1).numpy()
     if mode == "grid":
-        raw = np.fromfile(argument, dtype=">f4").astype(np.float32)
-        if raw.size % (len(pairs) * channels):
-            raise SystemExit(f"{argument}: {raw.size} floats are not [{len(pairs)} pairs, {channels} channels, cells]")
-        return raw.reshape(len(pairs), channels, -1).transpose(0, 2, 1)
+        return read_grid(argument, len(pairs), channels)
     raise SystemExit(f"unknown image input {mode}: cache DIR, pixels or grid FILE")
 
 
@@ -221,8 +226,7 @@ def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
     ones, so the returned owners index the joined cells."""
     coco = json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))
     order = {im["id"]: k for k, im in enumerate(coco["images"])}
-    raw = np.fromfile(args.caption_grid, dtype=">f4").astype(np.float32)
-    grid = raw.reshape(len(order), args.channels, -1).transpose(0, 2, 1)
+    grid = read_grid(args.caption_grid, len(order), args.channels)
     grid = torch.tensor((grid - norm[0]) / norm[1], dtype=torch.float32)
     rng = random.Random(0)
     words, owner, truth = [], [], []
