@@ -82,8 +82,11 @@ def main():
     parser.add_argument("--supervision", choices=["sentence", "text", "captions"], default="sentence",
                         help="sentence: the per-sentence truth (a ceiling); text: only each text's SC label, as the "
                              "classifier gets, through soft counts of related and true sentences; captions: no "
-                             "labels, the COCO-format captions' object phrases against copies with one attribute "
-                             "swapped (needs --caption-grid)")
+                             "labels, the COCO-format captions' object phrases against --negatives (needs "
+                             "--caption-grid)")
+    parser.add_argument("--negatives", choices=["swap", "image"], default="image",
+                        help="captions: a copy of the phrase with one attribute swapped, against its own image "
+                             "(did not fit), or the phrase itself against a random other image")
     parser.add_argument("--caption-grid", help="captions: grid dump of coco/annotations/captions_train.json's "
                                                 "images, in its order")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -222,8 +225,9 @@ def swapped(phrase, rng):
 
 def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
     """Label-free training data: each caption's object phrases (split at commas and 'and'), true of its image,
-    each with a copy with one attribute swapped, mostly false; the caption images' cells go after the labelled
-    ones, so the returned owners index the joined cells."""
+    each with a negative, mostly false: the phrase against a random other image, or (--negatives swap) a copy
+    with one attribute swapped against its own; the caption images' cells go after the labelled ones, so the
+    returned owners index the joined cells."""
     coco = json.load(open(f"{ROOT}/coco/annotations/captions_train.json"))
     order = {im["id"]: k for k, im in enumerate(coco["images"])}
     grid = read_grid(args.caption_grid, len(order), args.channels)
@@ -238,11 +242,16 @@ def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
             negative = swapped(phrase, rng)
             if negative is None:
                 continue
-            for t, y in ((phrase, 1.0), (negative, 0.0)):
+            own = order[a["image_id"]]
+            if args.negatives == "image":  # the phrase against another image: false unless it holds that object too
+                negatives = [(phrase, rng.randrange(len(order)))]
+            else:
+                negatives = [(negative, own)]
+            for t, y, image in [(phrase, 1.0, own)] + [(t, 0.0, i) for t, i in negatives]:
                 words.append(bag(t))
-                owner.append(base + order[a["image_id"]])
+                owner.append(base + image)
                 truth.append(y)
-    print(f"captions: {len(words) // 2} object phrases of {len(order)} images, each with a swapped copy", flush=True)
+    print(f"captions: {len(words) // 2} object phrases of {len(order)} images, negatives: {args.negatives}", flush=True)
     return torch.tensor(np.stack(words)), torch.tensor(owner), torch.tensor(truth), torch.cat([labelled_cells, grid])
 
 
