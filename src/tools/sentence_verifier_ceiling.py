@@ -10,6 +10,12 @@ sentences, and the SC accuracy that the label rules reach from its predicted rol
 their words alone give them away). It is an optimistic ceiling for the classifier, which learns from one SC
 label per text: when this verifier cannot reach the bar, no classifier on the same image input will.
 
+Two other trainings (--supervision) ask what a model without that truth can learn: "text" from each text's SC
+label only, as the classifier does (soft counts of related and of true sentences feed an SC head), and
+"captions" from no label at all: the object phrases of the COCO-format captions, each true of its own image,
+against a random other image (--negatives image) or as a copy with one attribute swapped (--negatives swap).
+Both are still scored on the labelled test split's sentences and SC.
+
 The sentence is a bag of its words; the image is a set of cells (one for pooled features), attended by the
 sentence; the head is MatchHead's (product and both projections -> ReLU -> logit). Image inputs:
   cache DIR   the project's feature cache (pooled InceptionV3 features, what the model reads)
@@ -18,6 +24,7 @@ sentence; the head is MatchHead's (product and both projections -> ReLU -> logit
 
     python3 src/tools/sentence_verifier_ceiling.py [--epochs 30] [--threads N] cache models/features/inception_v3-160-random-42
     python3 src/tools/sentence_verifier_ceiling.py pixels
+    python3 src/tools/sentence_verifier_ceiling.py --supervision captions --caption-grid COCO.f32 --channels 768 grid LABELLED.f32
 """
 import argparse
 import hashlib
@@ -104,8 +111,8 @@ def main():
     cells = image_cells(mode, argument, pairs, args.channels)
     train_pairs = [k for k, p in enumerate(pairs) if p["split"] != "test"]
     flat = cells[train_pairs].reshape(-1, cells.shape[2])
-    flat = (flat.mean(0), flat.std(0) + 1e-6)
-    cells = torch.tensor((cells - flat[0]) / flat[1], dtype=torch.float32)
+    norm = (flat.mean(0), flat.std(0) + 1e-6)  # the training split's, applied to every image input
+    cells = torch.tensor((cells - norm[0]) / norm[1], dtype=torch.float32)
 
     vocabulary = {}
     if args.supervision == "captions":
@@ -153,10 +160,10 @@ def main():
         return layers["out"](torch.relu(layers["hidden"](torch.cat([s * i, s, i], 1)))).squeeze(1)
 
     if args.supervision == "text":
-        text_supervised(args, pairs, composition, bag, logits, layers, cells)
+        text_supervised(args, pairs, composition, bag, logits, layers)
         return
     if args.supervision == "captions":
-        train = caption_phrases(args, bag, vocabulary, flat, cells)
+        train = caption_phrases(args, bag, norm, cells)
         cells = train[3]
 
     print(f"{mode}: {len(train[2])} training / {len(test[2])} test sentences (true share {test[2].mean():.3f}), "
@@ -223,7 +230,7 @@ def swapped(phrase, rng):
     return phrase.replace(where, rng.choice(choices))
 
 
-def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
+def caption_phrases(args, bag, norm, labelled_cells):
     """Label-free training data: each caption's object phrases (split at commas and 'and'), true of its image,
     each with a negative, mostly false: the phrase against a random other image, or (--negatives swap) a copy
     with one attribute swapped against its own; the caption images' cells go after the labelled ones, so the
@@ -255,7 +262,7 @@ def caption_phrases(args, bag, vocabulary, norm, labelled_cells):
     return torch.tensor(np.stack(words)), torch.tensor(owner), torch.tensor(truth), torch.cat([labelled_cells, grid])
 
 
-def text_supervised(args, pairs, composition, bag, logits, layers, cells):
+def text_supervised(args, pairs, composition, bag, logits, layers):
     """Learns the verifier from each text's SC label only: every sentence gets a relatedness r (from its words)
     and a truth p (the verifier); the SC head reads the text's soft counts sum(r p), sum(r (1 - p)), sum(r) and
     its length, as the label rules do with the true counts."""
