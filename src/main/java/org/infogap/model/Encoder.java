@@ -21,12 +21,15 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * image ({@link MatchHead}) and its text-LSTM step gets that probability beside its embedding: the
  * labels hinge on which sentences are true of the image, and a sentence embedding alone, an LSTM step
  * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance). So far the
- * head learns which sentences are about the image, not which are true of it (README, Known problems).
+ * head learns which sentences are about the image, not which are true of it on pooled features; on the grid
+ * ({@link ModelConfig#matchGrid()}), learnt from captions, it checks them (README, Measured).
  *
  * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
  * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings
  * into the padded [batch, maxSentences] grid, which halves the LSTM work on texts of 9 sentences out
- * of 20. The LSTMs get each sequence's length, so padding never reaches an embedding (tested).
+ * of 20. The LSTMs get each sequence's length, so padding never reaches an embedding (tested). With
+ * {@link ModelConfig#matchCaptions()} the rows go on with the pairs' caption phrases, which only the match
+ * head's loss reads: the placement puts them nowhere.
  *
  * <p>The word vectors are the Word2Vec model's, looked up outside the graph ({@link Feeds}) and kept
  * fixed: the paper fine-tunes them, but SameDiff 1.0.0-M2.1 differentiates {@code gather} through a
@@ -35,6 +38,10 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
 public final class Encoder {
 
     public static final String FEATURES = "features";
+    /** [batch, cells, channels]: the standardised grid, with {@link ModelConfig#matchGrid()}. */
+    public static final String GRID = "grid";
+    /** [rows]: the batch index of each word-LSTM row's pair (a sentence's or a caption phrase's). */
+    public static final String OWNER = "sentence_owner";
     public static final String WORDS = "words";
     public static final String TOKEN_LENGTHS = "token_lengths";
     public static final String SENTENCE_COUNTS = "sentence_counts";
@@ -72,6 +79,8 @@ public final class Encoder {
         SDVariable dropSentences = sd.placeHolder(DROP_SENTENCES, DataType.FLOAT, -1, c.sentenceDim());
         SDVariable placement = sd.placeHolder(PLACEMENT, DataType.FLOAT, -1, -1);
         SDVariable dropArticle = sd.placeHolder(DROP_ARTICLE, DataType.FLOAT, -1, c.articleDim());
+        SDVariable grid = c.matchGrid() ? sd.placeHolder(GRID, DataType.FLOAT, -1, -1, InceptionV3.GRID_CHANNELS) : null;
+        SDVariable owner = c.matchGrid() ? sd.placeHolder(OWNER, DataType.INT, -1) : null;
 
         SDVariable image = dense(sd, "enc/image", features, InceptionV3.FEATURES, c.imageDim(), true)
                 .mul(dropImage).rename(IMAGE_EMBEDDING);
@@ -86,7 +95,7 @@ public final class Encoder {
             SDVariable tokenMask = sd.expandDims(sd.sequenceMask(tokenLengths.castTo(DataType.INT), t, DataType.FLOAT), 2);
             SDVariable meanWords = sd.sum(words.mul(tokenMask), 1).div(sd.expandDims(tokenLengths, 1));
             matchInput = sd.concat(1, sentences, meanWords);
-            match = MatchHead.ownImage(sd, c, matchInput, placement, features).rename(MATCH);
+            match = MatchHead.ownImage(sd, c, matchInput, placement, features, grid, owner).rename(MATCH);
             // each sentence step carries its match probability; the image step a 0 there
             sentences = sd.concat(1, sentences, sd.nn().sigmoid(match));
             imageRow = sd.concat(1, image, sd.sum(image.mul(0.0), true, 1));

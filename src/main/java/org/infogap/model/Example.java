@@ -3,21 +3,38 @@ package org.infogap.model;
 import java.util.List;
 
 /**
- * One pair as the networks take it: the image's pooled InceptionV3 features, the text as vocabulary
- * ids per sentence (already cut to the configured limits), optionally the image at the decoder's size
+ * One pair as the networks take it: the image's InceptionV3 features, the text as vocabulary ids per
+ * sentence (already cut to the configured limits), the image's captions as ids per object phrase (what the
+ * match head learns from, {@link ModelConfig#matchCaptions()}), optionally the image at the decoder's size
  * (autoencoder) and the labels as level indices 0..4 (classifier; -1 when unlabelled).
  *
  * @param key         the pair's {@code source:id}
- * @param features    2048 pooled features
+ * @param features    2048 pooled features, then, when the encoder has it, the grid: cells x
+ *                    {@value InceptionV3#GRID_CHANNELS} ({@link ImageEncoder})
  * @param sentences   token ids per sentence
+ * @param captions    token ids per phrase of the image's captions; empty when it has none or none is needed
  * @param imageTarget RGB in [0, 1], CHW, at the decoder's output size; null when not needed
  */
-public record Example(String key, float[] features, List<int[]> sentences, float[] imageTarget, int cmi, int sc) {
+public record Example(String key, float[] features, List<int[]> sentences, List<int[]> captions, float[] imageTarget,
+                      int cmi, int sc) {
 
     public Example {
-        if (features.length != InceptionV3.FEATURES) {
-            throw new IllegalArgumentException(key + ": expected " + InceptionV3.FEATURES + " features, got " + features.length);
+        int grid = features.length - InceptionV3.FEATURES;
+        if (grid < 0 || grid % InceptionV3.GRID_CHANNELS != 0) {
+            throw new IllegalArgumentException(key + ": expected " + InceptionV3.FEATURES + " pooled features and "
+                    + "cells of " + InceptionV3.GRID_CHANNELS + ", got " + features.length + " floats");
         }
         sentences = List.copyOf(sentences);
+        captions = List.copyOf(captions);
+    }
+
+    /** An example without captions. */
+    public Example(String key, float[] features, List<int[]> sentences, float[] imageTarget, int cmi, int sc) {
+        this(key, features, sentences, List.of(), imageTarget, cmi, sc);
+    }
+
+    /** Cells of the image's grid; 0 when it has only pooled features. */
+    public int gridCells() {
+        return (features.length - InceptionV3.FEATURES) / InceptionV3.GRID_CHANNELS;
     }
 }

@@ -6,17 +6,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Per-dimension standardisation of the pooled image features, estimated on the training images and
- * kept in the bundle. InceptionV3 features vary in scale by orders of magnitude across dimensions (and
- * with random weights are tiny, rms about 1e-3); standardised, they reach the image FC on one scale.
+ * Per-dimension standardisation of the image features (pooled, and grid cells where present: per cell and
+ * channel), estimated on the training images and kept in the bundle. InceptionV3 features vary in scale by
+ * orders of magnitude across dimensions (and with random weights are tiny, rms about 1e-3); standardised,
+ * they reach the image FC and the match head on one scale.
  */
 public record FeatureNorm(INDArray mean, INDArray std) {
 
     public static FeatureNorm estimate(Collection<float[]> features) {
-        int d = InceptionV3.FEATURES;
+        int d = features.isEmpty() ? InceptionV3.FEATURES : features.iterator().next().length;
         double[] sum = new double[d];
         double[] sq = new double[d];
         for (float[] f : features) {
+            if (f.length != d) {
+                throw new IllegalArgumentException("features of " + f.length + " and " + d + " floats mixed");
+            }
             for (int i = 0; i < d; i++) {
                 sum[i] += f[i];
                 sq[i] += (double) f[i] * f[i];
@@ -24,20 +28,37 @@ public record FeatureNorm(INDArray mean, INDArray std) {
         }
         int n = Math.max(1, features.size());
         float[] mean = new float[d];
-        float[] std = new float[d];
+        double[] spread = new double[d];
+        double typical = 0;
         for (int i = 0; i < d; i++) {
             double m = sum[i] / n;
             mean[i] = (float) m;
-            std[i] = (float) Math.sqrt(Math.max(sq[i] / n - m * m, 0) + 1e-12);
+            spread[i] = Math.sqrt(Math.max(sq[i] / n - m * m, 0));
+            typical += spread[i] / d;
+        }
+        // a third of the random InceptionV3's mixed7 units never fire on the training images (std 0): a floor keeps
+        // a rare activation there from being scaled up a million-fold
+        float[] std = new float[d];
+        for (int i = 0; i < d; i++) {
+            std[i] = (float) Math.max(spread[i], Math.max(0.01 * typical, 1e-6));
         }
         return new FeatureNorm(Nd4j.createFromArray(mean), Nd4j.createFromArray(std));
     }
 
     public static FeatureNorm identity() {
-        return new FeatureNorm(Nd4j.zeros(DataType.FLOAT, InceptionV3.FEATURES), Nd4j.ones(DataType.FLOAT, InceptionV3.FEATURES));
+        return identity(InceptionV3.FEATURES);
+    }
+
+    /** No change to features of {@code length} floats. */
+    public static FeatureNorm identity(int length) {
+        return new FeatureNorm(Nd4j.zeros(DataType.FLOAT, length), Nd4j.ones(DataType.FLOAT, length));
     }
 
     public float[] apply(float[] features) {
+        if (features.length != mean.length()) {
+            throw new IllegalArgumentException("the model's image features have " + mean.length() + " floats, these "
+                    + features.length + " (features of another image encoder, e.g. without or with the grid)");
+        }
         float[] m = mean.toFloatVector();
         float[] s = std.toFloatVector();
         float[] out = new float[features.length];

@@ -23,23 +23,47 @@ public final class Feeds {
         int b = batch.size();
         int s = c.maxSentences();
         int t = c.maxTokens();
+        int cells = c.matchGrid() ? batch.get(0).gridCells() : 0;
+        int gridLength = cells * InceptionV3.GRID_CHANNELS;
         float[] features = new float[b * InceptionV3.FEATURES];
+        float[] grid = new float[b * gridLength];
         float[] counts = new float[b];
         List<int[]> real = new java.util.ArrayList<>();
         List<Integer> slots = new java.util.ArrayList<>();
+        List<Integer> owners = new java.util.ArrayList<>();
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             System.arraycopy(e.features(), 0, features, i * InceptionV3.FEATURES, InceptionV3.FEATURES);
+            if (c.matchGrid()) {
+                if (e.gridCells() == 0 || e.gridCells() != cells) {
+                    throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
+                            + InceptionV3.GRID_LAYER + " grid, of " + cells + " cells; its features have "
+                            + e.gridCells() + " (an image encoder without the grid?)");
+                }
+                System.arraycopy(e.features(), InceptionV3.FEATURES, grid, i * gridLength, gridLength);
+            }
             int n = Math.min(s, e.sentences().size());
             counts[i] = n;
             for (int j = 0; j < n; j++) {
                 real.add(e.sentences().get(j));
                 slots.add(i * s + j);
+                owners.add(i);
+            }
+        }
+        if (c.matchCaptions()) {
+            // after the text rows, placed nowhere: only the match head's loss reads them
+            for (int i = 0; i < b; i++) {
+                for (int[] phrase : batch.get(i).captions()) {
+                    real.add(phrase);
+                    slots.add(-1);
+                    owners.add(i);
+                }
             }
         }
         if (real.isEmpty()) {
             real.add(new int[0]); // the LSTM needs a row; placed nowhere, it reaches no embedding
             slots.add(-1);
+            owners.add(0);
         }
         int n = real.size();
         int[] tokens = new int[n * t];
@@ -63,6 +87,10 @@ public final class Feeds {
         rows.close();
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
+        if (c.matchGrid()) {
+            feed.put(Encoder.GRID, Nd4j.create(grid, new long[] {b, cells, InceptionV3.GRID_CHANNELS}, DataType.FLOAT));
+            feed.put(Encoder.OWNER, Nd4j.createFromArray(owners.stream().mapToInt(Integer::intValue).toArray()));
+        }
         feed.put(Encoder.WORDS, words);
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
@@ -103,6 +131,7 @@ public final class Feeds {
                 }
             }
         }
+        // caption rows (after the text's) are not decoded: their token mask stays 0
         feed.put(Autoencoder.IMAGE_TARGET, Nd4j.create(target, new long[] {b, 3, r, r}, DataType.FLOAT));
         feed.put(Autoencoder.TOKEN_MASK, Nd4j.createFromArray(tokenMask));
         feed.put(Autoencoder.TOKEN_LABELS, labels);
@@ -137,26 +166,39 @@ public final class Feeds {
         return feed;
     }
 
-    /** Each real sentence's own image(s) among the batch's, one row per row of the encoder feed's words. */
+    /**
+     * Each row's own image(s) among the batch's, one row per row of the encoder feed's words, as {@link
+     * MatchHead#TARGETS}; sets {@link MatchHead#WEIGHTS} in the feed: the caption rows teach with
+     * {@link ModelConfig#matchCaptions()}, every text sentence without.
+     */
     private static INDArray matchTargets(List<Example> batch, Map<String, INDArray> encoderFeed, ModelConfig c) {
         int b = batch.size();
-        INDArray targets = Nd4j.zeros(DataType.FLOAT, encoderFeed.get(Encoder.WORDS).size(0), b);
+        long rows = encoderFeed.get(Encoder.WORDS).size(0);
+        INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
+        float[] weights = new float[(int) rows];
         int row = 0;
-        for (int i = 0; i < b; i++) {
-            float[] own = batch.get(i).features();
-            List<Integer> same = new java.util.ArrayList<>();
-            for (int k = 0; k < b; k++) {
-                if (java.util.Arrays.equals(own, batch.get(k).features())) {
-                    same.add(k);
-                }
+        for (boolean captions : new boolean[] {false, true}) {
+            if (captions && !c.matchCaptions()) {
+                break;
             }
-            int n = Math.min(c.maxSentences(), batch.get(i).sentences().size());
-            for (int j = 0; j < n; j++, row++) {
-                for (int k : same) {
-                    targets.putScalar(row, k, 1f / same.size());
+            for (int i = 0; i < b; i++) {
+                float[] own = batch.get(i).features();
+                List<Integer> same = new java.util.ArrayList<>();
+                for (int k = 0; k < b; k++) {
+                    if (java.util.Arrays.equals(own, batch.get(k).features())) {
+                        same.add(k);
+                    }
+                }
+                int n = captions ? batch.get(i).captions().size() : Math.min(c.maxSentences(), batch.get(i).sentences().size());
+                for (int j = 0; j < n; j++, row++) {
+                    weights[row] = captions == c.matchCaptions() ? 1f : 0f;
+                    for (int k : same) {
+                        targets.putScalar(row, k, 1f / same.size());
+                    }
                 }
             }
         }
+        encoderFeed.put(MatchHead.WEIGHTS, Nd4j.createFromArray(weights));
         return targets;
     }
 

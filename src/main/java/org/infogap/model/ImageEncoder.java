@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * InceptionV3 without its top, turning images into 2048-d pooled features through the on-disk
- * {@link FeatureCache}. Its id names the weights (a Keras file's hash, or random initialisation and its
- * seed) and the input size, so features of different encoders never mix.
+ * {@link FeatureCache}; with {@code grid}, each image's features go on with its
+ * {@value InceptionV3#GRID_LAYER} map, cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the
+ * 2048), for {@link ModelConfig#matchGrid()}. Its id names the weights (a Keras file's hash, or random
+ * initialisation and its seed), the input size and the grid, so features of different encoders never mix.
  */
 public final class ImageEncoder {
 
@@ -30,12 +32,38 @@ public final class ImageEncoder {
     private final ImageLoader loader;
     private final String id;
     private final String provenance;
+    private final boolean grid;
+    private final int length;
 
-    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance) {
+    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, boolean grid) {
         this.graph = graph;
         this.loader = new ImageLoader(size);
-        this.id = id;
-        this.provenance = provenance;
+        this.grid = grid;
+        this.id = grid ? id + "-" + InceptionV3.GRID_LAYER : id;
+        this.provenance = grid ? provenance + ", with its " + InceptionV3.GRID_LAYER + " grid" : provenance;
+        this.length = InceptionV3.FEATURES + (grid ? gridCells(size) * InceptionV3.GRID_CHANNELS : 0);
+    }
+
+    /** Cells of the {@value InceptionV3#GRID_LAYER} map at an input size (8 x 8 at 160 px). */
+    public static int gridCells(int size) {
+        // the stem's valid convolutions and pools (3x3/2, 3x3, [3x3 same], pool 3x3/2, [1x1], 3x3, pool 3x3/2),
+        // then mixed3's 3x3/2; forward() checks the result against the layer's real output
+        int s = (size - 3) / 2 + 1;
+        s = s - 2;
+        s = (s - 3) / 2 + 1;
+        s = s - 2;
+        s = (s - 3) / 2 + 1;
+        s = (s - 3) / 2 + 1;
+        return s * s;
+    }
+
+    /** Floats per image: the pooled features, then the grid's cells when this encoder has one. */
+    public int featureLength() {
+        return length;
+    }
+
+    public boolean grid() {
+        return grid;
     }
 
     /**
@@ -43,6 +71,16 @@ public final class ImageEncoder {
      *                initialisation, which is logged as a warning and recorded in the provenance
      */
     public static ImageEncoder create(int size, Path weights, long seed) throws IOException {
+        return create(size, weights, seed, false);
+    }
+
+    /** The encoder a config asks for: its size and seed, with the grid when the config's match head reads it. */
+    public static ImageEncoder create(ModelConfig c, Path weights) throws IOException {
+        return create(c.imageSize(), weights, c.seed(), c.matchGrid());
+    }
+
+    /** As {@link #create(int, Path, long)}, with the {@value InceptionV3#GRID_LAYER} grid after the pooled features when {@code grid}. */
+    public static ImageEncoder create(int size, Path weights, long seed, boolean grid) throws IOException {
         ComputationGraph graph = InceptionV3.withoutTop(size, seed).init();
         if (weights != null) {
             KerasWeights.load(graph, weights);
@@ -54,11 +92,11 @@ public final class ImageEncoder {
             LOG.warn("InceptionV3 starts from RANDOM weights (no --inception-weights file given): image features "
                     + "carry no ImageNet knowledge; results are not comparable to the paper's");
             return new ImageEncoder(graph, size, "inception_v3-" + size + "-random-" + seed,
-                    "InceptionV3 random init (seed " + seed + "), " + size + " px");
+                    "InceptionV3 random init (seed " + seed + "), " + size + " px", grid);
         }
         String hash = org.infogap.io.Hashes.sha256(weights).substring(0, 16);
         return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + hash,
-                "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px");
+                "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px", grid);
     }
 
     /**
@@ -69,7 +107,7 @@ public final class ImageEncoder {
     public static ImageEncoder forBundle(ModelBundle bundle, Path weights) throws IOException {
         ModelConfig c = bundle.config();
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
-        ImageEncoder encoder = tuned != null ? tuned(c.imageSize(), tuned) : create(c.imageSize(), weights, c.seed());
+        ImageEncoder encoder = tuned != null ? tuned(c.imageSize(), tuned) : create(c, weights);
         if (!encoder.id().equals(bundle.imageEncoderId())) {
             throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
                     + ", this run's would come from " + encoder.id() + "; pass the --inception-weights it was trained with");
@@ -81,8 +119,7 @@ public final class ImageEncoder {
     public static ImageEncoder tuned(int size, INDArray params) {
         ComputationGraph graph = InceptionV3.foldedWithoutTop(size, params, null);
         String id = tunedId(size, params);
-        return new ImageEncoder(graph, size, id,
-                "InceptionV3 trained end to end (" + id + ")");
+        return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", false);
     }
 
     /** The id of tuned parameters: their content hash, so the feature cache never mixes two tunings. */
@@ -111,7 +148,7 @@ public final class ImageEncoder {
         return loader;
     }
 
-    /** Pooled features of images already loaded at the encoder's size, no cache. */
+    /** Features of images already loaded at the encoder's size, no cache. */
     public List<float[]> features(List<java.awt.image.BufferedImage> images) {
         List<float[]> chw = new ArrayList<>(images.size());
         for (java.awt.image.BufferedImage image : images) {
@@ -120,7 +157,7 @@ public final class ImageEncoder {
         return forward(chw);
     }
 
-    /** Pooled features of one image, no cache. */
+    /** Features of one image, no cache. */
     public float[] features(Path image) {
         return forward(List.of(ImageTensors.inceptionInput(loader.load(image)))).get(0);
     }
@@ -170,11 +207,31 @@ public final class ImageEncoder {
             System.arraycopy(chw.get(i), 0, all, i * 3 * s * s, 3 * s * s);
         }
         INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
-        INDArray pooled = NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input));
         List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < chw.size(); i++) {
-            out.add(pooled.getRow(i).toFloatVector());
+        if (!grid) {
+            INDArray pooled = NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input));
+            for (int i = 0; i < chw.size(); i++) {
+                out.add(pooled.getRow(i).toFloatVector());
+            }
+            return out;
         }
+        Map<String, INDArray> activations = NativeBuild.withOneDnn(true, () -> graph.feedForward(input, false));
+        INDArray pooled = activations.get(InceptionV3.POOL);
+        // [images, channels, h, w] -> [images, cells, channels]: the match head attends over cells
+        INDArray cells = activations.get(InceptionV3.GRID_LAYER).reshape('c', chw.size(), InceptionV3.GRID_CHANNELS, -1)
+                .permute(0, 2, 1).dup('c');
+        for (int i = 0; i < chw.size(); i++) {
+            float[] f = new float[length];
+            System.arraycopy(pooled.getRow(i).toFloatVector(), 0, f, 0, InceptionV3.FEATURES);
+            float[] g = cells.slice(i).reshape(-1).toFloatVector();
+            if (g.length != length - InceptionV3.FEATURES) {
+                throw new IllegalStateException(InceptionV3.GRID_LAYER + " has " + g.length + " values, expected "
+                        + (length - InceptionV3.FEATURES));
+            }
+            System.arraycopy(g, 0, f, InceptionV3.FEATURES, g.length);
+            out.add(f);
+        }
+        Network.release(activations.values());
         return out;
     }
 }

@@ -47,6 +47,12 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     public static final String INPUT = "input_1";
     public static final String POOL = "avg_pool";
     public static final String PREDICTIONS = "predictions";
+    /**
+     * The last map before the 17x17 -> 8x8 reduction (8x8 cells at 160 px, 17x17 at 299), read by the match head
+     * with {@link ModelConfig#matchGrid()}: it still knows where things are, which the pooled features do not.
+     */
+    public static final String GRID_LAYER = "mixed7";
+    public static final int GRID_CHANNELS = 768;
     /** The 1000 ImageNet classes of the Keras top. */
     public static final int IMAGENET_CLASSES = 1000;
 

@@ -9,69 +9,104 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
 /**
  * Scores a sentence against an image (not in the paper; {@link ModelConfig#matchWeight}). The sentence
  * (its word-LSTM embedding beside the mean of its word vectors, which alone already names its shapes and
- * colours, while the LSTM learns) and the image (its InceptionV3 features, not the image embedding, whose
- * width serves the decoders) are projected to a common space, m = 2 x sentenceDim; their product and
- * both projections go through a ReLU layer to one logit:
- * {@code relu((s*i) W1 + s W2 + i W3 + b) w + c}. The weights ({@code enc/match/...}) are created by the
- * first call in a graph and shared by later ones, so the autoencoder trains, against all images of its
- * batch, the head that the encoder applies to each sentence's own image.
+ * colours, while the LSTM learns) and the image are projected to a common space, m = 2 x sentenceDim; their
+ * product and both projections go through a ReLU layer to one logit:
+ * {@code relu((s*i) W1 + s W2 + i W3 + b) w + c}. The image is its pooled InceptionV3 features, or with
+ * {@link ModelConfig#matchGrid()} what the sentence picks from its grid: attention over the cells, the
+ * sentence's query against each cell's key ({@code softmax(q k_c / sqrt(m))}), averaging the cells. The weights
+ * ({@code enc/match/...}) are created by the first call in a graph and shared by later ones, so the
+ * autoencoder trains, against all images of its batch, the head that the encoder applies to each sentence's
+ * own image.
  */
 public final class MatchHead {
 
     private static final String NAME = "enc/match/";
     /**
-     * [sentences, batch]: row r spreads 1 over the pairs whose image is sentence r's own (several when pairs
-     * share an image, as COCO's captions do).
+     * [rows, batch]: row r spreads 1 over the pairs whose image is row r's own (several when pairs share an
+     * image, as COCO's captions do).
      */
     public static final String TARGETS = "match_targets";
+    /** [rows]: 1 for the rows that teach matching (caption phrases, or every sentence), 0 for the others. */
+    public static final String WEIGHTS = "match_weights";
     public static final String LOSS = "match_loss";
-    /** Share of sentences whose own image scores highest among the batch's (1/batch by chance). */
+    /** [rows, batch]: every row's logit against every image of the batch. */
+    public static final String LOGITS = "match_logits";
+    /** Share of the teaching rows whose own image scores highest among the batch's (1/batch by chance). */
     public static final String ACCURACY = "match_accuracy";
 
     private MatchHead() {
     }
 
-    /** Per real sentence, its logit against its own pair's image: [sentences, 1]. */
+    /** Per row of {@code sentences}, its logit against its own pair's image: [rows, 1]. */
     static SDVariable ownImage(SameDiff sd, ModelConfig c, SDVariable sentences, SDVariable placement,
-                               SDVariable features) {
+                               SDVariable features, SDVariable grid, SDVariable owner) {
         int m = width(c);
         SDVariable s = sentenceProjection(sd, c, sentences);
-        SDVariable images = imageProjection(sd, c, features);
-        // each pair's image at each of its slots, then the placement's transpose picks the real sentences'
-        SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, c.maxSentences(), 1), -1, m);
-        SDVariable i = sd.mmul(placement, perSlot, true, false, false);
+        SDVariable i;
+        if (c.matchGrid()) {
+            SDVariable cells = sd.gather(grid, owner, 0); // [rows, cells, channels]
+            SDVariable scores = sd.squeeze(sd.mmul(cells, sd.expandDims(keyQuery(sd, c, sentences), 2)), 2);
+            SDVariable attention = sd.nn().softmax(scores.div(Math.sqrt(m)), 1);
+            i = cellProjection(sd, c, sd.squeeze(sd.mmul(sd.expandDims(attention, 1), cells), 1));
+        } else {
+            SDVariable images = imageProjection(sd, c, features);
+            // each pair's image at each of its slots, then the placement's transpose picks the real sentences'
+            SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, c.maxSentences(), 1), -1, m);
+            i = sd.mmul(placement, perSlot, true, false, false);
+        }
         SDVariable hidden = sd.nn().relu(sd.mmul(s.mul(i), w(sd, "product", m, m)).add(sd.mmul(s, w(sd, "sentence", m, m)))
                 .add(sd.mmul(i, w(sd, "image", m, m))).add(b(sd, "hidden", m)), 0);
         return sd.mmul(hidden, w(sd, "out", m, 1)).add(b(sd, "out", 1));
     }
 
     /**
-     * The matching loss of a graph holding the encoder: each sentence picks its own image among the batch's
-     * (softmax cross-entropy against {@link #TARGETS}); also defines {@link #ACCURACY}. Returns the loss.
+     * The matching loss of a graph holding the encoder: each teaching row ({@link #WEIGHTS}) picks its own image
+     * among the batch's (softmax cross-entropy against {@link #TARGETS}, averaged over those rows); also defines
+     * {@link #ACCURACY}. Returns the loss.
      */
     static SDVariable loss(SameDiff sd, ModelConfig c, Encoder.Outputs enc) {
         SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
-        SDVariable logits = allImages(sd, c, enc.matchInput(), sd.getVariable(Encoder.FEATURES));
-        SDVariable loss = sd.loss().softmaxCrossEntropy(LOSS, targets, logits, null,
-                org.nd4j.autodiff.loss.LossReduce.MEAN_BY_WEIGHT, 0.0);
+        SDVariable weights = sd.placeHolder(WEIGHTS, DataType.FLOAT, -1);
+        SDVariable logits = allImages(sd, c, enc.matchInput(), sd.getVariable(Encoder.FEATURES),
+                c.matchGrid() ? sd.getVariable(Encoder.GRID) : null).rename(LOGITS);
+        // LossReduce.NONE gives [rows, 1]: flattened, or it would broadcast against the [rows] weights
+        SDVariable perRow = sd.reshape(sd.loss().softmaxCrossEntropy(targets, logits, null,
+                org.nd4j.autodiff.loss.LossReduce.NONE, 0.0), -1);
+        // max(.., 1): a batch without a teaching row (no captions in it) adds nothing rather than 0/0
+        SDVariable rows = sd.math().max(sd.sum(weights), sd.constant(org.nd4j.linalg.factory.Nd4j.scalar(1f)));
+        SDVariable loss = sd.sum(perRow.mul(weights)).div(rows).rename(LOSS);
         SDVariable own = sd.sum(targets.mul(logits), 1);
-        sd.mean(sd.gte(own, sd.max(logits, 1)).castTo(DataType.FLOAT)).rename(ACCURACY);
+        sd.sum(sd.gte(own, sd.max(logits, 1)).castTo(DataType.FLOAT).mul(weights)).div(rows).rename(ACCURACY);
         return loss;
     }
 
-    /** Every real sentence's logit against every image of the batch: [sentences, batch]. */
-    static SDVariable allImages(SameDiff sd, ModelConfig c, SDVariable sentences, SDVariable features) {
+    /** Every row's logit against every image of the batch: [rows, batch]. */
+    static SDVariable allImages(SameDiff sd, ModelConfig c, SDVariable sentences, SDVariable features, SDVariable grid) {
         int m = width(c);
         SDVariable s = sentenceProjection(sd, c, sentences);
-        SDVariable images = imageProjection(sd, c, features);
-        SDVariable product = sd.expandDims(s, 1).mul(sd.expandDims(images, 0)); // [sentences, batch, m]
-        SDVariable productTerm = sd.mmul(sd.reshape(product, -1, m), w(sd, "product", m, m));
-        SDVariable hidden = sd.reshape(productTerm, sd.shape(product))
+        SDVariable images; // [rows, batch, m] or [batch, m]
+        if (c.matchGrid()) {
+            // scores[r, b, cell] = query_r . key(grid[b, cell]); attention over cells; attended [batch, rows, channels]
+            SDVariable scores = sd.tensorMmul(keyQuery(sd, c, sentences), grid, new int[] {1}, new int[] {2});
+            SDVariable attention = sd.nn().softmax(scores.div(Math.sqrt(m)), 2);
+            SDVariable attended = sd.mmul(sd.permute(attention, 1, 0, 2), grid);
+            SDVariable projected = cellProjection(sd, c, sd.reshape(attended, -1, InceptionV3.GRID_CHANNELS));
+            images = sd.permute(sd.reshape(projected, sd.concat(0, sd.slice(sd.shape(attended), new int[] {0}, 2),
+                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray((long) m)))), 1, 0, 2);
+        } else {
+            images = sd.expandDims(imageProjection(sd, c, features), 0);
+        }
+        SDVariable product = sd.expandDims(s, 1).mul(images); // [rows, batch, m]
+        SDVariable shape = sd.shape(product);
+        SDVariable productTerm = sd.reshape(sd.mmul(sd.reshape(product, -1, m), w(sd, "product", m, m)), shape);
+        SDVariable imageTerm = sd.mmul(sd.reshape(images, -1, m), w(sd, "image", m, m));
+        imageTerm = c.matchGrid() ? sd.reshape(imageTerm, shape) : sd.expandDims(imageTerm, 0);
+        SDVariable hidden = productTerm
                 .add(sd.expandDims(sd.mmul(s, w(sd, "sentence", m, m)), 1))
-                .add(sd.expandDims(sd.mmul(images, w(sd, "image", m, m)), 0))
+                .add(imageTerm)
                 .add(b(sd, "hidden", m));
         SDVariable logits = sd.mmul(sd.reshape(sd.nn().relu(hidden, 0), -1, m), w(sd, "out", m, 1)).add(b(sd, "out", 1));
-        return sd.reshape(logits, sd.slice(sd.shape(product), new int[] {0}, 2));
+        return sd.reshape(logits, sd.slice(shape, new int[] {0}, 2));
     }
 
     private static int width(ModelConfig c) {
@@ -84,6 +119,20 @@ public final class MatchHead {
 
     private static SDVariable imageProjection(SameDiff sd, ModelConfig c, SDVariable features) {
         return sd.math().tanh(sd.mmul(features, w(sd, "image_in", InceptionV3.FEATURES, width(c))).add(b(sd, "image_in", width(c))));
+    }
+
+    private static SDVariable cellProjection(SameDiff sd, ModelConfig c, SDVariable cells) {
+        return sd.math().tanh(sd.mmul(cells, w(sd, "image_in", InceptionV3.GRID_CHANNELS, width(c))).add(b(sd, "image_in", width(c))));
+    }
+
+    /**
+     * The sentence's query taken back through the keys' projection: q K^T, [rows, channels], so that a cell's
+     * score is one product with its raw channels (q . (cell K) = (q K^T) . cell) and no [cells, m] keys are made.
+     */
+    private static SDVariable keyQuery(SameDiff sd, ModelConfig c, SDVariable sentences) {
+        int m = width(c);
+        SDVariable query = sd.mmul(sentences, w(sd, "query", c.sentenceDim() + c.wordDim(), m)).add(b(sd, "query", m));
+        return sd.mmul(query, w(sd, "key", InceptionV3.GRID_CHANNELS, m), false, true, false);
     }
 
     private static SDVariable w(SameDiff sd, String name, int nIn, int nOut) {

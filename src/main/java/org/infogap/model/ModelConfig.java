@@ -53,22 +53,43 @@ import org.infogap.io.Json;
  *                          between any two colours, 0.95-0.98 between shapes); the paper fine-tunes the vectors
  *                          and so can pull them apart, this encoder keeps them fixed ({@link Encoder}), so it
  *                          whitens them instead, which keeps every direction Word2Vec found at unit scale
+ * @param matchGrid         the match head reads InceptionV3's {@value InceptionV3#GRID_LAYER} map (8x8 cells at 160 px),
+ *                          attending over its cells with the sentence as query, instead of the pooled features:
+ *                          every generated claim ties an attribute to a position, which pooling drops (a verifier
+ *                          told the truth of each sentence reached 0.65 on pooled features, 0.81 on this grid;
+ *                          {@code src/tools/sentence_verifier_ceiling.py})
+ * @param matchCaptions     the match head learns from captions (COCO texts, BBC image captions), split into object
+ *                          phrases, each picking its own image among the batch's; without it, from every sentence
+ *                          of every text, which teaches contradicting sentences to match their image too
+ * @param sentenceCounts    the classifier also reads, per text, soft counts of its sentences that are about the
+ *                          image and true of it, about it and false, about it at all (relatedness learnt, truth
+ *                          from the match head), as the label rules count them
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
                           double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
                           double weightDecay, String optimizer, boolean fineTuneImage,
-                          double imageLrScale, double matchWeight, boolean whitenWords) {
+                          double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
+                          boolean matchCaptions, boolean sentenceCounts) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
     /** Settings introduced after the first bundles, with the value that means "as before they existed". */
     private static final Map<String, JsonNode> ADDED_LATER = Map.of(
             "matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0),
-            "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
+            "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
 
     public ModelConfig {
+        if (matchWeight == 0) {
+            // without matching there is no match head: its settings mean nothing, and read as off
+            matchGrid = false;
+            matchCaptions = false;
+            sentenceCounts = false;
+        }
         if (imageSize < InceptionV3.MIN_SIZE) {
             throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + imageSize);
         }
@@ -92,6 +113,9 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         if (!(matchWeight >= 0)) {
             throw new IllegalArgumentException("matchWeight must be >= 0, got " + matchWeight);
         }
+        if (matchGrid && fineTuneImage) {
+            throw new IllegalArgumentException("matchGrid works on cached features; fineTuneImage trains pooled features only");
+        }
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         }
@@ -103,7 +127,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true);
+                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false);
     }
 
     /**
@@ -123,7 +147,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true);
+                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true);
     }
 
     /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */

@@ -158,7 +158,7 @@ public final class ApiServer {
                         + "registered images' from " + imageEncoderId + "; serve it with a fresh image store");
             }
             if (images == null) {
-                images = ImageStore.open(config.store(), encoder);
+                images = ImageStore.open(config.store(), encoder, m.examples().encoder().featureLength());
                 imageEncoderId = encoder;
             }
             engine.setModel(m);

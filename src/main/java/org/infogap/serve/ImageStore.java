@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.infogap.io.AtomicFiles;
 import org.infogap.io.Json;
 import org.infogap.model.FeatureCache;
-import org.infogap.model.InceptionV3;
 
 /**
  * Registered images, kept across restarts: an index (image id -> content hash, size, time), rewritten
@@ -35,11 +34,11 @@ public final class ImageStore {
         this.features = features;
     }
 
-    /** Opens the store of one image encoder under {@code dir}. */
-    public static ImageStore open(Path dir, String encoderId) throws IOException {
+    /** Opens the store of one image encoder ({@code featureLength} floats per image) under {@code dir}. */
+    public static ImageStore open(Path dir, String encoderId, int featureLength) throws IOException {
         Files.createDirectories(dir);
         ImageStore store = new ImageStore(dir.resolve("images-" + encoderId + ".json"),
-                FeatureCache.open(dir.resolve("features"), encoderId, InceptionV3.FEATURES));
+                FeatureCache.open(dir.resolve("features"), encoderId, featureLength));
         if (Files.exists(store.index)) {
             JsonNode root = Json.mapper().readTree(store.index.toFile());
             root.path("images").fields().forEachRemaining(e -> store.entries.put(e.getKey(), new Entry(e.getKey(),

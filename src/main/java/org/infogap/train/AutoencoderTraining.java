@@ -63,8 +63,8 @@ public final class AutoencoderTraining {
             throw new IllegalArgumentException(o.word2vec() + " has " + wordVectors.columns() + "-d vectors, the config "
                     + "says wordDim " + c.wordDim());
         }
-        ImageEncoder encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
-        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), org.infogap.model.InceptionV3.FEATURES);
+        ImageEncoder encoder = ImageEncoder.create(c, o.inceptionWeights());
+        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
         LOG.info("autoencoder: {} training and {} validation pairs; image features from {} ({} cached)", train.size(),
                 validation.size(), encoder.provenance(), cache.size());

@@ -78,13 +78,13 @@ public final class ClassifierTraining {
         } else {
             // an autoencoder's end-to-end trained InceptionV3 belongs to its encoder: the "no AE" baseline
             // starts from the untrained one, like the rest of its encoder
-            encoder = ImageEncoder.create(c.imageSize(), o.inceptionWeights(), c.seed());
+            encoder = ImageEncoder.create(c, o.inceptionWeights());
             if (ae != null && !ae.parameters().containsKey(ImageTuner.PARAMS) && !encoder.id().equals(ae.imageEncoderId())) {
                 throw new IllegalArgumentException("the autoencoder's image features came from " + ae.imageEncoderId()
                         + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
             }
         }
-        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), InceptionV3.FEATURES);
+        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
 
         long seed = o.validationSeed() != null ? o.validationSeed() : c.seed();

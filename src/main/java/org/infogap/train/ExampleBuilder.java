@@ -15,6 +15,7 @@ import org.infogap.model.FeatureNorm;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ImageTensors;
 import org.infogap.model.ModelConfig;
+import org.infogap.text.CaptionPhrases;
 import org.infogap.text.TextLimits;
 import org.infogap.text.TextPipeline;
 import org.infogap.text.Vocabulary;
@@ -60,7 +61,7 @@ public final class ExampleBuilder {
         ModelConfig c = bundle.config();
         ImageEncoder encoder = ImageEncoder.forBundle(bundle, inceptionWeights);
         return new ExampleBuilder(c, bundle.vocabulary(), encoder,
-                FeatureCache.open(featureCache, encoder.id(), org.infogap.model.InceptionV3.FEATURES));
+                FeatureCache.open(featureCache, encoder.id(), encoder.featureLength()));
     }
 
     /** Labelled pairs to standardised examples, computing missing features. */
@@ -77,9 +78,11 @@ public final class ExampleBuilder {
     public List<Example> autoencoderExamples(List<ImageTextPair> pairs, Map<Path, float[]> features, FeatureNorm norm) {
         ImageLoader small = new ImageLoader(config.decodedSize());
         List<Example> out = new ArrayList<>(pairs.size());
+        Map<Path, float[]> standardised = new java.util.HashMap<>(); // one copy per image: a grid is 200 KB
         for (ImageTextPair p : pairs) {
             float[] target = ImageTensors.unit(small.load(p.imagePath()));
-            out.add(new Example(p.key(), norm.apply(features.get(p.imagePath())), ids(p), target, -1, -1));
+            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
+                    ids(p), captionIds(p), target, -1, -1));
         }
         return out;
     }
@@ -88,12 +91,29 @@ public final class ExampleBuilder {
     public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, Map<Path, float[]> features,
                                             FeatureNorm norm) {
         List<Example> out = new ArrayList<>(pairs.size());
+        Map<Path, float[]> standardised = new java.util.HashMap<>();
         for (LabelledPairs.Labelled l : pairs) {
             ImageTextPair p = l.pair();
-            out.add(new Example(p.key(), norm.apply(features.get(p.imagePath())), ids(p), null, l.cmi().index(),
-                    l.sc().index()));
+            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
+                    ids(p), captionIds(p), null, l.cmi().index(), l.sc().index()));
         }
         return out;
+    }
+
+    /**
+     * Vocabulary ids of the object phrases of the pair's image captions ({@link CaptionPhrases}): a COCO pair's
+     * text is a caption, other sources may carry one beside the text; empty unless the config's match head learns
+     * from captions.
+     */
+    public List<int[]> captionIds(ImageTextPair p) {
+        if (!config.matchCaptions()) {
+            return List.of();
+        }
+        List<String> captions = p.source() == org.infogap.data.Source.COCO ? p.sentences()
+                : p.caption().isBlank() ? List.of() : List.of(p.caption());
+        List<String> phrases = new ArrayList<>();
+        captions.forEach(caption -> phrases.addAll(CaptionPhrases.split(caption)));
+        return ids(phrases, p.source().britishEnglish());
     }
 
     /** Vocabulary ids of the pair's text, per sentence. */

@@ -50,6 +50,28 @@ class InceptionV3Test {
     }
 
     @Test
+    void theGridEncoderAddsTheMixed7CellsAfterThePooledFeatures() throws IOException {
+        java.awt.image.BufferedImage image = org.infogap.testing.TestImages.halves(160, 160);
+        for (int size : new int[] {75, 160}) {
+            ImageEncoder pooled = ImageEncoder.create(size, null, 42, false);
+            ImageEncoder grid = ImageEncoder.create(size, null, 42, true);
+            assertEquals(pooled.id() + "-mixed7", grid.id(), "the cache never mixes the two");
+            float[] p = pooled.features(java.util.List.of(image)).get(0);
+            float[] g = grid.features(java.util.List.of(image)).get(0);
+            assertEquals(InceptionV3.FEATURES, p.length);
+            assertEquals(grid.featureLength(), g.length);
+            assertArrayEquals(p, java.util.Arrays.copyOf(g, InceptionV3.FEATURES), 1e-5f, "same pooled features");
+            // cell-major: the left half of the image (red) and the right (blue) differ in the first and last cell
+            int cells = ImageEncoder.gridCells(size);
+            float[] first = java.util.Arrays.copyOfRange(g, InceptionV3.FEATURES, InceptionV3.FEATURES + InceptionV3.GRID_CHANNELS);
+            float[] last = java.util.Arrays.copyOfRange(g, g.length - InceptionV3.GRID_CHANNELS, g.length);
+            assertTrue(Nd4j.createFromArray(first).distance2(Nd4j.createFromArray(last)) > 0, "cells differ, size " + size);
+            assertEquals(size == 75 ? 9 : 64, cells);
+        }
+        assertEquals(17 * 17, ImageEncoder.gridCells(InceptionV3.KERAS_SIZE));
+    }
+
+    @Test
     void foldingBatchNormKeepsTheOutputsAndDropsTheLayers() {
         ComputationGraph trained = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 7).init();
         // batch norm as after training: statistics and affine parameters far from the identity

@@ -25,8 +25,13 @@ class NetworksTest {
                 "imageSize", "75")).with(Map.of("optimizer", "sgd"));
     }
 
+    /** Zero features of the length the config's image encoder gives: with the grid, 4 cells of it. */
+    static float[] features(ModelConfig c) {
+        return new float[InceptionV3.FEATURES + (c.matchGrid() ? 4 * InceptionV3.GRID_CHANNELS : 0)];
+    }
+
     static Example example(Random r, String key, int sentences, ModelConfig c) {
-        float[] f = new float[InceptionV3.FEATURES];
+        float[] f = features(c);
         for (int i = 0; i < f.length; i++) {
             f[i] = r.nextFloat();
         }
@@ -43,7 +48,12 @@ class NetworksTest {
         for (int i = 0; i < image.length; i++) {
             image[i] = r.nextFloat();
         }
-        return new Example(key, f, text, image, r.nextInt(5), r.nextInt(5));
+        // the first sentence doubles as the image's caption, which the match head learns from
+        return new Example(key, f, text, text.isEmpty() ? List.of() : List.of(text.get(0)), image, r.nextInt(5), r.nextInt(5));
+    }
+
+    static INDArray article(Network net, Example... batch) {
+        return net.output(Feeds.encoder(List.of(batch), net, null), Encoder.ARTICLE).get(Encoder.ARTICLE);
     }
 
     @Test
@@ -53,9 +63,8 @@ class NetworksTest {
         Random r = new Random(1);
         Example shortText = example(r, "a", 2, c);
         Example longText = example(r, "b", 4, c);
-        INDArray alone = ae.output(Feeds.encoder(List.of(shortText), ae, null), Encoder.ARTICLE).get(Encoder.ARTICLE);
-        INDArray padded = ae.output(Feeds.encoder(List.of(shortText, longText), ae, null), Encoder.ARTICLE)
-                .get(Encoder.ARTICLE);
+        INDArray alone = article(ae, shortText);
+        INDArray padded = article(ae, shortText, longText);
         assertArrayEquals(alone.toFloatVector(), padded.getRow(0).toFloatVector(), 1e-5f);
         // a change in the padding after a sentence's last token must not matter either
         Map<String, INDArray> feed = Feeds.encoder(List.of(shortText), ae, null);
@@ -66,6 +75,56 @@ class NetworksTest {
         }
         INDArray changed = ae.output(feed, Encoder.ARTICLE).get(Encoder.ARTICLE);
         assertArrayEquals(alone.toFloatVector(), changed.toFloatVector(), 1e-5f);
+    }
+
+    @Test
+    void captionPhrasesOnlyTeachTheMatchHeadAndReachNoEmbedding() {
+        ModelConfig c = tiny();
+        Autoencoder ae = Autoencoder.create(c, VECTORS);
+        Random r = new Random(12);
+        Example a = example(r, "a", 2, c);
+        Example b = example(r, "b", 3, c);
+        Example noCaptions = new Example("a", a.features(), a.sentences(), List.of(), a.imageTarget(), -1, -1);
+        assertArrayEquals(article(ae, noCaptions, b).toFloatVector(), article(ae, a, b).toFloatVector(), 1e-6f);
+        Map<String, INDArray> feed = Feeds.autoencoder(List.of(a, b), ae, null);
+        // rows: a's 2 sentences, b's 3, then a's and b's caption phrase; only the phrases teach
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 1}, feed.get(MatchHead.WEIGHTS).toFloatVector(), 0f);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1, 0, 1}, feed.get(Encoder.OWNER).toIntVector());
+        assertArrayEquals(new float[] {1, 0}, feed.get(MatchHead.TARGETS).getRow(5).toFloatVector(), 0f);
+        assertArrayEquals(new long[] {2, 4, InceptionV3.GRID_CHANNELS}, feed.get(Encoder.GRID).shape());
+        // untrained, the loss is about that of a uniform guess between the two images, log 2, averaged over the phrases
+        assertEquals(Math.log(2), ae.losses(feed).get(MatchHead.LOSS), 0.3);
+        // without matchCaptions every text sentence teaches, and there are no caption rows
+        Autoencoder sentences = Autoencoder.create(c.with(Map.of("matchCaptions", "false")), VECTORS);
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1},
+                Feeds.autoencoder(List.of(a, b), sentences, null).get(MatchHead.WEIGHTS).toFloatVector(), 0f);
+        // features without the grid are refused by name
+        Example pooled = new Example("pooled", new float[InceptionV3.FEATURES], a.sentences(), null, -1, -1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Feeds.encoder(List.of(pooled), ae, null));
+        assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's mixed7 grid"), e.getMessage());
+    }
+
+    @Test
+    void theClassifierCountsSentencesByRelatednessAndTruth() {
+        ModelConfig c = tiny();
+        Classifier cl = Classifier.create(c, VECTORS);
+        Random r = new Random(13);
+        List<Example> batch = List.of(example(r, "a", 1, c), example(r, "b", 4, c), example(r, "c", 0, c));
+        INDArray counts = cl.output(Feeds.encoder(batch, cl, null), Classifier.COUNTS).get(Classifier.COUNTS);
+        assertArrayEquals(new long[] {3, 5}, counts.shape());
+        for (int i = 0; i < 3; i++) {
+            float[] x = counts.getRow(i).toFloatVector();
+            int n = batch.get(i).sentences().size();
+            assertEquals(n / (double) c.maxSentences(), x[4], 1e-6, "length share");
+            // true and false related shares add up to the related share, each within [0, 1]; agreement within [-1, 1]
+            assertEquals(x[2], x[0] + x[1], 1e-5);
+            assertTrue(x[2] >= 0 && x[2] <= 1 && Math.abs(x[3]) <= 1, java.util.Arrays.toString(x));
+            if (n == 0) {
+                assertArrayEquals(new float[] {0, 0, 0, 0, 0}, x, 1e-6f, "an empty text counts nothing");
+            }
+        }
+        assertFalse(Classifier.create(c.with(Map.of("sentenceCounts", "false")), VECTORS).variableNames().contains("cls/related/W"));
     }
 
     @Test
@@ -88,15 +147,22 @@ class NetworksTest {
 
     @Test
     void matchingLearnsWhichSentencesAreAboutWhichImageAndTheClassifierTakesItByName() {
+        // pooled features and every sentence teaching (the first matching), and the grid learnt from captions
+        matchingLearns(tiny().with(Map.of("matchGrid", "false", "matchCaptions", "false", "sentenceCounts", "false")));
+        matchingLearns(tiny());
+    }
+
+    private static void matchingLearns(ModelConfig tiny) {
         // Adam, as the small preset: the match head's own weights then learn at full rate beside the text loss
-        ModelConfig c = tiny().with(Map.of("matchWeight", "1", "optimizer", "adam"));
+        ModelConfig c = tiny.with(Map.of("matchWeight", "1", "optimizer", "adam"));
         Autoencoder ae = Autoencoder.create(c, VECTORS);
         Random r = new Random(5);
         List<Example> batch = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            // image i shows "object" i % 4; each of its sentences names it (word 2 + i % 4) among random words
-            float[] f = new float[InceptionV3.FEATURES];
-            f[i % 4] = 3f;
+            // image i shows "object" i % 4 (on the grid: in cell i % 4); each of its sentences, and its caption, names
+            // it (word 2 + i % 4) among random words
+            float[] f = features(c);
+            f[c.matchGrid() ? InceptionV3.FEATURES + (i % 4) * InceptionV3.GRID_CHANNELS + i % 4 : i % 4] = 3f;
             Example e = example(r, "p" + i, 1 + i % 3, c);
             List<int[]> text = new ArrayList<>();
             for (int[] ids : e.sentences()) {
@@ -104,7 +170,7 @@ class NetworksTest {
                 named[0] = 2 + i % 4;
                 text.add(named);
             }
-            batch.add(new Example(e.key(), f, text, e.imageTarget(), 0, 0));
+            batch.add(new Example(e.key(), f, text, List.of(text.get(0)), e.imageTarget(), 0, 0));
         }
         // pairs i and i + 4 show the same image: both count as a sentence's own
         Map<String, Double> before = ae.losses(Feeds.autoencoder(batch, ae, null));
@@ -142,7 +208,7 @@ class NetworksTest {
         for (int i = 0; i < 10; i++) {
             Example e = example(r, "p" + i, 2, c);
             // labels the features determine, so there is something to learn
-            float[] f = new float[InceptionV3.FEATURES]; // nothing but the signal, as standardised features would make it
+            float[] f = features(c); // nothing but the signal, as standardised features would make it
             f[i % 5] = 3f;
             f[5 + (i * 3) % 5] = 3f;
             batch.add(new Example(e.key(), f, e.sentences(), null, i % 5, (i * 3) % 5));
@@ -221,10 +287,14 @@ class NetworksTest {
     void aBundleConfigFromBeforeMatchingAndWhiteningReadsAsItWasTrained() throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
                 org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
-        old.remove(List.of("matchWeight", "whitenWords"));
+        old.remove(List.of("matchWeight", "whitenWords", "matchGrid", "matchCaptions", "sentenceCounts"));
         ModelConfig read = ModelConfig.fromJson(old.toString());
         assertEquals(0.0, read.matchWeight());
-        assertFalse(read.whitenWords());
+        assertFalse(read.whitenWords() || read.matchGrid() || read.matchCaptions() || read.sentenceCounts());
+        // a bundle from before the grid, with matching: pooled features, every sentence teaching, no counts
+        old.put("matchWeight", 1.0);
+        ModelConfig pooled = ModelConfig.fromJson(old.toString());
+        assertTrue(pooled.matching() && !pooled.matchGrid() && !pooled.matchCaptions() && !pooled.sentenceCounts());
         ModelConfig current = ModelConfig.fromJson(ModelConfig.small().toJson());
         assertEquals(ModelConfig.small(), current);
         assertTrue(current.matching() && current.whitenWords());
@@ -253,7 +323,7 @@ class NetworksTest {
         Random r = new Random(5);
         List<Example> batch = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            float[] f = new float[InceptionV3.FEATURES];
+            float[] f = features(c);
             f[i % 5] = 3f;
             batch.add(new Example("p" + i, f, example(r, "p" + i, 2, c).sentences(), null, i % 5, i % 5));
         }
@@ -286,7 +356,7 @@ class NetworksTest {
     @Test
     void endToEndStepsTrainInceptionV3ThroughTheFeatureGradient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        ModelConfig c = tiny().with(Map.of("imageLrScale", "1"));
+        ModelConfig c = tiny().with(Map.of("imageLrScale", "1", "matchGrid", "false")); // end to end: pooled features
         Random r = new Random(5);
         List<Example> batch = new ArrayList<>();
         Map<String, java.nio.file.Path> files = new java.util.HashMap<>();

@@ -30,6 +30,7 @@ import org.infogap.io.Json;
 import org.infogap.model.Classifier;
 import org.infogap.model.Example;
 import org.infogap.model.FeatureNorm;
+import org.infogap.model.ImageEncoder;
 import org.infogap.model.Feeds;
 import org.infogap.model.InceptionV3;
 import org.infogap.model.ModelBundle;
@@ -72,8 +73,10 @@ class ApiServerTest {
         Classifier cl = Classifier.create(c, vectors);
         Random r = new Random(1);
         List<Example> batch = new ArrayList<>();
+        // the preset's match head reads the mixed7 grid: at 75 px, 3 x 3 cells after the pooled features
+        int length = InceptionV3.FEATURES + ImageEncoder.gridCells(75) * InceptionV3.GRID_CHANNELS;
         for (int i = 0; i < 8; i++) {
-            float[] f = new float[InceptionV3.FEATURES];
+            float[] f = new float[length];
             f[i] = 1;
             batch.add(new Example("p" + i, f, List.of(new int[] {2 + i % 5, 3, 4}), null, i % 5, (i * 2) % 5));
         }
@@ -81,7 +84,7 @@ class ApiServerTest {
             cl.trainStep(Feeds.classifier(batch, cl, r), 0.1);
         }
         Path file = dir.resolve("classifier.zip");
-        new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(), "inception_v3-75-random-42",
+        new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(length), "inception_v3-75-random-42-mixed7",
                 Json.mapper().createObjectNode().put("epoch", 1), cl.parameters()).save(file);
         return file;
     }
