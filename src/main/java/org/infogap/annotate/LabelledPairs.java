@@ -113,6 +113,9 @@ public final class LabelledPairs {
                 n.put("pair", l.pair().key()).put("split", l.split().label())
                         .put("imgpath", l.pair().imagePath().toString());
                 l.pair().sentences().forEach(n.putArray("text")::add);
+                if (!l.pair().caption().isBlank()) {
+                    n.put("caption", l.pair().caption()); // the image's own caption: the match head learns from it
+                }
                 ObjectNode a = n.putObject("annotation");
                 a.put("mi", l.cmi().value()).put("sc", l.sc().value()).put("type", l.imageType());
                 l.snippets().forEach(a.putArray("snippets")::add);
@@ -167,7 +170,7 @@ public final class LabelledPairs {
             List<String> snippets = new ArrayList<>();
             a.path("snippets").forEach(t -> snippets.add(t.asText()));
             ImageTextPair pair = new ImageTextPair(source, key.substring(colon + 1),
-                    Path.of(field(file, where, n, "imgpath").asText()), text, "", split);
+                    Path.of(field(file, where, n, "imgpath").asText()), text, n.path("caption").asText(""), split);
             out.add(new Labelled(pair, cmi, sc, a.path("type").asText(""), snippets, a.path("annotators").asInt(1),
                     split));
         }

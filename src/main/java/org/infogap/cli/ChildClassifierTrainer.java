@@ -1,7 +1,6 @@
 package org.infogap.cli;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +21,11 @@ final class ChildClassifierTrainer implements AccuracyReport.ClassifierTrainer {
     private final double validationFraction;
     private final long validationSeed;
     private final boolean resume;
+    private final int epochsPerProcess;
 
     ChildClassifierTrainer(Path autoencoder, Path inceptionWeights, Path featureCache, double validationFraction,
-                           long validationSeed, boolean resume) {
+                           long validationSeed, boolean resume, int epochsPerProcess) {
+        this.epochsPerProcess = epochsPerProcess;
         this.autoencoder = autoencoder;
         this.inceptionWeights = inceptionWeights;
         this.featureCache = featureCache;
@@ -39,20 +40,15 @@ final class ChildClassifierTrainer implements AccuracyReport.ClassifierTrainer {
         Path configFile = out.resolve("config.json");
         AtomicFiles.writeString(configFile, config.toJson());
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        // -Xmx and the JavaCPP limits the parent runs under; not the debugger or agent options of a test runner
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-X") || arg.startsWith("-D")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train-classifier",
+        command.addAll(List.of("train-classifier",
                 "--labelled", labelled.toString(), "--autoencoder", autoencoder.toString(), "--config", configFile.toString(),
                 "--out", out.toString(), "--validation-fraction", Double.toString(validationFraction),
                 "--validation-seed", Long.toString(validationSeed), "--feature-cache", featureCache.toString()));
         if (!fromAutoencoder) {
             command.add("--random-encoder");
+        }
+        if (epochsPerProcess > 0) {
+            command.addAll(List.of("--epochs-per-process", Integer.toString(epochsPerProcess)));
         }
         if (inceptionWeights != null) {
             command.addAll(List.of("--inception-weights", inceptionWeights.toString()));
@@ -60,17 +56,6 @@ final class ChildClassifierTrainer implements AccuracyReport.ClassifierTrainer {
         if (resume && Files.exists(out.resolve("last.zip"))) {
             command.add("--resume");
         }
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        try {
-            int exit = process.waitFor();
-            if (exit != 0) {
-                throw new IOException("training the classifier in " + out + " failed in its child process (exit " + exit
-                        + "); its output is above");
-            }
-        } catch (InterruptedException e) {
-            process.destroy();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while training the classifier in " + out, e);
-        }
+        ChildProcess.run(command, "training the classifier in " + out);
     }
 }

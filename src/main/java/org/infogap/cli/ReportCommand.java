@@ -42,12 +42,16 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue classifier runs left under OUT/models by an interrupted report.")
     boolean resume;
 
+    @Option(names = "--epochs-per-process", defaultValue = "10", description = "Each classifier trains in child JVMs of at "
+            + "most this many epochs (train-classifier's option of that name; 0: one JVM each). Default: ${DEFAULT-VALUE}")
+    int epochsPerProcess;
+
     @Override
     public Integer call() throws Exception {
         ObjectNode results = AccuracyReport.run(new AccuracyReport.Options(labelled, autoencoder, model.config(ModelOptions.of(autoencoder)),
                 model.features.inceptionWeights, model.features.featureCache, out, folds, seed, validationFraction, resume,
                 new ChildClassifierTrainer(autoencoder, model.features.inceptionWeights, model.features.featureCache,
-                        validationFraction, seed, resume)));
+                        validationFraction, seed, resume, epochsPerProcess)));
         ReportWriter.write(results, out);
         var split = results.path("test_split");
         System.out.println("| system | CMI accuracy | SC accuracy |\n|---|---|---|");

@@ -37,12 +37,21 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Option(names = "--max-validation", defaultValue = "512", description = "Validation pairs at most, a seeded random sample. Default: ${DEFAULT-VALUE}")
     int maxValidation;
 
+    @Mixin
+    EpochsPerProcess processes;
+
     @Override
     public Integer call() throws Exception {
+        if (processes.inChildren()) {
+            processes.run(out, resume, model.config(null).aeEpochs(), "aeEpochs", "autoencoder");
+            System.out.println("autoencoder -> " + out.resolve(Trainer.BEST) + " (last epoch: " + out.resolve(Trainer.LAST) + ")");
+            return 0;
+        }
         AutoencoderTraining.run(new AutoencoderTraining.Options(corpus.manifest, vocab, word2vec, model.config(null),
                 model.features.inceptionWeights, model.features.featureCache, out, resume, maxPairs, maxValidation, corpus.readOptions()));
         System.out.println("autoencoder -> " + out.resolve(Trainer.BEST) + " (last epoch: " + out.resolve(Trainer.LAST) + ")");
         corpus.printSkipReport();
         return 0;
     }
+
 }

@@ -59,8 +59,17 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--validation-seed", description = "Seed of the validation hold-out. Default: the config's seed")
     Long validationSeed;
 
+    @Mixin
+    EpochsPerProcess processes;
+
     @Override
     public Integer call() throws Exception {
+        if (processes.inChildren()) {
+            processes.run(out, resume, model.config(ModelOptions.of(init.none ? null : init.autoencoder)).classifierEpochs(),
+                    "classifierEpochs", "classifier");
+            System.out.println("classifier -> " + out.resolve(Trainer.BEST));
+            return 0;
+        }
         ClassifierTraining.run(new ClassifierTraining.Options(labelled, init.none ? null : init.autoencoder, vocab, word2vec,
                 model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, model.features.inceptionWeights, model.features.featureCache, out, resume,
                 validationFraction, randomEncoder, validationSeed));

@@ -89,7 +89,8 @@ public final class Classifier extends Network {
         SDVariable shares = sums.div(sd.expandDims(n, 1));
         SDVariable agreement = sd.expandDims(sums.get(SDIndex.all(), SDIndex.point(0)).sub(sums.get(SDIndex.all(), SDIndex.point(1)))
                 .div(sums.get(SDIndex.all(), SDIndex.point(2)).add(1e-3)), 1);
-        return sd.concat(1, shares, agreement, sd.expandDims(n.div(c.maxSentences()), 1)).rename(COUNTS);
+        SDVariable length = sd.getVariable(Encoder.SENTENCE_COUNTS).div(c.maxSentences());
+        return sd.concat(1, shares, agreement, sd.expandDims(length, 1)).rename(COUNTS);
     }
 
     /** Freezes the encoder: only the classifier's own layers train. */

@@ -72,7 +72,7 @@ public final class EncoderBench {
         Random random = new Random(1);
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
-            float[] features = new float[InceptionV3.FEATURES];
+            float[] features = new float[(int) predictor.bundle().featureNorm().mean().length()]; // with the grid where the model reads it
             for (int j = 0; j < features.length; j++) {
                 features[j] = (float) random.nextGaussian();
             }

@@ -18,6 +18,12 @@ public final class Feeds {
     private Feeds() {
     }
 
+    /** One of the feed makers below, e.g. {@code Feeds::autoencoder}. */
+    @FunctionalInterface
+    public interface Maker {
+        Map<String, INDArray> feed(List<Example> batch, Network net, Random random);
+    }
+
     public static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random) {
         ModelConfig c = net.config();
         int b = batch.size();
@@ -139,6 +145,13 @@ public final class Feeds {
         if (c.matching()) {
             feed.put(MatchHead.TARGETS, matchTargets(batch, feed, c));
         }
+        return feed;
+    }
+
+    /** The match head's warm-up ({@link Matcher}): the encoder's placeholders and the matching targets. */
+    public static Map<String, INDArray> matcher(List<Example> batch, Network net, Random random) {
+        Map<String, INDArray> feed = encoder(batch, net, random);
+        feed.put(MatchHead.TARGETS, matchTargets(batch, feed, net.config()));
         return feed;
     }
 

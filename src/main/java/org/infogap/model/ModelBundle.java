@@ -40,6 +40,8 @@ public record ModelBundle(String kind, ModelConfig config, Vocabulary vocabulary
 
     public static final String AUTOENCODER = "autoencoder";
     public static final String CLASSIFIER = "classifier";
+    /** The match head's warm-up ({@link Matcher}), kept beside an autoencoder's checkpoints. */
+    public static final String MATCHER = "matcher";
     private static final int FORMAT = 1;
 
     public void save(Path file) throws IOException {

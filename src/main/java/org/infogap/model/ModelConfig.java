@@ -61,6 +61,8 @@ import org.infogap.io.Json;
  * @param matchCaptions     the match head learns from captions (COCO texts, BBC image captions), split into object
  *                          phrases, each picking its own image among the batch's; without it, from every sentence
  *                          of every text, which teaches contradicting sentences to match their image too
+ * @param matchEpochs       epochs of the match head's warm-up ({@link Matcher}) before the autoencoder's: the head and
+ *                          the word LSTM trained on the training part's caption phrases alone (needs matchCaptions)
  * @param sentenceCounts    the classifier also reads, per text, soft counts of its sentences that are about the
  *                          image and true of it, about it and false, about it at all (relatedness learnt, truth
  *                          from the match head), as the label rules count them
@@ -71,7 +73,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
                           double weightDecay, String optimizer, boolean fineTuneImage,
                           double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
-                          boolean matchCaptions, boolean sentenceCounts) {
+                          boolean matchCaptions, boolean sentenceCounts, int matchEpochs) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
@@ -81,7 +83,8 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
             "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
             "matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
             "matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
+            "sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "matchEpochs", com.fasterxml.jackson.databind.node.IntNode.valueOf(0));
 
     public ModelConfig {
         if (matchWeight == 0) {
@@ -89,6 +92,11 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
             matchGrid = false;
             matchCaptions = false;
             sentenceCounts = false;
+            matchEpochs = 0;
+        }
+        if (matchEpochs < 0 || matchEpochs > 0 && !matchCaptions) {
+            throw new IllegalArgumentException("matchEpochs must be >= 0, and needs matchCaptions (its warm-up learns from "
+                    + "captions), got " + matchEpochs);
         }
         if (imageSize < InceptionV3.MIN_SIZE) {
             throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + imageSize);
@@ -127,7 +135,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false);
+                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0);
     }
 
     /**
@@ -147,7 +155,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true);
+                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 0);
     }
 
     /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */

@@ -22,6 +22,8 @@ import org.infogap.model.FeatureNorm;
 import org.infogap.model.Feeds;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ImageTuner;
+import org.infogap.model.MatchHead;
+import org.infogap.model.Matcher;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
 import org.infogap.model.Network;
@@ -83,6 +85,9 @@ public final class AutoencoderTraining {
             LOG.info("autoencoder: InceptionV3 ({} parameters) trained end to end: every step decodes and encodes its images",
                     net.imageTuner().parameterCount());
         }
+        if (c.matchEpochs() > 0 && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
+            net.setParameters(warmUpMatchHead(o, manifest, builder, vocabulary, wordVectors, norm, validation));
+        }
         LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
         ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
                 .put("corpus", o.manifest().toString()).put("training_pairs", train.size())
@@ -102,6 +107,46 @@ public final class AutoencoderTraining {
         return trainer.run(trainExamples, c.aeEpochs(), o.out(), o.resume());
     }
 
+    /**
+     * The match head's warm-up ({@link ModelConfig#matchEpochs()}): a {@link Matcher} trained on the caption phrases
+     * of every training pair that has captions (not only the autoencoder's sample), validated on the validation
+     * pairs' captions, checkpointed under {@code OUT/matcher/} (resumable); returns its best parameters, without
+     * optimiser state, for the autoencoder to start from.
+     */
+    private static Map<String, INDArray> warmUpMatchHead(Options o, CorpusManifest manifest, ExampleBuilder builder,
+                                                         Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
+                                                         List<ImageTextPair> validation) throws IOException {
+        ModelConfig c = o.config();
+        List<Example> train = captionExamples(builder, pairs(manifest, Split.TRAIN, o.readOptions(), 0, c.seed()), norm);
+        List<Example> val = captionExamples(builder, validation, norm);
+        LOG.info("match head warm-up: {} epochs on the captions of {} training pairs ({} validation)", c.matchEpochs(),
+                train.size(), val.size());
+        Matcher matcher = Matcher.create(c, wordVectors);
+        Path dir = o.out().resolve("matcher");
+        Trainer trainer = new Trainer(matcher, (batch, random) -> Feeds.matcher(batch, matcher, random),
+                n -> meanLosses(n, val.isEmpty() ? train : val, Feeds::matcher), MatchHead.LOSS, false,
+                state -> new ModelBundle(ModelBundle.MATCHER, c, vocabulary, wordVectors, norm, builder.encoder().id(), state,
+                        matcher.parameters()));
+        trainer.run(train, c.matchEpochs(), dir, o.resume());
+        Map<String, INDArray> params = new LinkedHashMap<>(ModelBundle.load(dir.resolve(Trainer.BEST)).parameters());
+        params.keySet().removeIf(name -> name.startsWith(Network.OPTIMIZER)); // the autoencoder's optimiser starts afresh
+        return params;
+    }
+
+    /** Examples of the pairs that have captions: the image and its caption phrases, no text. */
+    private static List<Example> captionExamples(ExampleBuilder builder, List<ImageTextPair> pairs, FeatureNorm norm)
+            throws IOException {
+        List<ImageTextPair> captioned = pairs.stream().filter(p -> !builder.captionIds(p).isEmpty()).toList();
+        Map<Path, float[]> features = builder.features(captioned);
+        Map<Path, float[]> standardised = new java.util.HashMap<>();
+        List<Example> out = new ArrayList<>(captioned.size());
+        for (ImageTextPair p : captioned) {
+            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
+                    List.of(), builder.captionIds(p), null, -1, -1));
+        }
+        return out;
+    }
+
     /** Each pair's image file by key: what an {@link ImageTuner} reads. */
     public static Map<String, Path> imageFiles(List<ImageTextPair> pairs) {
         Map<String, Path> files = new LinkedHashMap<>();
@@ -117,15 +162,22 @@ public final class AutoencoderTraining {
 
     /** Mean losses over {@code examples} (no dropout), and text perplexity exp(text cross-entropy). */
     static Map<String, Double> validate(Network net, List<Example> examples) {
+        Map<String, Double> out = meanLosses(net, examples, Feeds::autoencoder);
+        out.put("text_perplexity", Math.exp(out.get(Autoencoder.TEXT_LOSS)));
+        return out;
+    }
+
+    /** Mean losses over {@code examples} in batches of twice the training batch, no dropout. */
+    static Map<String, Double> meanLosses(Network net, List<Example> examples,
+                                          Feeds.Maker feeds) {
         Map<String, Double> sums = new LinkedHashMap<>();
         int batch = net.config().batchSize() * 2;
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
-            net.losses(Feeds.autoencoder(part, net, null)).forEach((k, v) -> sums.merge(k, v * part.size(), Double::sum));
+            net.losses(feeds.feed(part, net, null)).forEach((k, v) -> sums.merge(k, v * part.size(), Double::sum));
         }
         Map<String, Double> out = new LinkedHashMap<>();
         sums.forEach((k, v) -> out.put(k, v / examples.size()));
-        out.put("text_perplexity", Math.exp(out.get(Autoencoder.TEXT_LOSS)));
         return out;
     }
 

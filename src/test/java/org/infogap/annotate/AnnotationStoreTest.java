@@ -313,6 +313,7 @@ class AnnotationStoreTest {
             assertEquals(a.pair().key(), b.pair().key());
             assertEquals(a.pair().imagePath(), b.pair().imagePath());
             assertEquals(a.pair().sentences(), b.pair().sentences());
+            assertEquals(a.pair().caption(), b.pair().caption(), "the image's caption travels with the pair");
             assertEquals(List.of(a.cmi(), a.sc(), a.split()), List.of(b.cmi(), b.sc(), b.split()));
             assertEquals(List.of(a.imageType(), a.snippets()), List.of(b.imageType(), b.snippets()));
         }

@@ -74,6 +74,36 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void theMatchHeadWarmsUpOnCaptionsBeforeTheAutoencoder() throws Exception {
+        Path out = dir.resolve("ae-warm");
+        assertEquals(0, run(ae(out, "--set", "matchEpochs=2")));
+        ModelBundle matcher = ModelBundle.load(out.resolve("matcher").resolve(Trainer.BEST));
+        assertEquals(ModelBundle.MATCHER, matcher.kind());
+        JsonNode history = ModelBundle.load(out.resolve("matcher").resolve(Trainer.LAST)).state().withArray("history");
+        assertEquals(2, history.size());
+        assertTrue(history.get(1).path("validation").has("match_accuracy"), history.toString());
+        ModelBundle ae = ModelBundle.load(out.resolve(Trainer.LAST));
+        assertEquals(1, ae.state().withArray("history").size());
+        assertNotEquals(matcher.parameters().get("enc/match/out/W"), ae.parameters().get("enc/match/out/W"),
+                "the autoencoder trained the head further");
+    }
+
+    @Test
+    void epochsInChildProcessesEndWhereOneProcessEnds() throws Exception {
+        Path straight = dir.resolve("ae-one-process");
+        assertEquals(0, run(ae(straight, "--set", "aeEpochs=2")));
+        Path children = dir.resolve("ae-children");
+        assertEquals(0, run(ae(children, "--set", "aeEpochs=2", "--epochs-per-process", "1")));
+        ModelBundle a = ModelBundle.load(straight.resolve(Trainer.LAST));
+        ModelBundle b = ModelBundle.load(children.resolve(Trainer.LAST));
+        assertEquals(2, b.state().withArray("history").size(), "two processes of one epoch each");
+        for (Map.Entry<String, INDArray> p : a.parameters().entrySet()) {
+            assertArrayEquals(p.getValue().reshape(-1).toFloatVector(), b.parameters().get(p.getKey()).reshape(-1).toFloatVector(),
+                    1e-4f, p.getKey());
+        }
+    }
+
+    @Test
     void resumingAfterAnEpochEndsWhereAnUninterruptedRunEnds() throws Exception {
         Path straight = dir.resolve("ae-straight");
         assertEquals(0, run(ae(straight, "--set", "aeEpochs=2")));
