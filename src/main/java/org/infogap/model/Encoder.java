@@ -22,7 +22,8 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * labels hinge on which sentences are true of the image, and a sentence embedding alone, an LSTM step
  * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance). So far the
  * head learns which sentences are about the image, not which are true of it on pooled features; on the grid
- * ({@link ModelConfig#matchGrid()}), learnt from captions, it checks them (README, Measured).
+ * ({@link ModelConfig#matchGrid()}), learnt from captions, it tells true from contradicting test claims with ROC
+ * AUC 0.67 (README, Measured).
  *
  * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
  * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings

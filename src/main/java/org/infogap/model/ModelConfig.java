@@ -150,8 +150,10 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
      *
      * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
-     * sentences are true of the image, which the paper's encoder did not learn here; with matching, SC is
-     * still at chance so far (see README, Known problems).
+     * sentences are true of the image, which the paper's encoder did not learn here. The head reads the mixed7
+     * grid and learns from caption phrases (matchGrid, matchCaptions), and the classifier reads its counts
+     * (sentenceCounts): on pooled features the head could not check claims at all (see README, Known problems).
+     * The warm-up (matchEpochs) stays off: alone it did not check claims better than joint training.
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,

@@ -52,6 +52,11 @@ public abstract class Network {
         return config;
     }
 
+    /** The variable training minimises (the matcher's is its match loss, the others' their total). */
+    public String lossName() {
+        return lossName;
+    }
+
     /** The fixed word vectors, one row per vocabulary id. */
     public INDArray wordVectors() {
         return wordVectors;

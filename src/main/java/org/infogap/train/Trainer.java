@@ -115,7 +115,7 @@ public final class Trainer {
                     step.losses().forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
                     bar.stepBy(batch.size());
                     double seen = to;
-                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(lossKey(sums), 0.0) / seen));
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(net.lossName(), 0.0) / seen));
                     stepHook.accept(++globalStep);
                 }
             }
@@ -147,9 +147,6 @@ public final class Trainer {
         return history;
     }
 
-    private static String lossKey(Map<String, Double> sums) {
-        return sums.containsKey("loss") ? "loss" : sums.keySet().iterator().next();
-    }
 
     private static String format(ObjectNode node) {
         StringBuilder s = new StringBuilder();
