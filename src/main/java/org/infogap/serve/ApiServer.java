@@ -260,18 +260,18 @@ public final class ApiServer {
         byte[] bytes = decodeBase64(base64, field);
         String sha = org.infogap.io.Hashes.sha256(bytes);
         ServingModel m = engine.model();
-        float[] pooled;
+        float[] features; // pooled, and the grid where the model reads it
         int[] size = new int[2];
         var cached = images.cached(sha);
         BufferedImage image = decodeImage(m, bytes, field, size);
         if (cached.isPresent()) {
-            pooled = cached.get();
+            features = cached.get();
         } else {
             synchronized (m.examples().encoder()) {
-                pooled = m.examples().encoder().features(List.of(image)).get(0);
+                features = m.examples().encoder().features(List.of(image)).get(0);
             }
         }
-        boolean created = images.put(id, sha, size[0], size[1], pooled);
+        boolean created = images.put(id, sha, size[0], size[1], features);
         ImageStore.Entry e = images.get(id).orElseThrow();
         return json(e).put("created", created);
     }

@@ -136,14 +136,18 @@ public final class AutoencoderTraining {
     /** Examples of the pairs that have captions: the image and its caption phrases, no text. */
     private static List<Example> captionExamples(ExampleBuilder builder, List<ImageTextPair> pairs, FeatureNorm norm)
             throws IOException {
-        List<ImageTextPair> captioned = pairs.stream().filter(p -> !builder.captionIds(p).isEmpty()).toList();
-        Map<Path, float[]> features = builder.features(captioned);
+        Map<ImageTextPair, List<int[]>> captioned = new LinkedHashMap<>();
+        for (ImageTextPair p : pairs) {
+            List<int[]> phrases = builder.captionIds(p);
+            if (!phrases.isEmpty()) {
+                captioned.put(p, phrases);
+            }
+        }
+        Map<Path, float[]> features = builder.features(List.copyOf(captioned.keySet()));
         Map<Path, float[]> standardised = new java.util.HashMap<>();
         List<Example> out = new ArrayList<>(captioned.size());
-        for (ImageTextPair p : captioned) {
-            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
-                    List.of(), builder.captionIds(p), null, -1, -1));
-        }
+        captioned.forEach((p, phrases) -> out.add(new Example(p.key(),
+                standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))), List.of(), phrases, null, -1, -1)));
         return out;
     }
 
