@@ -189,19 +189,23 @@ public final class Feeds {
         long rows = encoderFeed.get(Encoder.WORDS).size(0);
         INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
         float[] weights = new float[(int) rows];
+        List<List<Integer>> sameImage = new java.util.ArrayList<>(); // per pair, the pairs showing its image
+        for (int i = 0; i < b; i++) {
+            List<Integer> same = new java.util.ArrayList<>();
+            for (int k = 0; k < b; k++) {
+                if (java.util.Arrays.equals(batch.get(i).features(), batch.get(k).features())) {
+                    same.add(k);
+                }
+            }
+            sameImage.add(same);
+        }
         int row = 0;
         for (boolean captions : new boolean[] {false, true}) {
             if (captions && !c.matchCaptions()) {
                 break;
             }
             for (int i = 0; i < b; i++) {
-                float[] own = batch.get(i).features();
-                List<Integer> same = new java.util.ArrayList<>();
-                for (int k = 0; k < b; k++) {
-                    if (java.util.Arrays.equals(own, batch.get(k).features())) {
-                        same.add(k);
-                    }
-                }
+                List<Integer> same = sameImage.get(i);
                 int n = captions ? batch.get(i).captions().size() : Math.min(c.maxSentences(), batch.get(i).sentences().size());
                 for (int j = 0; j < n; j++, row++) {
                     weights[row] = captions == c.matchCaptions() ? 1f : 0f;

@@ -62,10 +62,6 @@ public final class ImageEncoder {
         return length;
     }
 
-    public boolean grid() {
-        return grid;
-    }
-
     /**
      * @param weights a Keras InceptionV3 {@code .h5} (with or without top), or null for random
      *                initialisation, which is logged as a warning and recorded in the provenance

@@ -143,11 +143,10 @@ public final class AutoencoderTraining {
                 captioned.put(p, phrases);
             }
         }
-        Map<Path, float[]> features = builder.features(List.copyOf(captioned.keySet()));
-        Map<Path, float[]> standardised = new java.util.HashMap<>();
+        var standardised = ExampleBuilder.standardiser(builder.features(List.copyOf(captioned.keySet())), norm);
         List<Example> out = new ArrayList<>(captioned.size());
-        captioned.forEach((p, phrases) -> out.add(new Example(p.key(),
-                standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))), List.of(), phrases, null, -1, -1)));
+        captioned.forEach((p, phrases) -> out.add(new Example(p.key(), standardised.apply(p.imagePath()), List.of(), phrases,
+                null, -1, -1)));
         return out;
     }
 

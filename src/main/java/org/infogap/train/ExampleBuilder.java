@@ -78,11 +78,10 @@ public final class ExampleBuilder {
     public List<Example> autoencoderExamples(List<ImageTextPair> pairs, Map<Path, float[]> features, FeatureNorm norm) {
         ImageLoader small = new ImageLoader(config.decodedSize());
         List<Example> out = new ArrayList<>(pairs.size());
-        Map<Path, float[]> standardised = new java.util.HashMap<>(); // one copy per image: a grid is 200 KB
+        java.util.function.Function<Path, float[]> standardised = standardiser(features, norm);
         for (ImageTextPair p : pairs) {
             float[] target = ImageTensors.unit(small.load(p.imagePath()));
-            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
-                    ids(p), captionIds(p), target, -1, -1));
+            out.add(new Example(p.key(), standardised.apply(p.imagePath()), ids(p), captionIds(p), target, -1, -1));
         }
         return out;
     }
@@ -91,13 +90,22 @@ public final class ExampleBuilder {
     public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, Map<Path, float[]> features,
                                             FeatureNorm norm) {
         List<Example> out = new ArrayList<>(pairs.size());
-        Map<Path, float[]> standardised = new java.util.HashMap<>();
+        java.util.function.Function<Path, float[]> standardised = standardiser(features, norm);
         for (LabelledPairs.Labelled l : pairs) {
             ImageTextPair p = l.pair();
-            out.add(new Example(p.key(), standardised.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))),
-                    ids(p), captionIds(p), null, l.cmi().index(), l.sc().index()));
+            out.add(new Example(p.key(), standardised.apply(p.imagePath()), ids(p), captionIds(p), null, l.cmi().index(),
+                    l.sc().index()));
         }
         return out;
+    }
+
+    /**
+     * Each image's standardised features, made once per image however many pairs share it (a grid is 200 KB, and
+     * COCO's five captions share one image).
+     */
+    public static java.util.function.Function<Path, float[]> standardiser(Map<Path, float[]> features, FeatureNorm norm) {
+        Map<Path, float[]> done = new java.util.HashMap<>();
+        return image -> done.computeIfAbsent(image, i -> norm.apply(features.get(i)));
     }
 
     /**
