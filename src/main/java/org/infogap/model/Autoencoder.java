@@ -40,7 +40,7 @@ public final class Autoencoder extends Network {
     public static Autoencoder create(ModelConfig c, INDArray wordVectors) {
         Nd4j.getRandom().setSeed(c.seed()); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
-        Encoder.Outputs enc = Encoder.define(sd, c);
+        Encoder.Outputs enc = Encoder.define(sd, c, (int) wordVectors.rows());
         int vocabularySize = (int) wordVectors.rows();
         int r = c.decodedSize();
         SDVariable target = sd.placeHolder(IMAGE_TARGET, DataType.FLOAT, -1, 3, r, r);

@@ -43,7 +43,7 @@ public final class Classifier extends Network {
     public static Classifier create(ModelConfig c, INDArray wordVectors) {
         Nd4j.getRandom().setSeed(c.seed() + 1); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
-        Encoder.Outputs enc = Encoder.define(sd, c);
+        Encoder.Outputs enc = Encoder.define(sd, c, (int) wordVectors.rows());
         SDVariable dropHidden = sd.placeHolder(DROP_HIDDEN, DataType.FLOAT, -1, c.classifierHidden());
         SDVariable input = enc.article();
         int inputs = c.articleDim();
@@ -80,7 +80,7 @@ public final class Classifier extends Network {
     /** {@link #COUNTS} of the batch's texts: [batch, 5]. */
     private static SDVariable counts(SameDiff sd, ModelConfig c, Encoder.Outputs enc) {
         SDVariable related = sd.nn().sigmoid(Encoder.dense(sd, "cls/related", enc.matchInput(),
-                c.sentenceDim() + c.wordDim(), 1, false));
+                enc.matchWidth(), 1, false));
         SDVariable truth = sd.nn().sigmoid(enc.match());
         SDVariable perRow = sd.concat(1, related.mul(truth), related.mul(truth.rsub(1.0)), related); // [rows, 3]
         // rows to their texts' slots (caption rows go nowhere), then the slots of each text summed

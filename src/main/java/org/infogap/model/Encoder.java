@@ -44,6 +44,8 @@ public final class Encoder {
     /** [rows]: the batch index of each word-LSTM row's pair (a sentence's or a caption phrase's). */
     public static final String OWNER = "sentence_owner";
     public static final String WORDS = "words";
+    /** [rows, vocabulary]: 1 where a word-LSTM row holds the word, with {@link ModelConfig#matchBag()}. */
+    public static final String BAG = "sentence_bag";
     public static final String TOKEN_LENGTHS = "token_lengths";
     public static final String SENTENCE_COUNTS = "sentence_counts";
     public static final String PLACEMENT = "sentence_placement";
@@ -59,17 +61,18 @@ public final class Encoder {
 
     /**
      * The encoder's outputs inside a graph; with matching, {@code matchInput} is what the match head reads of
-     * each real sentence (its embedding and the mean of its word vectors) and {@code match} its logit against
-     * its own image; both null without matching.
+     * each word-LSTM row ({@code matchWidth} wide: the bag of its words, or its embedding and the mean of its word
+     * vectors) and {@code match} its logit against its own image; null (and 0) without matching.
      */
     public record Outputs(SDVariable image, SDVariable text, SDVariable article, SDVariable placement,
-                          SDVariable matchInput, SDVariable match) {
+                          SDVariable matchInput, int matchWidth, SDVariable match) {
     }
 
     private Encoder() {
     }
 
-    public static Outputs define(SameDiff sd, ModelConfig c) {
+    /** The encoder in {@code sd}; {@code vocabulary} words (rows of the word vectors, as the bag of words counts them). */
+    public static Outputs define(SameDiff sd, ModelConfig c, int vocabulary) {
         int s = c.maxSentences();
         int t = c.maxTokens();
         SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, InceptionV3.FEATURES);
@@ -89,14 +92,21 @@ public final class Encoder {
         SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())
                 .mul(dropSentences);
         SDVariable matchInput = null;
+        int matchWidth = 0;
         int stepDim = c.sentenceDim();
         SDVariable imageRow = image;
         SDVariable match = null;
         if (c.matching()) {
-            SDVariable tokenMask = sd.expandDims(sd.sequenceMask(tokenLengths.castTo(DataType.INT), t, DataType.FLOAT), 2);
-            SDVariable meanWords = sd.sum(words.mul(tokenMask), 1).div(sd.expandDims(tokenLengths, 1));
-            matchInput = sd.concat(1, sentences, meanWords);
-            match = MatchHead.ownImage(sd, c, matchInput, placement, features, grid, owner).rename(MATCH);
+            if (c.matchBag()) {
+                matchInput = sd.placeHolder(BAG, DataType.FLOAT, -1, vocabulary);
+                matchWidth = vocabulary;
+            } else {
+                SDVariable tokenMask = sd.expandDims(sd.sequenceMask(tokenLengths.castTo(DataType.INT), t, DataType.FLOAT), 2);
+                SDVariable meanWords = sd.sum(words.mul(tokenMask), 1).div(sd.expandDims(tokenLengths, 1));
+                matchInput = sd.concat(1, sentences, meanWords);
+                matchWidth = c.sentenceDim() + c.wordDim();
+            }
+            match = MatchHead.ownImage(sd, c, matchInput, matchWidth, placement, features, grid, owner).rename(MATCH);
             // each sentence step carries its match probability; the image step a 0 there
             sentences = sd.concat(1, sentences, sd.nn().sigmoid(match));
             imageRow = sd.concat(1, image, sd.sum(image.mul(0.0), true, 1));
@@ -110,7 +120,7 @@ public final class Encoder {
                 .rename(TEXT_EMBEDDING);
         SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
                 c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
-        return new Outputs(image, text, article, placement, matchInput, match);
+        return new Outputs(image, text, article, placement, matchInput, matchWidth, match);
     }
 
     /** Fully connected layer; tanh when {@code activate}. */

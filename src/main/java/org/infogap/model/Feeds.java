@@ -98,6 +98,9 @@ public final class Feeds {
             feed.put(Encoder.OWNER, Nd4j.createFromArray(owners.stream().mapToInt(Integer::intValue).toArray()));
         }
         feed.put(Encoder.WORDS, words);
+        if (c.matchBag()) {
+            feed.put(Encoder.BAG, bag(real, t, (int) vectors.rows()));
+        }
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
         feed.put(Encoder.PLACEMENT, placement);
@@ -188,7 +191,7 @@ public final class Feeds {
         int b = batch.size();
         long rows = encoderFeed.get(Encoder.WORDS).size(0);
         INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
-        float[] weights = new float[(int) rows];
+        INDArray weights = Nd4j.zeros(DataType.FLOAT, rows, b);
         List<List<Integer>> sameImage = new java.util.ArrayList<>(); // per pair, the pairs showing its image
         for (int i = 0; i < b; i++) {
             List<Integer> same = new java.util.ArrayList<>();
@@ -207,16 +210,34 @@ public final class Feeds {
             for (int i = 0; i < b; i++) {
                 List<Integer> same = sameImage.get(i);
                 int n = captions ? batch.get(i).captions().size() : Math.min(c.maxSentences(), batch.get(i).sentences().size());
+                boolean teaches = captions == c.matchCaptions();
                 for (int j = 0; j < n; j++, row++) {
-                    weights[row] = captions == c.matchCaptions() ? 1f : 0f;
-                    for (int k : same) {
-                        targets.putScalar(row, k, 1f / same.size());
+                    for (int k = 0; k < b; k++) {
+                        boolean own = same.contains(k);
+                        targets.putScalar(row, k, own ? 1f : 0f);
+                        if (teaches) {
+                            weights.putScalar(row, k, 0.5f / (own ? same.size() : b - same.size()));
+                        }
                     }
                 }
             }
         }
-        encoderFeed.put(MatchHead.WEIGHTS, Nd4j.createFromArray(weights));
+        encoderFeed.put(MatchHead.WEIGHTS, weights);
         return targets;
+    }
+
+    /** [rows, vocabulary]: 1 where a row holds the word (pad id 0 never: an empty row's bag is empty). */
+    static INDArray bag(List<int[]> rows, int maxTokens, int vocabulary) {
+        float[] bag = new float[rows.size() * vocabulary];
+        for (int r = 0; r < rows.size(); r++) {
+            int[] ids = rows.get(r);
+            for (int k = 0; k < Math.min(maxTokens, ids.length); k++) {
+                if (ids[k] > 0) {
+                    bag[r * vocabulary + ids[k]] = 1f;
+                }
+            }
+        }
+        return Nd4j.create(bag, new long[] {rows.size(), vocabulary}, DataType.FLOAT);
     }
 
     private static INDArray mask(int rows, int cols, double keep, Random random) {

@@ -24,7 +24,7 @@ public final class Matcher extends Network {
         }
         Nd4j.getRandom().setSeed(c.seed()); // as the autoencoder, so an untrained matcher's head is the autoencoder's
         SameDiff sd = SameDiff.create();
-        MatchHead.loss(sd, c, Encoder.define(sd, c));
+        MatchHead.loss(sd, c, Encoder.define(sd, c, (int) wordVectors.rows()));
         return new Matcher(sd, c, wordVectors);
     }
 

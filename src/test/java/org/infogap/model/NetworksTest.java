@@ -87,17 +87,33 @@ class NetworksTest {
         Example noCaptions = new Example("a", a.features(), a.sentences(), List.of(), a.imageTarget(), -1, -1);
         assertArrayEquals(article(ae, noCaptions, b).reshape(-1).toFloatVector(), article(ae, a, b).reshape(-1).toFloatVector(), 1e-6f);
         Map<String, INDArray> feed = Feeds.autoencoder(List.of(a, b), ae, null);
-        // rows: a's 2 sentences, b's 3, then a's and b's caption phrase; only the phrases teach
-        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 1}, feed.get(MatchHead.WEIGHTS).toFloatVector(), 0f);
+        // rows: a's 2 sentences, b's 3, then a's and b's caption phrase; only the phrases teach, half on their
+        // own image and half on the other
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 1, 1}, feed.get(MatchHead.WEIGHTS).sum(1).toFloatVector(), 0f);
+        assertArrayEquals(new float[] {0.5f, 0.5f}, feed.get(MatchHead.WEIGHTS).getRow(5).toFloatVector(), 0f);
         assertArrayEquals(new int[] {0, 0, 1, 1, 1, 0, 1}, feed.get(Encoder.OWNER).toIntVector());
         assertArrayEquals(new float[] {1, 0}, feed.get(MatchHead.TARGETS).getRow(5).toFloatVector(), 0f);
+        assertArrayEquals(new float[] {0, 1}, feed.get(MatchHead.TARGETS).getRow(6).toFloatVector(), 0f);
         assertArrayEquals(new long[] {2, 4, InceptionV3.GRID_CHANNELS}, feed.get(Encoder.GRID).shape());
-        // untrained, the loss is about that of a uniform guess between the two images, log 2, averaged over the phrases
+        // the head reads each row as the set of its words
+        INDArray bag = feed.get(Encoder.BAG);
+        assertArrayEquals(new long[] {7, VOCAB}, bag.shape());
+        for (int id = 0; id < VOCAB; id++) {
+            int word = id;
+            boolean inPhrase = java.util.Arrays.stream(b.captions().get(0)).anyMatch(w -> w == word);
+            assertEquals(inPhrase ? 1f : 0f, bag.getFloat(6, id), 0f, "word " + id);
+        }
+        // untrained, each logit is near 0: binary cross-entropy log 2 on both halves of each phrase's weight
         assertEquals(Math.log(2), ae.losses(feed).get(MatchHead.LOSS), 0.3);
         // without matchCaptions every text sentence teaches, and there are no caption rows
         Autoencoder sentences = Autoencoder.create(c.with(Map.of("matchCaptions", "false")), VECTORS);
         assertArrayEquals(new float[] {1, 1, 1, 1, 1},
-                Feeds.autoencoder(List.of(a, b), sentences, null).get(MatchHead.WEIGHTS).toFloatVector(), 0f);
+                Feeds.autoencoder(List.of(a, b), sentences, null).get(MatchHead.WEIGHTS).sum(1).toFloatVector(), 0f);
+        // bundles from before matchBag read sentences through the word LSTM: no bag is fed or needed
+        Autoencoder lstm = Autoencoder.create(c.with(Map.of("matchBag", "false")), VECTORS);
+        Map<String, INDArray> lstmFeed = Feeds.autoencoder(List.of(a, b), lstm, null);
+        assertFalse(lstmFeed.containsKey(Encoder.BAG));
+        assertEquals(Math.log(2), lstm.losses(lstmFeed).get(MatchHead.LOSS), 0.3);
         // features without the grid are refused by name
         Example pooled = new Example("pooled", new float[InceptionV3.FEATURES], a.sentences(), null, -1, -1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
@@ -180,8 +196,10 @@ class NetworksTest {
 
     @Test
     void matchingLearnsWhichSentencesAreAboutWhichImageAndTheClassifierTakesItByName() {
-        // pooled features and every sentence teaching (the first matching), and the grid learnt from captions
-        matchingLearns(tiny().with(Map.of("matchGrid", "false", "matchCaptions", "false", "sentenceCounts", "false")));
+        // pooled features, sentences read by the LSTM and every sentence teaching (the first matching), and the
+        // grid learnt from captions read as bags of words
+        matchingLearns(tiny().with(Map.of("matchGrid", "false", "matchCaptions", "false", "sentenceCounts", "false",
+                "matchBag", "false")));
         matchingLearns(tiny());
     }
 
