@@ -30,7 +30,7 @@ import org.sqlite.SQLiteConfig;
  * server, its transactions survive a crash or kill mid-import (journal), several processes may import
  * at once (file locks, waited on), and anyone can inspect it with the {@code sqlite3} tool.
  *
- * <p>Schema (see {@link #SCHEMA}): {@code pairs} (the image and text each label is about),
+ * <p>Schema (see {@link #SCHEMA}): {@code pairs} (the image, text and image caption each label is about),
  * {@code imports} (one row per imported file, keyed by its SHA-256), {@code annotations} (one row per
  * label: pair, annotator, CMI, SC as the paper's values, image type, snippets, validity, import, line).
  * Every import is one transaction; a file seen before (same bytes) changes nothing; a label already
@@ -38,7 +38,9 @@ import org.sqlite.SQLiteConfig;
  */
 public final class AnnotationStore {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
+    /** Schema 1 stores lacked the pairs' captions; opening one adds the column (empty: the pairs' next import fills it). */
+    private static final String FROM_SCHEMA_1 = "ALTER TABLE pairs ADD COLUMN caption TEXT NOT NULL DEFAULT ''";
 
     static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS pairs (
@@ -48,7 +50,8 @@ public final class AnnotationStore {
               split      TEXT NOT NULL,               -- the corpus part the pair came from
               image_path TEXT NOT NULL,               -- absolute
               text_json  TEXT NOT NULL,               -- JSON array of sentences
-              text_from  TEXT NOT NULL CHECK (text_from IN ('corpus', 'annotation'))
+              text_from  TEXT NOT NULL CHECK (text_from IN ('corpus', 'annotation')),
+              caption    TEXT NOT NULL DEFAULT ''     -- the image's own caption (BBC), '' when it has none
             );
             CREATE TABLE IF NOT EXISTS imports (
               import_id   INTEGER PRIMARY KEY,
@@ -126,8 +129,9 @@ public final class AnnotationStore {
         Files.createDirectories(parent);
         AnnotationStore store = new AnnotationStore(file.toAbsolutePath());
         try (Connection c = store.connect(); Statement s = c.createStatement()) {
+            int version;
             try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-                int version = rs.getInt(1);
+                version = rs.getInt(1);
                 if (version > SCHEMA_VERSION) {
                     throw new IOException(file + ": annotation store schema " + version
                             + " is newer than this program's " + SCHEMA_VERSION);
@@ -135,6 +139,9 @@ public final class AnnotationStore {
             }
             s.execute("PRAGMA journal_mode = WAL");
             c.setAutoCommit(false);
+            if (version == 1) {
+                s.execute(FROM_SCHEMA_1);
+            }
             for (String statement : SCHEMA.split(";")) {
                 if (!statement.isBlank()) {
                     s.execute(statement);
@@ -224,7 +231,10 @@ public final class AnnotationStore {
                 int imported = 0;
                 int unchanged = 0;
                 try (PreparedStatement pairInsert = c.prepareStatement("INSERT OR IGNORE INTO pairs (pair_key, source, "
-                        + "pair_id, split, image_path, text_json, text_from) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                        + "pair_id, split, image_path, text_json, text_from, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                     // a pair stored by a schema 1 store has no caption yet
+                     PreparedStatement captionUpdate = c.prepareStatement(
+                             "UPDATE pairs SET caption = ? WHERE pair_key = ? AND caption = ''");
                      PreparedStatement labelInsert = c.prepareStatement("INSERT OR IGNORE INTO annotations (pair_key, "
                              + "annotator, cmi, sc, image_type, snippets_json, valid, import_id, line) "
                              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -249,7 +259,12 @@ public final class AnnotationStore {
                         pairInsert.setString(5, imagePath);
                         pairInsert.setString(6, text);
                         pairInsert.setString(7, m.textFromAnnotation() ? "annotation" : "corpus");
-                        pairInsert.executeUpdate();
+                        pairInsert.setString(8, p.caption());
+                        if (pairInsert.executeUpdate() == 0 && !p.caption().isBlank()) {
+                            captionUpdate.setString(1, p.caption());
+                            captionUpdate.setString(2, p.key());
+                            captionUpdate.executeUpdate();
+                        }
                         labelInsert.setString(1, p.key());
                         labelInsert.setString(2, r.annotator());
                         labelInsert.setDouble(3, r.cmi().value());
@@ -349,12 +364,12 @@ public final class AnnotationStore {
     public List<Label> labels() throws IOException {
         List<Label> out = new ArrayList<>();
         String sql = "SELECT p.pair_key, p.source, p.pair_id, p.split, p.image_path, p.text_json, a.annotator, a.cmi, "
-                + "a.sc, a.image_type, a.snippets_json, a.valid, a.annotation_id FROM annotations a "
+                + "a.sc, a.image_type, a.snippets_json, a.valid, a.annotation_id, p.caption FROM annotations a "
                 + "JOIN pairs p ON p.pair_key = a.pair_key ORDER BY a.annotation_id";
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 ImageTextPair pair = new ImageTextPair(Source.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
-                        rs.getString(3), Path.of(rs.getString(5)), strings(rs.getString(6)), "",
+                        rs.getString(3), Path.of(rs.getString(5)), strings(rs.getString(6)), rs.getString(14),
                         Split.parse(rs.getString(4)));
                 out.add(new Label(pair, rs.getString(7), CmiLevel.ofValue(rs.getDouble(8)),
                         ScLevel.ofValue(rs.getDouble(9)), rs.getString(10), strings(rs.getString(11)),

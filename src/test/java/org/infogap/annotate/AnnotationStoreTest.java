@@ -42,7 +42,7 @@ class AnnotationStoreTest {
             String name = String.format("bbc%03d", i);
             Split split = i % 2 == 0 ? Split.TRAIN : Split.TEST;
             pairs.add(new ImageTextPair(Source.BBC, name, corpusDir.resolve("bbc/" + split.label() + "/" + name + ".jpg"),
-                    List.of("Text of " + name + "."), "", split));
+                    List.of("Text of " + name + "."), "Caption of " + name + ".", split));
         }
         for (int i = 0; i < 3; i++) {
             pairs.add(new ImageTextPair(Source.WIKI, "10" + i + "#Article#Img" + i + ".png",
@@ -267,6 +267,32 @@ class AnnotationStoreTest {
         assertEquals(2, report.imported(), report.rejected().toString());
         assertEquals(List.of("bbc:bbc004", "bbc:bbc005"), store.labels().stream().map(l -> l.pair().key()).toList());
         assertEquals(ScLevel.NEG1, store.labels().get(1).sc());
+    }
+
+    @Test
+    void thePairsCaptionIsStoredAndExported() throws IOException {
+        importFile(bbcFile("a.jsonl", 0, 2));
+        assertEquals(List.of("Caption of bbc000.", "Caption of bbc001."),
+                store.labels().stream().map(l -> l.pair().caption()).toList());
+        Path out = dir.resolve("labelled.jsonl");
+        LabelledPairs.write(out, LabelledPairs.aggregate(store.labels(), LabelledPairs.SplitRule.CORPUS, 42, 0.2));
+        assertEquals("Caption of bbc001.", LabelledPairs.read(out).get(1).pair().caption());
+    }
+
+    @Test
+    void aSchema1StoreGainsCaptionsFromItsPairsNextImport() throws Exception {
+        importFile(bbcFile("a.jsonl", 0, 2));
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.file());
+             var s = c.createStatement()) {
+            s.execute("ALTER TABLE pairs DROP COLUMN caption"); // as schema 1 made it
+            s.execute("PRAGMA user_version = 1");
+        }
+        store = AnnotationStore.open(store.file());
+        assertEquals(List.of("", ""), store.labels().stream().map(l -> l.pair().caption()).toList());
+        Files.writeString(dir.resolve("b.jsonl"), bbcLine(1, 0.5, 0.0) + "\n");
+        importFile(dir.resolve("b.jsonl"));
+        assertEquals(List.of("", "Caption of bbc001.", "Caption of bbc001."),
+                store.labels().stream().map(l -> l.pair().caption()).toList());
     }
 
     @Test
