@@ -38,7 +38,7 @@ run: $(JAR)
 	$(INFOGAP) annotations stats
 	$(INFOGAP) annotations export --split corpus --out $(CORPUS)/labelled.jsonl
 	$(INFOGAP) train-autoencoder --corpus $(CORPUS)/corpus.json --out models/autoencoder --epochs-per-process 2 $(AE_OPTS)
-	$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier --epochs-per-process 10
+	$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier --epochs-per-process 2
 	$(INFOGAP) predict --model models/classifier/best.zip --pairs $(CORPUS)/labelled.jsonl --out models/predictions.jsonl
 	$(INFOGAP) report --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/report $(REPORT_OPTS)
 	$(INFOGAP) report retrieval --model models/classifier/best.zip --out models/report

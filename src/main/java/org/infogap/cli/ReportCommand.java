@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue classifier runs left under OUT/models by an interrupted report.")
     boolean resume;
 
-    @Option(names = "--epochs-per-process", defaultValue = "10", description = "Each classifier trains in child JVMs of at "
+    @Option(names = "--epochs-per-process", defaultValue = "2", description = "Each classifier trains in child JVMs of at "
             + "most this many epochs (train-classifier's option of that name; 0: one JVM each). Default: ${DEFAULT-VALUE}")
     int epochsPerProcess;
 
