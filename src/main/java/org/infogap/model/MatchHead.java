@@ -70,7 +70,7 @@ public final class MatchHead {
      *
      * <p>Not a softmax over the batch's images, which it was: a softmax only ranks the images for one sentence,
      * so its logits say nothing comparable across sentences, and the classifier reads them as probabilities
-     * (a PyTorch replica, 2 epochs on the same captions: test-claim ROC AUC 0.59 with the softmax, 0.81 binary).
+     * (a PyTorch replica, 1 epoch on the same captions: test-claim ROC AUC 0.59 with the softmax, 0.82 binary).
      */
     static SDVariable loss(SameDiff sd, ModelConfig c, Encoder.Outputs enc) {
         SDVariable targets = sd.placeHolder(TARGETS, DataType.FLOAT, -1, -1);
