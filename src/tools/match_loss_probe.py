@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from caption_match_probe import word_vectors
-from sentence_verifier_ceiling import read_grid
+from sentence_verifier_ceiling import object_phrases, read_composition, read_grid
 
 ROOT = "datasets/default"
 
@@ -56,10 +56,7 @@ def main():
     torch.set_num_threads(2)
     torch.manual_seed(0)
     random.seed(0)
-    composition = {}
-    for line in open(f"{ROOT}/labels/composition.jsonl"):
-        c = json.loads(line)
-        composition[c["pair"]] = c
+    composition = read_composition()
     pairs = [json.loads(line) for line in open(f"{ROOT}/labelled.jsonl")]
     labelled = read_grid(args.labelled_grid, len(pairs), 768)
     flat = labelled[[k for k, p in enumerate(pairs) if p["split"] != "test"]].reshape(-1, 768)
@@ -94,9 +91,7 @@ def main():
 
     phrases, owners = [], []
     for a in coco["annotations"]:
-        text = re.sub(r"^(a picture of|an image showing)\s+", "", a["caption"].lower().rstrip("."))
-        text = re.sub(r"\s+on an? \w+ background$", "", text)
-        for phrase in re.split(r",\s*|\s+and\s+", text):
+        for phrase in object_phrases(a["caption"]):
             if phrase.strip():
                 phrases.append(encode(phrase))
                 owners.append(base + order[a["image_id"]])

@@ -52,6 +52,22 @@ def sc_level(visual, contradicting, total):
     return (-halves if r < 0 else halves) / 2
 
 
+def read_composition():
+    """The generator's per-pair record (sentences with their roles, labels), by pair key."""
+    composition = {}
+    for line in open(f"{ROOT}/labels/composition.jsonl"):
+        c = json.loads(line)
+        composition[c["pair"]] = c
+    return composition
+
+
+def object_phrases(caption):
+    """A COCO-format caption's object phrases: its frame words dropped, split at commas and 'and'."""
+    text = re.sub(r"^(a picture of|an image showing)\s+", "", caption.lower().rstrip("."))
+    text = re.sub(r"\s+on an? \w+ background$", "", text)
+    return re.split(r",\s*|\s+and\s+", text)
+
+
 def read_grid(path, images, channels):
     """An InceptionGridDump file as [images, cells, channels]."""
     raw = np.fromfile(path, dtype=">f4").astype(np.float32)
@@ -103,10 +119,7 @@ def main():
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     random.seed(0)
-    composition = {}
-    for line in open(f"{ROOT}/labels/composition.jsonl"):
-        c = json.loads(line)
-        composition[c["pair"]] = c
+    composition = read_composition()
     pairs = [json.loads(line) for line in open(f"{ROOT}/labelled.jsonl")]
     cells = image_cells(mode, argument, pairs, args.channels)
     train_pairs = [k for k, p in enumerate(pairs) if p["split"] != "test"]
@@ -243,9 +256,7 @@ def caption_phrases(args, bag, norm, labelled_cells):
     words, owner, truth = [], [], []
     base = len(labelled_cells)
     for a in coco["annotations"]:
-        text = re.sub(r"^(a picture of|an image showing)\s+", "", a["caption"].lower().rstrip("."))
-        text = re.sub(r"\s+on an? \w+ background$", "", text)
-        for phrase in re.split(r",\s*|\s+and\s+", text):
+        for phrase in object_phrases(a["caption"]):
             negative = swapped(phrase, rng)
             if negative is None:
                 continue
