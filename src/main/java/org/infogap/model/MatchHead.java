@@ -34,6 +34,8 @@ public final class MatchHead {
     public static final String LOSS = "match_loss";
     /** [rows, batch]: every row's logit against every image of the batch. */
     public static final String LOGITS = "match_logits";
+    /** With {@link ModelConfig#matchGrid()}: [rows, cells], each row's attention over its own image's cells. */
+    public static final String ATTENTION = "sentence_attention";
     /** Share of the teaching rows whose own image scores above all the batch's others (1/batch by chance). */
     public static final String ACCURACY = "match_accuracy";
 
@@ -49,7 +51,7 @@ public final class MatchHead {
         if (c.matchGrid()) {
             SDVariable cells = sd.gather(grid, owner, 0); // [rows, cells, channels]
             SDVariable scores = sd.squeeze(sd.mmul(cells, sd.expandDims(keyQuery(sd, c, sentences, nIn), 2)), 2);
-            SDVariable attention = sd.nn().softmax(scores.div(Math.sqrt(m)), 1);
+            SDVariable attention = sd.nn().softmax(ATTENTION, scores.div(Math.sqrt(m)), 1);
             i = cellProjection(sd, c, sd.squeeze(sd.mmul(sd.expandDims(attention, 1), cells), 1));
         } else {
             SDVariable images = imageProjection(sd, c, features);

@@ -73,6 +73,22 @@ import org.infogap.io.Json;
  *                          "blue", which fixed vectors barely do (a PyTorch replica of the head on the same grid and
  *                          captions, 3 epochs: ROC AUC on the test claims 0.85 from the bag, 0.78 from whitened
  *                          Word2Vec means)
+ * @param visualWords       the classifier's relatedness of a sentence (is it about the image?) reads the share of its
+ *                          words that occur in the caption phrases of the classifier's training pairs (set from
+ *                          them, not learnt; {@link Classifier#setVisualWords}), through a learnt threshold, instead
+ *                          of a layer over its whole bag learnt from the labels alone, which settled on the inverse
+ *                          (fillers 0.86, image-related sentences 0.26: the counts then counted fillers); needs
+ *                          sentenceCounts and matchBag, read as off without them
+ * @param countsHidden      width of a ReLU layer of the counts alone, which both heads read beside the FC layer; 0:
+ *                          the heads read the counts themselves. The label rules are thresholds on ratios of the
+ *                          counts, which linear heads learnt slowly beside the article's FC layer (a replica on the
+ *                          counts of a trained classifier, batch 16, Adam 0.002: test SC 0.53 after 5 epochs with a
+ *                          32-wide layer, 0.38 without); read as 0 without sentenceCounts
+ * @param countsCoverage    that layer also reads how many objects the text's true sentences cover (attention over
+ *                          the grid) and a one-wide layer of the image embedding, for CMI's share of objects
+ *                          described; off in small: it tracks the objects described (correlation 0.82) but did not
+ *                          raise the classifier's accuracy (README, Measured, session 10); needs countsHidden and
+ *                          matchGrid, read as off without them
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
@@ -80,7 +96,8 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
                           double weightDecay, String optimizer, boolean fineTuneImage,
                           double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
-                          boolean matchCaptions, boolean sentenceCounts, int matchEpochs, boolean matchBag) {
+                          boolean matchCaptions, boolean sentenceCounts, int matchEpochs, boolean matchBag,
+                          boolean visualWords, int countsHidden, boolean countsCoverage) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
@@ -92,7 +109,10 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
             "matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
             "sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
             "matchEpochs", com.fasterxml.jackson.databind.node.IntNode.valueOf(0),
-            "matchBag", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
+            "matchBag", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "visualWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
+            "countsHidden", com.fasterxml.jackson.databind.node.IntNode.valueOf(0),
+            "countsCoverage", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
 
     public ModelConfig {
         if (matchWeight == 0) {
@@ -105,6 +125,18 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         }
         if (!matchCaptions) {
             matchEpochs = 0; // the warm-up learns from captions: without them there is none
+        }
+        if (!sentenceCounts || !matchBag) {
+            visualWords = false; // a relatedness of the counts, read from the bag of words
+        }
+        if (!sentenceCounts) {
+            countsHidden = 0;
+        }
+        if (countsHidden == 0 || !matchGrid) {
+            countsCoverage = false; // read by the counts' layer, from the attention over the grid
+        }
+        if (countsHidden < 0) {
+            throw new IllegalArgumentException("countsHidden must be >= 0, got " + countsHidden);
         }
         if (matchEpochs < 0) {
             throw new IllegalArgumentException("matchEpochs must be >= 0, got " + matchEpochs);
@@ -146,7 +178,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false);
+                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false);
     }
 
     /**
@@ -170,7 +202,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 25, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true);
+                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, false);
     }
 
     /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */

@@ -106,6 +106,11 @@ public abstract class Network {
         this.trainable = which;
     }
 
+    /** Whether a variable is set from data rather than trained (kept with the parameters, never updated). */
+    protected boolean fixed(String variable) {
+        return false;
+    }
+
     /** Names of the losses reported per step, besides the total. */
     protected abstract List<String> lossParts();
 
@@ -121,7 +126,7 @@ public abstract class Network {
 
     /** One SGD step on {@code feed}; returns the losses before the update. */
     public Step trainStep(Map<String, INDArray> feed, double learningRate) {
-        List<String> names = variableNames().stream().filter(trainable).toList();
+        List<String> names = variableNames().stream().filter(trainable).filter(n -> !fixed(n)).toList();
         List<String> outputs = new ArrayList<>(lossParts());
         outputs.add(lossName);
         INDArray pixels = imagesToFeatures(feed, true);

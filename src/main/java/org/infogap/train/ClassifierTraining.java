@@ -148,6 +148,10 @@ public final class ClassifierTraining {
             init = "autoencoder " + s.autoencoderFile() + " (epoch " + s.autoencoder().state().path("epoch").asInt() + ", "
                     + set + " encoder variables)";
         }
+        int visual = net.setVisualWords(train);
+        if (c.visualWords()) {
+            LOG.info("classifier: {} visual words (in the training pairs' caption phrases)", visual);
+        }
         if (s.freezeEncoder()) {
             net.freezeEncoder();
         }

@@ -174,6 +174,75 @@ class NetworksTest {
             }
         }
         assertFalse(Classifier.create(c.with(Map.of("sentenceCounts", "false")), VECTORS).variableNames().contains("cls/related/W"));
+        // the heads read the FC layer and the counts' own ReLU layer, or (countsHidden 0) the counts themselves
+        Map<String, INDArray> own = cl.parameters();
+        // its layer reads the counts, and with countsCoverage the coverage and a one-wide layer of the image embedding
+        assertArrayEquals(new long[] {5, c.countsHidden()}, own.get("cls/counts_hidden/W").shape());
+        assertFalse(cl.sameDiff().hasVariable(Classifier.COVERAGE));
+        cl = Classifier.create(c.with(Map.of("countsCoverage", "true")), VECTORS);
+        counts = cl.output(Feeds.encoder(batch, cl, null), Classifier.COUNTS).get(Classifier.COUNTS);
+        assertArrayEquals(new long[] {5 + 2, c.countsHidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
+        INDArray coverage = cl.output(Feeds.encoder(batch, cl, null), Classifier.COVERAGE).get(Classifier.COVERAGE);
+        assertArrayEquals(new long[] {3, 1}, coverage.shape());
+        for (int i = 0; i < 3; i++) {
+            // each sentence's attention sums to 1 over the cells: the most it gives is its weight, all of them
+            // together at most the sum of the weights (related and true sentences, counts[0] x n)
+            float[] x = counts.getRow(i).toFloatVector();
+            int n = batch.get(i).sentences().size();
+            double v = coverage.getDouble(i, 0);
+            assertTrue(v >= 0 && v <= x[0] * n + 1e-5, v + " > " + x[0] * n);
+            if (n == 1) {
+                assertEquals(x[0], v, 1e-5, "one sentence covers its own weight");
+            }
+        }
+        assertEquals(0.0, coverage.getDouble(2, 0), 1e-6, "an empty text covers nothing");
+        assertArrayEquals(new long[] {c.classifierHidden() + c.countsHidden(), 5}, own.get("cls/sc/W").shape());
+        Map<String, INDArray> raw = Classifier.create(c.with(Map.of("countsHidden", "0")), VECTORS).parameters();
+        assertFalse(raw.containsKey("cls/counts_hidden/W"));
+        assertArrayEquals(new long[] {c.classifierHidden() + 5, 5}, raw.get("cls/cmi/W").shape());
+    }
+
+    @Test
+    void theClassifiersRelatednessIsTheShareOfVisualWordsSetFromCaptionsAndNeverTrained() {
+        ModelConfig c = tiny();
+        assertTrue(c.visualWords());
+        Classifier cl = Classifier.create(c, VECTORS);
+        float[] f = features(c);
+        // words 2..4 occur in two caption phrases each, word 5 in one (not enough), the others in none
+        List<int[]> captions = List.of(new int[] {2, 3, 4, 5}, new int[] {4, 3, 2, 2});
+        Example visual = new Example("v", f, List.of(new int[] {2, 3, 4}), captions, null, 0, 0);
+        Example other = new Example("o", f, List.of(new int[] {6, 7, 5}), List.of(), null, 0, 0);
+        Example mixed = new Example("m", f, List.of(new int[] {2, 7}, new int[] {3, 4}), List.of(), null, 0, 0);
+        assertEquals(3, cl.setVisualWords(List.of(visual, other)));
+        INDArray counts = cl.output(Feeds.encoder(List.of(visual, other, mixed), cl, null), Classifier.COUNTS)
+                .get(Classifier.COUNTS);
+        // related share of the text: its rows' relatedness sigmoid(15 (share - 1/2)) over its sentences
+        double all = 1 / (1 + Math.exp(-7.5));
+        double half = 0.5;
+        double none = 1 / (1 + Math.exp(7.5));
+        assertEquals(all, counts.getDouble(0, 2), 1e-4);
+        assertEquals(none, counts.getDouble(1, 2), 1e-4);
+        assertEquals((half + all) / 2, counts.getDouble(2, 2), 1e-4, "rows of 1/2 and 2/2 visual words");
+        // the words stay as set through training, and travel with the parameters
+        INDArray before = cl.parameters().get(Classifier.VISUAL_WORDS);
+        List<Example> batch = List.of(new Example("v", f, visual.sentences(), visual.captions(), null, 4, 4),
+                new Example("o", f, other.sentences(), List.of(), null, 0, 2));
+        INDArray related = cl.parameters().get("cls/related/W");
+        for (int i = 0; i < 3; i++) {
+            cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
+        }
+        assertArrayEquals(before.toFloatVector(), cl.parameters().get(Classifier.VISUAL_WORDS).toFloatVector());
+        assertFalse(java.util.Arrays.equals(related.toFloatVector(), cl.parameters().get("cls/related/W").toFloatVector()),
+                "the threshold learns");
+        Classifier copy = Classifier.create(c, VECTORS);
+        copy.setParameters(cl.parameters());
+        assertArrayEquals(before.toFloatVector(), copy.parameters().get(Classifier.VISUAL_WORDS).toFloatVector());
+        // without the setting (or without counts), no visual words: relatedness learnt over the whole bag
+        assertFalse(c.with(Map.of("sentenceCounts", "false")).visualWords());
+        Classifier learnt = Classifier.create(c.with(Map.of("visualWords", "false")), VECTORS);
+        assertFalse(learnt.variableNames().contains(Classifier.VISUAL_WORDS));
+        assertEquals(0, learnt.setVisualWords(List.of(visual)));
+        assertArrayEquals(new long[] {VOCAB, 1}, learnt.parameters().get("cls/related/W").shape());
     }
 
     @Test
@@ -338,10 +407,14 @@ class NetworksTest {
     void aBundleConfigFromBeforeMatchingAndWhiteningReadsAsItWasTrained() throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
                 org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
-        old.remove(List.of("matchWeight", "whitenWords", "matchGrid", "matchCaptions", "sentenceCounts"));
+        old.remove(List.of("matchWeight", "whitenWords", "matchGrid", "matchCaptions", "sentenceCounts", "visualWords",
+                "countsHidden", "countsCoverage"));
         ModelConfig read = ModelConfig.fromJson(old.toString());
         assertEquals(0.0, read.matchWeight());
-        assertFalse(read.whitenWords() || read.matchGrid() || read.matchCaptions() || read.sentenceCounts());
+        assertFalse(read.whitenWords() || read.matchGrid() || read.matchCaptions() || read.sentenceCounts()
+                || read.visualWords());
+        assertEquals(0, read.countsHidden());
+        assertFalse(read.countsCoverage());
         // a bundle from before the grid, with matching: pooled features, every sentence teaching, no counts
         old.put("matchWeight", 1.0);
         ModelConfig pooled = ModelConfig.fromJson(old.toString());
