@@ -20,6 +20,8 @@ import json
 import numpy as np
 import torch
 
+from sentence_verifier_ceiling import read_composition
+
 
 def auc(pos, neg):
     pos, neg = np.asarray(pos)[:, None], np.asarray(neg)[None, :]
@@ -65,10 +67,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     pairs = [json.loads(line) for line in open(args.counts)]
-    composition = {}
-    for line in open(args.composition):
-        c = json.loads(line)
-        composition[c["pair"]] = c
+    composition = read_composition(args.composition)
     related, match, coverage, described = {}, {}, [], []
     for p in pairs:
         if p["split"] != "test":

@@ -52,10 +52,11 @@ def sc_level(visual, contradicting, total):
     return (-halves if r < 0 else halves) / 2
 
 
-def read_composition():
-    """The generator's per-pair record (sentences with their roles, labels), by pair key."""
+def read_composition(path=None):
+    """The generator's per-pair record (sentences with their roles, labels), by pair key; path defaults to the
+    default corpus's labels/composition.jsonl."""
     composition = {}
-    for line in open(f"{ROOT}/labels/composition.jsonl"):
+    for line in open(path or f"{ROOT}/labels/composition.jsonl"):
         c = json.loads(line)
         composition[c["pair"]] = c
     return composition

@@ -176,7 +176,12 @@ class NetworksTest {
         assertFalse(Classifier.create(c.with(Map.of("sentenceCounts", "false")), VECTORS).variableNames().contains("cls/related/W"));
         // the heads read the FC layer and the counts' own ReLU layer, or (countsHidden 0) the counts themselves
         Map<String, INDArray> own = cl.parameters();
-        // its layer reads the counts, and with countsCoverage the coverage and a one-wide layer of the image embedding
+        assertArrayEquals(new long[] {c.classifierHidden() + c.countsHidden(), 5}, own.get("cls/sc/W").shape());
+        Map<String, INDArray> raw = Classifier.create(c.with(Map.of("countsHidden", "0")), VECTORS).parameters();
+        assertFalse(raw.containsKey("cls/counts_hidden/W"));
+        assertArrayEquals(new long[] {c.classifierHidden() + 5, 5}, raw.get("cls/cmi/W").shape());
+        // the counts' layer reads the counts, and with countsCoverage the coverage and a one-wide layer of the image
+        // embedding
         assertArrayEquals(new long[] {5, c.countsHidden()}, own.get("cls/counts_hidden/W").shape());
         assertFalse(cl.sameDiff().hasVariable(Classifier.COVERAGE));
         cl = Classifier.create(c.with(Map.of("countsCoverage", "true")), VECTORS);
@@ -196,10 +201,6 @@ class NetworksTest {
             }
         }
         assertEquals(0.0, coverage.getDouble(2, 0), 1e-6, "an empty text covers nothing");
-        assertArrayEquals(new long[] {c.classifierHidden() + c.countsHidden(), 5}, own.get("cls/sc/W").shape());
-        Map<String, INDArray> raw = Classifier.create(c.with(Map.of("countsHidden", "0")), VECTORS).parameters();
-        assertFalse(raw.containsKey("cls/counts_hidden/W"));
-        assertArrayEquals(new long[] {c.classifierHidden() + 5, 5}, raw.get("cls/cmi/W").shape());
     }
 
     @Test
