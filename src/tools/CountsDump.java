@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What a classifier bundle's counts see: one JSON line per labelled pair with its split, labels (level indices),
- * the {@link Classifier#COUNTS} features, {@link Classifier#COVERAGE} (-1 without it) and, per sentence in text
+ * the {@link Classifier#COUNTS} features, {@link Classifier#COVERAGE} and {@link Classifier#OBJECTS} (-1 without them)
+ * and, per sentence in text
  * order, the match head's logit and the relatedness. Joined with the generator's labels/composition.jsonl
  * (roles per sentence) by {@code counts_probe.py}, it tells whether relatedness and truth are right and what the
  * counts allow. A tool outside the build, run as a single-file program on the built jar:
@@ -46,6 +47,7 @@ public class CountsDump {
         List<String> outputs = new ArrayList<>(List.of(Encoder.MATCH, Classifier.RELATED, Classifier.COUNTS));
         if (coverage) {
             outputs.add(Classifier.COVERAGE);
+            outputs.add(Classifier.OBJECTS);
         }
         try (PrintWriter out = new PrintWriter(args[2])) {
             for (int from = 0; from < examples.size(); from += 16) {
@@ -67,10 +69,11 @@ public class CountsDump {
                         m.append(j == 0 ? "" : ",").append(match[row]);
                         r.append(j == 0 ? "" : ",").append(related[row]);
                     }
-                    out.printf(Locale.ROOT, "{\"pair\":\"%s\",\"split\":\"%s\",\"cmi\":%d,\"sc\":%d,\"coverage\":%f,"
+                    out.printf(Locale.ROOT, "{\"pair\":\"%s\",\"split\":\"%s\",\"cmi\":%d,\"sc\":%d,\"coverage\":%f,\"objects\":%f,"
                                     + "\"counts\":%s,\"match\":[%s],\"related\":[%s]}%n",
                             e.key(), all.get(from + i).split().name().toLowerCase(Locale.ROOT), e.cmi(), e.sc(),
                             coverage ? o.get(Classifier.COVERAGE).getDouble(i, 0) : -1.0,
+                            coverage ? o.get(Classifier.OBJECTS).getDouble(i, 0) : -1.0,
                             java.util.Arrays.toString(o.get(Classifier.COUNTS).getRow(i).toFloatVector()), m, r);
                 }
                 Network.release(o.values());

@@ -6,7 +6,8 @@ relatedness) and labels/composition.jsonl (per sentence its role: visual, contra
 the image), and prints on the test split:
   - relatedness per role and its ROC AUC, image-related sentences above fillers;
   - the match logit's ROC AUC, true sentences above contradictions;
-  - the coverage against the number of distinct objects the true sentences describe;
+  - the coverage against the number of distinct objects the true sentences describe, and the model's count of the
+    objects shown against the true number;
   - a small MLP (32 ReLU units, Adam, full batch) trained on the training split's counts, with and without the
     coverage and the true number of objects in the image (which the model must read from the image): the CMI and
     SC accuracy the counts allow, apart from how the classifier learns them.
@@ -34,6 +35,9 @@ def features(pair, objects, extra):
         f.append(pair["coverage"] / 4)
     if "objects" in extra:
         f.append(objects / 4)
+    if "shown" in extra:
+        f.append(pair["objects"] / 4)
+        f.append(min(pair["coverage"] / max(pair["objects"], 1), 1.5))
     return f
 
 
@@ -68,7 +72,7 @@ def main():
     torch.set_num_threads(1)
     pairs = [json.loads(line) for line in open(args.counts)]
     composition = read_composition(args.composition)
-    related, match, coverage, described = {}, {}, [], []
+    related, match, coverage, described, shown, objects = {}, {}, [], [], [], []
     for p in pairs:
         if p["split"] != "test":
             continue
@@ -80,6 +84,8 @@ def main():
             related.setdefault(role, []).append(r)
             match.setdefault(role, []).append(m)
         coverage.append(p["coverage"])
+        shown.append(p.get("objects", -1))
+        objects.append(len(c["objects"]))
         described.append(len({s["object"] for s in c["sentences"] if s["role"] == "visual"}))
     print("test sentences:", {k: len(v) for k, v in related.items()})
     print("relatedness mean per role:", {k: round(float(np.mean(v)), 3) for k, v in related.items()})
@@ -91,7 +97,13 @@ def main():
         print("coverage mean by objects described:",
               {int(d): round(float(coverage[described == d].mean()), 3) for d in np.unique(described)},
               "correlation %.3f" % np.corrcoef(coverage, described)[0, 1])
+    if shown[0] >= 0:
+        shown, objects = np.asarray(shown), np.asarray(objects)
+        print("objects shown, model's count rounded right: %.3f, mean absolute error %.3f"
+              % (float((np.rint(shown) == objects).mean()), float(np.abs(shown - objects).mean())))
     options = [[], ["objects"]] + ([["coverage"], ["coverage", "objects"]] if coverage[0] >= 0 else [])
+    if shown[0] >= 0:
+        options.append(["coverage", "shown"])
     for extra in options:
         cmi, sc = probe(pairs, composition, extra)
         print("MLP on the counts%s: test CMI %.3f, SC %.3f"

@@ -176,10 +176,49 @@ public final class Feeds {
         feed.put(Classifier.CMI_LABELS, Nd4j.create(cmi, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.SC_LABELS, Nd4j.create(sc, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifierHidden(), c.keepDecoder(), random));
+        if (c.countsCoverage()) {
+            putObjectTargets(batch, feed);
+        }
         if (c.matching()) {
             feed.put(MatchHead.TARGETS, matchTargets(batch, feed, c));
         }
         return feed;
+    }
+
+    /**
+     * The object count's pre-fit ({@link ObjectCounter}): the images' grids and how many objects their captions
+     * name.
+     */
+    public static Map<String, INDArray> objects(List<Example> batch, Network net, Random random) {
+        int b = batch.size();
+        int cells = batch.get(0).gridCells();
+        int length = cells * InceptionV3.GRID_CHANNELS;
+        float[] grid = new float[b * length];
+        for (int i = 0; i < b; i++) {
+            Example e = batch.get(i);
+            if (cells == 0 || e.gridCells() != cells) {
+                throw new IllegalArgumentException(e.key() + ": the object count reads the image's grid of " + cells
+                        + " cells; its features have " + e.gridCells());
+            }
+            System.arraycopy(e.features(), InceptionV3.FEATURES, grid, i * length, length);
+        }
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(Encoder.GRID, Nd4j.create(grid, new long[] {b, cells, InceptionV3.GRID_CHANNELS}, DataType.FLOAT));
+        putObjectTargets(batch, feed);
+        return feed;
+    }
+
+    private static void putObjectTargets(List<Example> batch, Map<String, INDArray> feed) {
+        int b = batch.size();
+        float[] objects = new float[b];
+        float[] known = new float[b];
+        for (int i = 0; i < b; i++) {
+            int n = Classifier.objectsNamed(batch.get(i));
+            objects[i] = Math.max(n, 0);
+            known[i] = n >= 0 ? 1 : 0;
+        }
+        feed.put(Classifier.OBJECT_TARGETS, Nd4j.create(objects, new long[] {b, 1}, DataType.FLOAT));
+        feed.put(Classifier.OBJECT_MASK, Nd4j.create(known, new long[] {b, 1}, DataType.FLOAT));
     }
 
     /**

@@ -25,6 +25,7 @@ import org.infogap.model.InceptionV3;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
 import org.infogap.model.Network;
+import org.infogap.model.ObjectCounter;
 import org.infogap.text.Vocabulary;
 import org.infogap.text.WordVectorTrainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,6 +42,12 @@ public final class ClassifierTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierTraining.class);
     public static final String SELECT_BY = "mean_accuracy";
+    /**
+     * Epochs of the object count's pre-fit ({@link ObjectCounter}), about 260 steps of 32 images: on the default
+     * corpus its validation counts were as often right after 10 epochs as after 60 (0.76 / 0.71).
+     */
+    static final int OBJECT_EPOCHS = 20;
+    static final int OBJECT_BATCH = 32;
 
     /**
      * Options: {@code autoencoder} the autoencoder bundle, or null for a random encoder (then vocabulary,
@@ -152,6 +159,9 @@ public final class ClassifierTraining {
         if (c.visualWords()) {
             LOG.info("classifier: {} visual words (in the training pairs' caption phrases)", visual);
         }
+        if (c.countsCoverage() && !(resume && java.nio.file.Files.exists(out.resolve(Trainer.LAST)))) {
+            fitObjectCount(net, train, validation);
+        }
         if (s.freezeEncoder()) {
             net.freezeEncoder();
         }
@@ -176,6 +186,64 @@ public final class ClassifierTraining {
                             AutoencoderTraining.imageEncoderId(c, s.imageEncoderId(), params), state, params);
                 });
         return trainer.run(train, c.classifierEpochs(), out, resume);
+    }
+
+    /**
+     * Fits the classifier's object count ({@link Classifier#OBJECTS}) to the number of object phrases of the
+     * training pairs' captions ({@link ObjectCounter}) and gives it to {@code net}. No label is read.
+     *
+     * @return the rounded count's share right on the validation pairs with a caption (NaN without any)
+     */
+    static double fitObjectCount(Classifier net, List<Example> train, List<Example> validation) {
+        ModelConfig c = net.config();
+        List<Example> known = train.stream().filter(e -> Classifier.objectsNamed(e) >= 0).toList();
+        List<Example> held = validation.stream().filter(e -> Classifier.objectsNamed(e) >= 0).toList();
+        if (known.isEmpty()) {
+            LOG.warn("object count: no training pair has a caption; the count stays untrained");
+            return Double.NaN;
+        }
+        ObjectCounter counter = ObjectCounter.create(c, net.wordVectors());
+        java.util.Random random = new java.util.Random(c.seed() + 3);
+        List<Example> order = new ArrayList<>(known);
+        double right = Double.NaN;
+        long start = System.nanoTime();
+        for (int epoch = 1; epoch <= OBJECT_EPOCHS; epoch++) {
+            java.util.Collections.shuffle(order, random);
+            double loss = 0;
+            int batches = 0;
+            for (int from = 0; from < order.size(); from += OBJECT_BATCH) {
+                List<Example> batch = order.subList(from, Math.min(order.size(), from + OBJECT_BATCH));
+                loss += counter.trainStep(Feeds.objects(batch, counter, random), c.learningRate()).losses()
+                        .get(Classifier.OBJECTS_LOSS);
+                batches++;
+            }
+            if (epoch % 10 == 0 || epoch == OBJECT_EPOCHS) {
+                right = held.isEmpty() ? Double.NaN : countsRight(counter, held);
+                LOG.info(String.format(java.util.Locale.ROOT, "object count: epoch %d/%d, squared error %.3f, "
+                                + "validation counts right %.3f (%d pairs; %.0f s)", epoch, OBJECT_EPOCHS,
+                        loss / batches, right, held.size(), (System.nanoTime() - start) / 1e9));
+            }
+        }
+        Map<String, INDArray> fitted = counter.parameters();
+        // the variables only: the counter's optimizer state and step count are not the classifier's
+        fitted.keySet().removeIf(n -> n.startsWith(Network.OPTIMIZER));
+        net.setParameters(fitted);
+        return right;
+    }
+
+    private static double countsRight(ObjectCounter counter, List<Example> examples) {
+        int right = 0;
+        for (int from = 0; from < examples.size(); from += OBJECT_BATCH) {
+            List<Example> batch = examples.subList(from, Math.min(examples.size(), from + OBJECT_BATCH));
+            Map<String, INDArray> o = counter.output(Feeds.objects(batch, counter, null), Classifier.OBJECTS);
+            for (int i = 0; i < batch.size(); i++) {
+                if (Math.round(o.get(Classifier.OBJECTS).getDouble(i, 0)) == Classifier.objectsNamed(batch.get(i))) {
+                    right++;
+                }
+            }
+            Network.release(o.values());
+        }
+        return (double) right / examples.size();
     }
 
     /** CMI and SC accuracy (and their mean) of the most probable level on {@code examples}. */

@@ -180,15 +180,22 @@ class NetworksTest {
         Map<String, INDArray> raw = Classifier.create(c.with(Map.of("countsHidden", "0")), VECTORS).parameters();
         assertFalse(raw.containsKey("cls/counts_hidden/W"));
         assertArrayEquals(new long[] {c.classifierHidden() + 5, 5}, raw.get("cls/cmi/W").shape());
-        // the counts' layer reads the counts, and with countsCoverage the coverage and a one-wide layer of the image
-        // embedding
-        assertArrayEquals(new long[] {5, c.countsHidden()}, own.get("cls/counts_hidden/W").shape());
-        assertFalse(cl.sameDiff().hasVariable(Classifier.COVERAGE));
-        cl = Classifier.create(c.with(Map.of("countsCoverage", "true")), VECTORS);
+        // the counts' layer reads the counts, and with countsCoverage the coverage, the objects shown and the share
+        // described
+        Classifier plain = Classifier.create(c.with(Map.of("countsCoverage", "false")), VECTORS);
+        assertArrayEquals(new long[] {5, c.countsHidden()}, plain.parameters().get("cls/counts_hidden/W").shape());
+        assertFalse(plain.sameDiff().hasVariable(Classifier.COVERAGE) || plain.sameDiff().hasVariable(Classifier.OBJECTS));
+        assertTrue(c.countsCoverage(), "on in small");
         counts = cl.output(Feeds.encoder(batch, cl, null), Classifier.COUNTS).get(Classifier.COUNTS);
-        assertArrayEquals(new long[] {5 + 2, c.countsHidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
+        assertArrayEquals(new long[] {5 + 3, c.countsHidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
         INDArray coverage = cl.output(Feeds.encoder(batch, cl, null), Classifier.COVERAGE).get(Classifier.COVERAGE);
         assertArrayEquals(new long[] {3, 1}, coverage.shape());
+        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), Classifier.OBJECTS).get(Classifier.OBJECTS);
+        assertArrayEquals(new long[] {3, 1}, shown.shape());
+        for (int i = 0; i < 3; i++) {
+            // a probability per cell (4 here), summed; untrained, each cell starts well below 1/2
+            assertTrue(shown.getDouble(i, 0) > 0 && shown.getDouble(i, 0) < 2, "objects shown " + shown.getDouble(i, 0));
+        }
         for (int i = 0; i < 3; i++) {
             // each sentence's attention sums to 1 over the cells: the most it gives is its weight, all of them
             // together at most the sum of the weights (related and true sentences, counts[0] x n)
@@ -201,6 +208,61 @@ class NetworksTest {
             }
         }
         assertEquals(0.0, coverage.getDouble(2, 0), 1e-6, "an empty text covers nothing");
+    }
+
+    @Test
+    void theObjectCountLearnsFromCaptionPhrasesAloneAndTheClassifierKeepsIt() {
+        ModelConfig c = tiny();
+        Classifier cl = Classifier.create(c, VECTORS);
+        Random r = new Random(5);
+        // an object is a cell with a pattern of its own, the background noise; the caption lists one phrase per object
+        float[] pattern = new float[InceptionV3.GRID_CHANNELS];
+        for (int k = 0; k < pattern.length; k++) {
+            pattern[k] = (float) r.nextGaussian();
+        }
+        List<Example> batch = new ArrayList<>();
+        for (int objects : new int[] {1, 2, 3, 4, 1, 2, 3, 4}) {
+            float[] f = features(c);
+            for (int cell = 0; cell < 4; cell++) {
+                for (int k = 0; k < InceptionV3.GRID_CHANNELS; k++) {
+                    float v = cell < objects ? pattern[k] : 0f;
+                    f[InceptionV3.FEATURES + cell * InceptionV3.GRID_CHANNELS + k] = v + 0.1f * (float) r.nextGaussian();
+                }
+            }
+            List<int[]> phrases = new ArrayList<>();
+            for (int k = 0; k < objects; k++) {
+                phrases.add(new int[] {2 + k, 7});
+            }
+            batch.add(new Example("bbc:" + batch.size(), f, List.of(new int[] {2, 3}), phrases, null, 1, 2));
+        }
+        assertEquals(3, Classifier.objectsNamed(batch.get(2)));
+        assertEquals(-1, Classifier.objectsNamed(new Example("bbc:x", features(c), List.of(), null, 0, 0)), "no caption");
+        assertEquals(-1, Classifier.objectsNamed(new Example("coco:1", features(c), List.of(), List.of(new int[] {2},
+                new int[] {2}), null, 0, 0)), "a COCO pair's captions repeat its objects, one caption each");
+        assertEquals(-1, Classifier.objectsNamed(new Example("wiki:1", features(c), List.of(), List.of(new int[] {2, 3}),
+                null, 0, 0)), "a Wikipedia caption names the figure");
+        assertEquals(-1, Classifier.objectsNamed(new Example("v", features(c), List.of(), List.of(new int[] {2}), null, 0,
+                0)), "a key that names no source");
+        assertEquals(3.0, Feeds.classifier(batch, cl, null).get(Classifier.OBJECT_TARGETS).getDouble(2, 0));
+        // the counter fits the count alone, then the classifier takes it and keeps it as it is
+        ObjectCounter counter = ObjectCounter.create(c, VECTORS);
+        Map<String, INDArray> feed = Feeds.objects(batch, counter, null);
+        double first = counter.losses(feed).get(Classifier.OBJECTS_LOSS);
+        for (int step = 0; step < 150; step++) {
+            counter.trainStep(Feeds.objects(batch, counter, null), 0.1);
+        }
+        double last = counter.losses(Feeds.objects(batch, counter, null)).get(Classifier.OBJECTS_LOSS);
+        assertTrue(last < 0.1 * first && last < 0.1, first + " -> " + last);
+        Map<String, INDArray> fitted = counter.parameters();
+        assertEquals(4, cl.setParameters(fitted), "the count's two layers, weights and biases");
+        for (int step = 0; step < 3; step++) {
+            cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
+        }
+        fitted.forEach((name, value) -> assertEquals(value, cl.parameters().get(name), name + " trained on"));
+        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), Classifier.OBJECTS).get(Classifier.OBJECTS);
+        for (int i = 0; i < batch.size(); i++) {
+            assertEquals(Classifier.objectsNamed(batch.get(i)), shown.getDouble(i, 0), 0.4, "pair " + i);
+        }
     }
 
     @Test
