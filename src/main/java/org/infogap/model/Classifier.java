@@ -54,11 +54,6 @@ public final class Classifier extends Network {
     public static final String OBJECT_MASK = "object_mask";
     /** Squared error of {@link #OBJECTS} against {@link #OBJECT_TARGETS}, mean over the pairs that have one. */
     public static final String OBJECTS_LOSS = "objects_loss";
-    /**
-     * The object count's weight in the loss: its squared error is about 1 after a few steps (counts 1..4),
-     * beside two cross-entropies of about 1.6; heavier, it pulled the shared gradient norm under clipping.
-     */
-    static final double OBJECTS_WEIGHT = 0.5;
     /** Where the object count clips the standardised grid. */
     private static final double OBJECT_CLIP = 3;
     /** Starting bias of a cell's "an object is here": sigmoid(-4) x 64 cells is about 1 object, not 32. */
@@ -129,7 +124,9 @@ public final class Classifier extends Network {
         SDVariable scLoss = sd.loss().softmaxCrossEntropy(SC_LOSS, scLabels, scLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
         SDVariable loss = cmiLoss.add(scLoss);
         if (c.countsCoverage()) {
-            loss = loss.add(objectsLoss(sd).mul(OBJECTS_WEIGHT));
+            // reported, not added: the count is fitted before and stays fixed ({@link #fixed}), so no gradient of
+            // this loss reaches a trained variable
+            objectsLoss(sd);
         }
         if (c.matching()) {
             // the labelled pairs teach matching too, without their labels: more steps for the head than the
