@@ -235,6 +235,23 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         return fromTree(node, null);
     }
 
+    /**
+     * The settings in which {@code other} differs from this one, each as "name: this -> other", leaving out those
+     * named in {@code ignored}; empty when they agree.
+     */
+    public java.util.List<String> differences(ModelConfig other, java.util.Set<String> ignored) {
+        ObjectNode mine = Json.mapper().valueToTree(this);
+        ObjectNode theirs = Json.mapper().valueToTree(other);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Iterator<String> it = mine.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!ignored.contains(name) && !mine.get(name).equals(theirs.get(name))) {
+                out.add(name + ": " + mine.get(name) + " -> " + theirs.get(name));
+            }
+        }
+        return out;
+    }
+
     public static ModelConfig read(Path file) throws IOException {
         return fromTree(Json.mapper().readTree(file.toFile()), file);
     }

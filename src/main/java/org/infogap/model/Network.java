@@ -256,7 +256,13 @@ public abstract class Network {
                 INDArray state = values.get(OPTIMIZER + n);
                 if (state != null) {
                     updater(n);
-                    updaterState.get(n).assign(state);
+                    INDArray target = updaterState.get(n);
+                    if (!java.util.Arrays.equals(target.shape(), state.shape())) {
+                        throw new IllegalArgumentException("optimiser state of " + n + " has shape "
+                                + java.util.Arrays.toString(state.shape()) + ", the model needs "
+                                + java.util.Arrays.toString(target.shape()));
+                    }
+                    target.assign(state);
                 }
             }
         }

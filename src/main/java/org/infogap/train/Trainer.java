@@ -38,6 +38,8 @@ public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String LAST = "last.zip";
+    /** Settings a resumed run may change: how long it trains. */
+    static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of("aeEpochs", "classifierEpochs", "matchEpochs");
     public static final String BEST = "best.zip";
 
     /** How to score a network after an epoch: named figures and the one that selects the best checkpoint. */
@@ -84,6 +86,13 @@ public final class Trainer {
         Path last = dir.resolve(LAST);
         if (resume && Files.exists(last)) {
             ModelBundle saved = ModelBundle.load(last);
+            // Another graph's variables (and Adam's moments) would be copied into this one's: refuse in words
+            // rather than fail in native code. The number of epochs is what a resume may change.
+            List<String> changed = saved.config().differences(net.config(), RESUMABLE_CHANGES);
+            if (!changed.isEmpty()) {
+                throw new IllegalArgumentException(last + " was saved with other settings (" + String.join(", ", changed)
+                        + "): resume with the settings it was saved with, or train into another folder");
+            }
             net.setParameters(saved.parameters());
             ObjectNode state = saved.state();
             start = state.path("epoch").asInt() + 1;

@@ -131,6 +131,23 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void resumingWithOtherSettingsFailsNamingTheCheckpointAndTheSettingAndKeepsIt() throws Exception {
+        Path out = dir.resolve("ae-other-settings");
+        assertEquals(0, run(ae(out)));
+        Path last = out.resolve(Trainer.LAST);
+        byte[] saved = Files.readAllBytes(last);
+        picocli.CommandLine cli = Main.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute(ae(out, "--set", "aeEpochs=2", "--set", "sentenceDim=12", "--resume"));
+        assertEquals(Main.EXIT_BAD_INPUT, exit, err.toString());
+        assertTrue(err.toString().contains(last.toString()), err.toString());
+        assertTrue(err.toString().contains("sentenceDim: 8 -> 12"), err.toString());
+        assertFalse(err.toString().contains("aeEpochs"), "more epochs is what a resume is for: " + err);
+        assertArrayEquals(saved, Files.readAllBytes(last), "the checkpoint is left as it was");
+    }
+
+    @Test
     void aRunKilledWithSigkillResumesFromItsLastCheckpoint() throws Exception {
         Path out = dir.resolve("ae-killed");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
