@@ -139,10 +139,10 @@ class TrainingPipelineTest {
         picocli.CommandLine cli = Main.commandLine();
         java.io.StringWriter err = new java.io.StringWriter();
         cli.setErr(new java.io.PrintWriter(err, true));
-        int exit = cli.execute(ae(out, "--set", "aeEpochs=2", "--set", "sentenceDim=12", "--resume"));
+        int exit = cli.execute(ae(out, "--set", "aeEpochs=2", "--set", "classifierHidden=12", "--resume"));
         assertEquals(Main.EXIT_BAD_INPUT, exit, err.toString());
         assertTrue(err.toString().contains(last.toString()), err.toString());
-        assertTrue(err.toString().contains("sentenceDim: 8 -> 12"), err.toString());
+        assertTrue(err.toString().contains("classifierHidden: 8 -> 12"), err.toString());
         assertFalse(err.toString().contains("aeEpochs"), "more epochs is what a resume is for: " + err);
         assertArrayEquals(saved, Files.readAllBytes(last), "the checkpoint is left as it was");
     }
