@@ -256,13 +256,7 @@ public abstract class Network {
                 INDArray state = values.get(OPTIMIZER + n);
                 if (state != null) {
                     updater(n);
-                    INDArray target = updaterState.get(n);
-                    if (!java.util.Arrays.equals(target.shape(), state.shape())) {
-                        throw new IllegalArgumentException("optimiser state of " + n + " has shape "
-                                + java.util.Arrays.toString(state.shape()) + ", the model needs "
-                                + java.util.Arrays.toString(target.shape()));
-                    }
-                    target.assign(state);
+                    assignChecked("optimiser state of " + n, updaterState.get(n), state);
                 }
             }
         }
@@ -275,15 +269,19 @@ public abstract class Network {
             if (v == null) {
                 continue;
             }
-            INDArray target = sd.getVariable(n).getArr();
-            if (!java.util.Arrays.equals(target.shape(), v.shape())) {
-                throw new IllegalArgumentException("parameter " + n + " has shape " + java.util.Arrays.toString(v.shape())
-                        + ", the model needs " + java.util.Arrays.toString(target.shape()));
-            }
-            target.assign(v);
+            assignChecked("parameter " + n, sd.getVariable(n).getArr(), v);
             set++;
         }
         return set;
+    }
+
+    /** ND4J's assign of another shape broadcasts or fails in native code: name the array instead. */
+    private static void assignChecked(String what, INDArray target, INDArray value) {
+        if (!java.util.Arrays.equals(target.shape(), value.shape())) {
+            throw new IllegalArgumentException(what + " has shape " + java.util.Arrays.toString(value.shape())
+                    + ", the model needs " + java.util.Arrays.toString(target.shape()));
+        }
+        target.assign(value);
     }
 
     public long parameterCount() {
