@@ -38,9 +38,9 @@ public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     public static final String LAST = "last.zip";
+    public static final String BEST = "best.zip";
     /** Settings a resumed run may change: how long it trains. */
     static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of("aeEpochs", "classifierEpochs", "matchEpochs");
-    public static final String BEST = "best.zip";
 
     /** How to score a network after an epoch: named figures and the one that selects the best checkpoint. */
     public interface Validation {
