@@ -53,6 +53,17 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * The JVM option that makes a child load the native build this JVM loaded. A build forced in this JVM
+     * by a system property set at run time (a test runner's) is not among its input arguments, and a child
+     * that chose again could load another build: other float rounding, so epochs in children would not end
+     * where one process ends, or SIGILL where the other build needs instructions the CPU lacks.
+     */
+    static List<String> nativeBuild() {
+        org.infogap.model.NativeBuild.Choice c = org.infogap.model.NativeBuild.select();
+        return List.of("-D" + org.infogap.model.NativeBuild.EXTENSION_PROPERTY + "=" + c.extension());
+    }
+
     /** Runs {@code infogap ARGS...}; an exit status other than 0 is an IOException naming {@code what}. */
     static void run(List<String> args, String what) throws IOException {
         List<String> command = new ArrayList<>();
@@ -60,10 +71,11 @@ final class ChildProcess {
                 .toString()));
         // -Xmx and the JavaCPP limits the parent runs under; not the debugger or agent options of a test runner
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-X") || arg.startsWith("-D")) {
+            if (arg.startsWith("-X") || (arg.startsWith("-D") && !arg.startsWith("-D" + org.infogap.model.NativeBuild.EXTENSION_PROPERTY + "="))) {
                 command.add(arg);
             }
         }
+        command.addAll(nativeBuild());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         // The child may take most of the machine (SameDiff's native memory grows with its steps, to 13-20 GiB in

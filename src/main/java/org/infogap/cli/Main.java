@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
         subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class,
             TrainAutoencoderCommand.class, TrainClassifierCommand.class, PredictCommand.class,
-            ReportCommand.class, ServeCommand.class, BenchCommand.class,
+            ReportCommand.class, ServeCommand.class, BenchCommand.class, DoctorCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -18,7 +18,12 @@ public final class Main implements Runnable {
 
     static {
         // before any command touches ND4J: which native build JavaCPP loads is fixed at the first load
-        org.infogap.model.NativeBuild.select();
+        try {
+            org.infogap.model.NativeBuild.select();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("infogap: " + e.getMessage());
+            System.exit(EXIT_BAD_INPUT);
+        }
     }
 
     @CommandLine.Spec

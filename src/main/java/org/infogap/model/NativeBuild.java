@@ -3,29 +3,92 @@ package org.infogap.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Chooses which of the CPU backend's two native builds JavaCPP loads, before ND4J first loads one: the
- * oneDNN + AVX-512 build where the CPU has AVX-512 and the build is on the class path, the plain build
- * otherwise. InceptionV3 at 299 px ran 95-103 ms per image with the first (and DL4J's layer helpers,
- * see {@link InceptionV3#HELPERS_DISABLE}), 1,415 with the second (measured here, 2 cores). An explicit
- * {@code -Dorg.bytedeco.javacpp.platform.extension} always wins. Must run before anything touches ND4J:
- * {@code Main} calls it first, the test launcher before any test class.
+ * Chooses which of nd4j-native's builds JavaCPP loads, from the CPU's flags, before ND4J first loads one.
+ * JavaCPP on its own loads whichever build's jar it meets first on the class path, whatever the CPU can
+ * run: with the onednn-avx512 jar present that is {@code SIGILL} on a CPU without AVX-512. So the choice is
+ * always made here and set as JavaCPP's platform extension:
+ * <ul>
+ *   <li>{@link Build#ONEDNN_AVX512} where the CPU has {@code avx512f};</li>
+ *   <li>{@link Build#ONEDNN} where it has {@code avx2}: oneDNN picks its kernels by CPU at run time, and its
+ *       convolutions make InceptionV3 about 8x faster than the plain build on an AVX2 CPU (docs/performance.md);</li>
+ *   <li>{@link Build#PLAIN} anywhere else, and on any CPU whose flags cannot be read (not Linux, not x86).</li>
+ * </ul>
+ * {@value #OVERRIDE_ENV} (or {@code -D}{@value #OVERRIDE_PROPERTY}) names a build to use instead
+ * ({@code plain}, {@code avx2}, {@code onednn}, {@code onednn-avx512}, {@code auto}); an explicit
+ * {@code -Dorg.bytedeco.javacpp.platform.extension} still wins over both. {@code Main} calls
+ * {@link #select()} first, the test launcher before any test class.
  *
- * <p>The oneDNN build is used for InceptionV3 only. Its oneDNN kernels also take over SameDiff's
+ * <p>The oneDNN builds are used for InceptionV3 only. Their oneDNN kernels also take over SameDiff's
  * {@code lstmLayer}, and there they are wrong: with sequence lengths, padding changed the embeddings and
- * some calls failed ("object is not initialized"), 14 tests red. ND4J's switch is process-wide, so
- * {@link #withOneDnn} turns it on around InceptionV3's passes and off around SameDiff's, under one lock,
- * so no SameDiff op ever runs while another thread has it on.
+ * some calls failed ("object is not initialized"). ND4J's switch is process-wide, so {@link #withOneDnn}
+ * turns it on around InceptionV3's passes and off around SameDiff's, under one lock, so no SameDiff op
+ * ever runs while another thread has it on.
  */
 public final class NativeBuild {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
+
     public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    public static final String ONEDNN_AVX512 = "-onednn-avx512";
-    private static final String ONEDNN_LIBRARY =
-            "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + ONEDNN_AVX512 + "/libnd4jcpu.so";
-    private static final Pattern AVX512F = Pattern.compile("^flags\\s*:.*\\bavx512f\\b", Pattern.MULTILINE);
+    /** Environment variable naming the build to load, or {@code auto}. */
+    public static final String OVERRIDE_ENV = "INFOGAP_NATIVE_BUILD";
+    /** System property naming the build to load; wins over {@link #OVERRIDE_ENV}. */
+    public static final String OVERRIDE_PROPERTY = "infogap.native.build";
+
+    private static final Pattern FLAGS = Pattern.compile("^flags\\s*:(.*)$", Pattern.MULTILINE);
+    private static final Pattern MODEL = Pattern.compile("^model name\\s*:\\s*(.*)$", Pattern.MULTILINE);
+
+    /** nd4j-native's published linux-x86_64 builds: the JavaCPP extension and the CPU flag each needs. */
+    public enum Build {
+        PLAIN("", null),
+        AVX2("-avx2", "avx2"),
+        ONEDNN("-onednn", null),
+        ONEDNN_AVX512("-onednn-avx512", "avx512f");
+
+        /** JavaCPP's platform extension that loads this build. */
+        public final String extension;
+        /** The CPU flag the build's code needs, or null when it runs on any x86-64 CPU. */
+        public final String needs;
+
+        Build(String extension, String needs) {
+            this.extension = extension;
+            this.needs = needs;
+        }
+
+        /** The name users write: {@code plain}, {@code avx2}, {@code onednn}, {@code onednn-avx512}. */
+        public String id() {
+            return this == PLAIN ? "plain" : extension.substring(1);
+        }
+
+        static Build ofId(String id) {
+            for (Build b : values()) {
+                if (b.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("unknown native build '" + id + "' in " + OVERRIDE_ENV + " / -D"
+                    + OVERRIDE_PROPERTY + " (auto, plain, avx2, onednn, onednn-avx512)");
+        }
+
+        /** Whether this build's jar is on the class path. */
+        boolean present() {
+            return NativeBuild.class.getClassLoader().getResource(
+                    "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + extension + "/libnd4jcpu.so") != null;
+        }
+    }
+
+    /** What was chosen and why; logged once, printed by {@code infogap doctor}. */
+    public record Choice(Build build, String extension, String reason) {
+    }
+
+    private static volatile Choice chosen;
 
     private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
     private static java.lang.reflect.Method getFlag;
@@ -34,6 +97,126 @@ public final class NativeBuild {
     private static boolean looked;
 
     private NativeBuild() {
+    }
+
+    /**
+     * The build for a CPU, from its {@code /proc/cpuinfo} text (null when unreadable): the fastest one that
+     * is present and whose instructions the CPU has.
+     */
+    public static Build choose(String cpuinfo, Predicate<Build> present) {
+        String flags = flags(cpuinfo);
+        if (has(flags, "avx512f") && present.test(Build.ONEDNN_AVX512)) {
+            return Build.ONEDNN_AVX512;
+        }
+        if (has(flags, "avx2")) {
+            if (present.test(Build.ONEDNN)) {
+                return Build.ONEDNN;
+            }
+            if (present.test(Build.AVX2)) {
+                return Build.AVX2;
+            }
+        }
+        return Build.PLAIN;
+    }
+
+    /** The first processor's flags line, or "" when there is none. */
+    static String flags(String cpuinfo) {
+        if (cpuinfo == null) {
+            return "";
+        }
+        Matcher m = FLAGS.matcher(cpuinfo);
+        return m.find() ? " " + m.group(1).trim() + " " : "";
+    }
+
+    private static boolean has(String flags, String flag) {
+        return flags.contains(" " + flag + " ");
+    }
+
+    /**
+     * Sets JavaCPP's platform extension, once, before ND4J loads: an explicit extension as it is, else the
+     * override, else {@link #choose}. Returns the choice, which is also logged.
+     *
+     * @throws IllegalStateException when the override names a build that is absent or that this CPU cannot run
+     */
+    public static synchronized Choice select() {
+        if (chosen != null) {
+            return chosen;
+        }
+        String explicit = System.getProperty(EXTENSION_PROPERTY);
+        String cpuinfo = cpuinfo();
+        Choice c;
+        if (explicit != null) {
+            c = new Choice(ofExtension(explicit), explicit, "set by -D" + EXTENSION_PROPERTY);
+        } else {
+            String override = System.getProperty(OVERRIDE_PROPERTY, System.getenv(OVERRIDE_ENV));
+            if (override != null && !override.isBlank() && !override.trim().equalsIgnoreCase("auto")) {
+                Build b = Build.ofId(override);
+                if (!b.present()) {
+                    throw new IllegalStateException("native build " + b.id() + " asked for by " + OVERRIDE_ENV + " / -D"
+                            + OVERRIDE_PROPERTY + " is not on the class path (the cuda profile has none; rebuild with the default profile)");
+                }
+                if (b.needs != null && !has(flags(cpuinfo), b.needs) && cpuinfo != null) {
+                    throw new IllegalStateException("native build " + b.id() + " asked for by " + OVERRIDE_ENV + " / -D"
+                            + OVERRIDE_PROPERTY + " needs the CPU flag " + b.needs + ", which this CPU lacks: it would crash (SIGILL)");
+                }
+                c = new Choice(b, b.extension, "set by " + OVERRIDE_ENV + "=" + override.trim());
+            } else {
+                Build b = x86() ? choose(cpuinfo, Build::present) : Build.PLAIN;
+                c = new Choice(b, b.extension, "chosen by CPU flags (" + cpuSummary(cpuinfo) + ")");
+            }
+            System.setProperty(EXTENSION_PROPERTY, c.extension());
+        }
+        chosen = c;
+        LOG.info("native build: {} ({}); set {}=plain|avx2|onednn|onednn-avx512 to change", c.build().id(), c.reason(),
+                OVERRIDE_ENV);
+        return c;
+    }
+
+    /** The choice made by {@link #select()}, or null before it ran. */
+    public static Choice chosen() {
+        return chosen;
+    }
+
+    private static Build ofExtension(String extension) {
+        for (Build b : Build.values()) {
+            if (b.extension.equals(extension)) {
+                return b;
+            }
+        }
+        return Build.PLAIN;
+    }
+
+    /** "AMD EPYC; avx2, no avx512f": the CPU's model and the flags the choice reads. */
+    public static String cpuSummary(String cpuinfo) {
+        if (cpuinfo == null) {
+            return "/proc/cpuinfo unreadable";
+        }
+        Matcher m = MODEL.matcher(cpuinfo);
+        String model = m.find() ? m.group(1).trim() : "unknown CPU";
+        String flags = flags(cpuinfo);
+        StringBuilder s = new StringBuilder(model).append(";");
+        for (String f : new String[] {"avx512f", "avx2", "fma"}) {
+            s.append(has(flags, f) ? " " : " no ").append(f).append(',');
+        }
+        return s.substring(0, s.length() - 1);
+    }
+
+    /** This machine's {@code /proc/cpuinfo}, or null where there is none. */
+    public static String cpuinfo() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean x86() {
+        String arch = System.getProperty("os.arch", "");
+        return arch.equals("amd64") || arch.equals("x86_64");
+    }
+
+    static boolean cpuHasAvx512() {
+        return has(flags(cpuinfo()), "avx512f");
     }
 
     /**
@@ -66,6 +249,16 @@ public final class NativeBuild {
         });
     }
 
+    /** Whether the loaded build has oneDNN kernels switched on now, or null where there is no switch (CUDA). */
+    public static Boolean oneDnnOn() {
+        LOCK.lock();
+        try {
+            return flag();
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** The CPU backend's oneDNN switch, or null where there is none; found by reflection as the cuda build lacks the class. */
     private static synchronized Boolean flag() {
         if (!looked) {
@@ -95,24 +288,6 @@ public final class NativeBuild {
             setFlag.invoke(environment, on);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Sets the extension when it is unset and the faster build can run here; returns the extension in force. */
-    public static String select() {
-        String set = System.getProperty(EXTENSION_PROPERTY);
-        if (set == null && cpuHasAvx512() && NativeBuild.class.getClassLoader().getResource(ONEDNN_LIBRARY) != null) {
-            System.setProperty(EXTENSION_PROPERTY, ONEDNN_AVX512);
-            return ONEDNN_AVX512;
-        }
-        return set == null ? "" : set;
-    }
-
-    static boolean cpuHasAvx512() {
-        try {
-            return AVX512F.matcher(Files.readString(Path.of("/proc/cpuinfo"))).find();
-        } catch (IOException | RuntimeException e) {
-            return false; // not Linux, or unreadable: the plain build is the safe choice
         }
     }
 }

@@ -151,7 +151,8 @@ class TrainingPipelineTest {
     void aRunKilledWithSigkillResumesFromItsLastCheckpoint() throws Exception {
         Path out = dir.resolve("ae-killed");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx2g", "-D" + org.infogap.model.NativeBuild.EXTENSION_PROPERTY + "=" + org.infogap.model.NativeBuild.chosen().extension(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(ae(out, "--set", "aeEpochs=200")));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         try {
