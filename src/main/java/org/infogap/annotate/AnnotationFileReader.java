@@ -130,7 +130,7 @@ public final class AnnotationFileReader {
             }
             try {
                 JsonNode node = Json.parseWhole(line);
-                if (node.has("imgpath")) {
+                if (node.has("annotation") || node.has("imgpath")) {
                     return AnnotationFormat.MERGED;
                 }
                 if (node.has("section") || node.has("valid")) {
@@ -212,9 +212,24 @@ public final class AnnotationFileReader {
                 null, null, List.of(), cmi, sc, type, snippets, valid, n.path("annotator").asText(""), line));
     }
 
+    /**
+     * A merged classifier-input line of the original pipeline: a pair ({@code imgpath}, or {@code image} in BBC
+     * files, and its text, nested as the pair files write it or flat) plus {@code annotation}; BBC lines carry
+     * the {@code train} flag, which must agree with the corpus part the image is in.
+     */
     private static Raw merged(JsonNode n, int line) {
-        String image = text(n, "imgpath");
-        List<String> text = strings(n, "text");
+        String imageField = org.infogap.data.PairsFileReader.imageField(n);
+        if (imageField == null) {
+            throw new FieldException("imgpath", "missing: a merged line names its image as imgpath or image");
+        }
+        String image = n.get(imageField).asText();
+        List<String> text;
+        try {
+            text = n.has("text") && !n.get("text").isNull() ? org.infogap.data.PairsFileReader.nestedText(n.get("text")) : List.of();
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("text", e.getMessage());
+        }
+        Split split = n.has("train") ? (bool(n, "train") ? Split.TRAIN : Split.TEST) : null;
         JsonNode a = n.get("annotation");
         if (a == null || !a.isObject()) {
             throw new FieldException("annotation", "missing or not an object");
@@ -222,7 +237,7 @@ public final class AnnotationFileReader {
         String type = a.path("type").asText("");
         List<String> snippets = strings(a, "snippets");
         return new Raw(line, number(a, "mi", "annotation.mi"), number(a, "sc", "annotation.sc"),
-                (cmi, sc) -> new AnnotationRecord(null, null, null, image, text, cmi, sc, type, snippets, true,
+                (cmi, sc) -> new AnnotationRecord(null, null, split, image, text, cmi, sc, type, snippets, true,
                         a.path("annotator").asText(""), line));
     }
 

@@ -86,6 +86,10 @@ public final class PairIndex {
             return Match.none("unknown pair: no corpus image matches '" + record.imagePath() + "'");
         }
         List<ImageTextPair> candidates = byImage.get(image);
+        if (record.split() != null && candidates.stream().noneMatch(c -> c.split() == record.split())) {
+            return Match.none("image '" + record.imagePath() + "' is in the " + candidates.get(0).split().label()
+                    + " part of the corpus, the file says " + record.split().label());
+        }
         if (record.text().isEmpty()) {
             return candidates.size() == 1 ? Match.of(candidates.get(0), false)
                     : Match.none("image '" + record.imagePath() + "' belongs to " + candidates.size()
@@ -103,7 +107,8 @@ public final class PairIndex {
         String id = record.pairId() != null ? record.pairId()
                 : root.relativize(image) + "#" + org.infogap.io.Hashes.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         .substring(0, 12);
-        return Match.of(new ImageTextPair(any.source(), id, image, record.text(), "", any.split()), true);
+        return Match.of(new ImageTextPair(any.source(), id, image, record.text(), "",
+                record.split() != null ? record.split() : any.split()), true);
     }
 
     static String key(Source source, String id) {

@@ -22,8 +22,12 @@ import org.infogap.io.Json;
  *   {"format": "coco", "captions": "coco/annotations/captions_train.json", "images": "coco/images",
  *    "split": "train", "mode": "per-caption"},
  *   {"format": "bbc", "dir": "bbc/train", "split": "train", "encoding": "ISO-8859-1"},
- *   {"format": "simplewiki", "jsonl": "wiki/simplewiki_train.jsonl", "images": "wiki/images", "split": "train"}]}
+ *   {"format": "simplewiki", "jsonl": "wiki/simplewiki_train.jsonl", "images": "wiki/images", "split": "train"},
+ *   {"format": "pairs", "jsonl": "bbc/bbc-samples.jsonl", "source": "bbc", "split": "train"}]}
  * </pre>
+ *
+ * {@code simplewiki} reads the project's schema and the Wiki annotation tool's {@code articles.jsonl}
+ * ({@link SimpleWikiReader}); {@code pairs} the original pipeline's pair files ({@link PairsFileReader}).
  *
  * {@code mode} is {@code per-caption} (default) or {@code per-image}; {@code encoding} is a charset
  * name or {@code auto} (default).
@@ -32,13 +36,19 @@ public record CorpusManifest(String name, List<Part> parts) {
 
     /** One part of a corpus: a file or folder in one format, with its split. */
     public record Part(String format, Path path, Path images, Split split, CocoCaptionsReader.Mode mode,
-                       String encoding) {
+                       String encoding, Source source) {
+
+        /** A part whose format names its source (coco, bbc, simplewiki). */
+        public Part(String format, Path path, Path images, Split split, CocoCaptionsReader.Mode mode, String encoding) {
+            this(format, path, images, split, mode, encoding, null);
+        }
 
         public PairReader reader(ReadOptions options) {
             return switch (format) {
                 case "coco" -> new CocoCaptionsReader(path, images, mode, split, options);
                 case "bbc" -> new BbcNewsReader(path, split, TextDecoding.of(encoding), options);
                 case "simplewiki" -> new SimpleWikiReader(path, images, split, options);
+                case "pairs" -> new PairsFileReader(path, source, split, options);
                 default -> throw new IllegalStateException("unknown format " + format);
             };
         }
@@ -89,8 +99,10 @@ public record CorpusManifest(String name, List<Part> parts) {
                         p.path("encoding").asText(TextDecoding.AUTO));
                 case "simplewiki" -> new Part(format, base.resolve(required(file, p, where, "jsonl")),
                         base.resolve(required(file, p, where, "images")), split, null, null);
+                case "pairs" -> new Part(format, base.resolve(required(file, p, where, "jsonl")), null, split, null, null,
+                        pairsSource(file, p, where));
                 default -> throw new BadInputException(file, where, "format",
-                        "unknown format '" + format + "' (coco, bbc or simplewiki)");
+                        "unknown format '" + format + "' (coco, bbc, simplewiki or pairs)");
             };
             parts.add(part);
         }
@@ -109,6 +121,7 @@ public record CorpusManifest(String name, List<Part> parts) {
                 case "coco" -> p.put("captions", rel).put("mode", part.mode().name().toLowerCase(Locale.ROOT)
                         .replace('_', '-'));
                 case "bbc" -> p.put("dir", rel).put("encoding", part.encoding());
+                case "pairs" -> p.put("jsonl", rel).put("source", part.source() == Source.BBC ? "bbc" : "wiki");
                 default -> p.put("jsonl", rel);
             }
             if (part.images() != null) {
@@ -126,6 +139,16 @@ public record CorpusManifest(String name, List<Part> parts) {
             case "per-image" -> CocoCaptionsReader.Mode.PER_IMAGE;
             default -> throw new BadInputException(file, where, "mode", "expected per-caption or per-image, got '"
                     + mode + "'");
+        };
+    }
+
+    /** The source of a pairs part: bbc (British spelling, captions) or wiki. */
+    private static Source pairsSource(Path file, JsonNode p, String where) {
+        String source = required(file, p, where, "source").toLowerCase(Locale.ROOT);
+        return switch (source) {
+            case "bbc" -> Source.BBC;
+            case "wiki", "simplewiki" -> Source.WIKI;
+            default -> throw new BadInputException(file, where, "source", "expected bbc or wiki, got '" + source + "'");
         };
     }
 

@@ -2,11 +2,6 @@ package org.infogap.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +25,20 @@ import org.infogap.text.SentenceSplitter;
  * summary images, as the annotation tool names them. {@code url}, {@code images} and
  * {@code subsections} are optional; {@code id}, {@code title}, {@code sections} and each section's
  * {@code title} and {@code text} are required. Lines are read one at a time.
+ *
+ * <p>It also reads the dataset the paper's Wiki annotation tool opens ({@code articles.jsonl}), told
+ * apart by its string {@code summary}:
+ * <pre>
+ * {"id": 123, "title": "...", "url": "...", "summary": "text of the lead", "images": [IMAGE...],
+ *  "sections": [{"title": "...", "text": "...", "images": [IMAGE...], "subsections": [...], "lists": [[...]]}],
+ *  "keyphrases": [...], "references": [...], "categories": [...]}
+ * IMAGE = {"caption": "...", "filename": "Paris.jpg", "imgpath": "img/Paris.jpg", "metapath": "meta/Paris.json"}
+ * </pre>
+ * There the top-level images pair with the summary alone, which is the text the tool showed beside them
+ * when the annotators labelled them (section "Article"); a section image pairs with its section and
+ * subsections. {@code imgpath} is relative to the file's folder; an image without one has no file and
+ * makes no pair. Lists, keyphrases, references and metadata files are not read. The first article's
+ * schema is the file's: a line in the other schema stops the read, naming the line.
  */
 public final class SimpleWikiReader implements PairReader {
 
@@ -51,25 +60,29 @@ public final class SimpleWikiReader implements PairReader {
 
     @Override
     public Stream<ImageTextPair> pairs() {
-        BufferedReader reader;
-        try {
-            reader = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(jsonl, null, null, "cannot open: " + e);
-        }
-        int[] lineNo = {0};
-        return reader.lines()
-                .map(line -> new Object[] {++lineNo[0], line})
-                .filter(l -> !((String) l[1]).isBlank())
-                .flatMap(l -> readArticle((Integer) l[0], (String) l[1]).stream())
-                .onClose(() -> {
-                    try {
-                        reader.close();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+        return JsonlLines.stream(jsonl, (lineNo, line) -> {
+            try {
+                return readArticle(lineNo, line);
+            } catch (MixedSchemaException e) {
+                throw (BadInputException) e.getCause();
+            }
+        });
     }
+
+    /** The two layouts of an article line; the first article's is the file's. */
+    enum Schema {
+        /** Sections only, the first one the summary. */
+        PROJECT,
+        /** The Wiki annotation tool's {@code articles.jsonl}: a string summary and top-level images. */
+        ANNOTATOR;
+
+        static Schema of(JsonNode article) {
+            return article.has("summary") ? ANNOTATOR : PROJECT;
+        }
+    }
+
+    private Schema schema;
+    private int schemaLine;
 
     private List<ImageTextPair> readArticle(int lineNo, String line) {
         String location = "line " + lineNo;
@@ -83,11 +96,20 @@ public final class SimpleWikiReader implements PairReader {
             if (!article.isObject()) {
                 throw new BadInputException(jsonl, location, null, "expected a JSON object per line");
             }
-            JsonNode idNode = article.get("id");
-            if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
-                throw new BadInputException(jsonl, location, "id", "missing or not a string/integer");
+            Schema lineSchema = Schema.of(article);
+            if (schema == null) {
+                schema = lineSchema;
+                schemaLine = lineNo;
+            } else if (schema != lineSchema) {
+                // not one bad line but two datasets in one file: which pairs ids and texts mean would differ
+                throw new MixedSchemaException(new BadInputException(jsonl, location, "summary", "this article is in the "
+                        + name(lineSchema) + " but line " + schemaLine + " is in the " + name(schema)
+                        + "; one file holds one schema"));
             }
-            String id = idNode.asText();
+            if (lineSchema == Schema.ANNOTATOR) {
+                return annotatorArticle(article, location);
+            }
+            String id = articleId(article, location);
             location = location + " (article " + id + ")";
             text(article, "title", location);
             JsonNode sections = article.get("sections");
@@ -107,6 +129,93 @@ public final class SimpleWikiReader implements PairReader {
         } catch (BadInputException e) {
             options.policy().handle(e);
             return List.of();
+        }
+    }
+
+    private String articleId(JsonNode article, String location) {
+        JsonNode idNode = article.get("id");
+        if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
+            throw new BadInputException(jsonl, location, "id", "missing or not a string/integer");
+        }
+        return idNode.asText();
+    }
+
+    private static String name(Schema s) {
+        return s == Schema.ANNOTATOR ? "annotation tool's schema (a string summary)" : "project's schema (sections only)";
+    }
+
+    /** Thrown past the bad-input policy: a file that mixes schemas is refused whole. */
+    private static final class MixedSchemaException extends RuntimeException {
+        MixedSchemaException(BadInputException cause) {
+            super(cause);
+        }
+    }
+
+    private List<ImageTextPair> annotatorArticle(JsonNode article, String location) {
+        String id = articleId(article, location);
+        location = location + " (article " + id + ")";
+        text(article, "title", location);
+        List<String> summary = splitter.split(text(article, "summary", location));
+        List<ImageTextPair> pairs = new ArrayList<>();
+        annotatorImages(article.get("images"), "images", summary, WHOLE_ARTICLE, id, location, pairs);
+        JsonNode sections = article.get("sections");
+        if (sections != null && !sections.isNull()) {
+            if (!sections.isArray()) {
+                throw new BadInputException(jsonl, location, "sections", "not an array");
+            }
+            for (int i = 0; i < sections.size(); i++) {
+                annotatorSection(sections.get(i), "sections[" + i + "]", id, location, pairs);
+            }
+        }
+        return pairs;
+    }
+
+    private void annotatorSection(JsonNode section, String path, String articleId, String location, List<ImageTextPair> out) {
+        List<String> sentences = sectionText(section, location, path);
+        String title = text(section, "title", location, path + ".title");
+        annotatorImages(section.get("images"), path + ".images", sentences, title, articleId, location, out);
+        JsonNode subsections = section.get("subsections");
+        if (subsections != null && subsections.isArray()) {
+            for (int k = 0; k < subsections.size(); k++) {
+                annotatorSection(subsections.get(k), path + ".subsections[" + k + "]", articleId, location, out);
+            }
+        }
+    }
+
+    /** Pairs of the annotation tool's IMAGE objects with {@code sentences}; images without {@code imgpath} have no file. */
+    private void annotatorImages(JsonNode images, String path, List<String> sentences, String sectionName, String articleId,
+                                 String location, List<ImageTextPair> out) {
+        if (images == null || images.isNull()) {
+            return;
+        }
+        if (!images.isArray()) {
+            throw new BadInputException(jsonl, location, path, "not an array");
+        }
+        Path folder = jsonl.toAbsolutePath().getParent();
+        for (int j = 0; j < images.size(); j++) {
+            String field = path + "[" + j + "]";
+            JsonNode image = images.get(j);
+            if (!image.isObject()) {
+                throw new BadInputException(jsonl, location, field, "expected an image object {caption, filename, imgpath, metapath}");
+            }
+            JsonNode imgpath = image.get("imgpath");
+            if (imgpath == null || imgpath.isNull() || imgpath.asText().isBlank()) {
+                continue;
+            }
+            String file = text(image, "filename", location, field + ".filename");
+            if (file.isBlank()) {
+                throw new BadInputException(jsonl, location, field + ".filename", "empty");
+            }
+            String relative = text(image, "imgpath", location, field + ".imgpath");
+            if (relative.contains("..")) {
+                throw new BadInputException(jsonl, location, field + ".imgpath", "bad image path '" + relative + "'");
+            }
+            Path imagePath = folder.resolve(relative);
+            options.checkImage(imagePath, jsonl, location, field + ".imgpath");
+            if (!sentences.isEmpty()) {
+                out.add(new ImageTextPair(Source.WIKI, articleId + "#" + sectionName + "#" + file, imagePath, sentences,
+                        image.path("caption").asText(""), split));
+            }
         }
     }
 

@@ -57,9 +57,65 @@ public final class SpellingNormalizer {
         return britishToAmerican.size();
     }
 
-    /** The American spelling of a lower-cased token, or the token itself. */
+    /** Possessive endings, longest first: the dictionary lists words, not "neighbourhood's" or "colours'". */
+    private static final String[] POSSESSIVES = {"'s", "\u2019s", "'", "\u2019"};
+
+    /**
+     * The American spelling of a lower-cased token, or the token itself. A mapped word with a derivational
+     * ending keeps it ("neighbourhood" -> "neighborhood"), a possessive keeps its ending ("neighbourhood's" ->
+     * "neighborhood's"), and so does each part of a hyphenated compound ("colour-blind" -> "color-blind").
+     */
     public String normalize(String token) {
-        return britishToAmerican.getOrDefault(token, token);
+        String direct = britishToAmerican.get(token);
+        if (direct != null) {
+            return direct;
+        }
+        for (String ending : POSSESSIVES) {
+            if (token.length() > ending.length() && token.endsWith(ending)) {
+                String stem = token.substring(0, token.length() - ending.length());
+                String mapped = derived(stem);
+                if (!mapped.equals(stem)) {
+                    return mapped + ending;
+                }
+            }
+        }
+        String suffixed = derived(token);
+        if (!suffixed.equals(token)) {
+            return suffixed;
+        }
+        if (token.indexOf('-') > 0) {
+            String[] parts = token.split("-", -1);
+            boolean changed = false;
+            for (int i = 0; i < parts.length; i++) {
+                String mapped = parts[i].isEmpty() ? parts[i] : normalize(parts[i]);
+                changed |= !mapped.equals(parts[i]);
+                parts[i] = mapped;
+            }
+            if (changed) {
+                return String.join("-", parts);
+            }
+        }
+        return token;
+    }
+
+    /** Derivational endings a dictionary of word forms leaves out: "neighbourhood" is "neighbour" + "hood". */
+    private static final String[] SUFFIXES = {"hoods", "hood", "ships", "ship", "lessly", "less", "fully", "ful", "ness", "ly"};
+
+    /** The word itself mapped, or a mapped word of at least 4 letters plus one of {@link #SUFFIXES}, or the word. */
+    private String derived(String word) {
+        String direct = britishToAmerican.get(word);
+        if (direct != null) {
+            return direct;
+        }
+        for (String suffix : SUFFIXES) {
+            if (word.length() >= suffix.length() + 4 && word.endsWith(suffix)) {
+                String stem = britishToAmerican.get(word.substring(0, word.length() - suffix.length()));
+                if (stem != null) {
+                    return stem + suffix;
+                }
+            }
+        }
+        return word;
     }
 
     public List<String> normalize(List<String> tokens) {

@@ -109,4 +109,60 @@ class SimpleWikiReaderTest {
         String evil = ARTICLE.replace("\"Paris.jpg\"", "\"../../etc/passwd\"");
         assertThrows(BadInputException.class, () -> read(evil + "\n", ReadOptions.strict()));
     }
+
+    /** An article as the paper's Wiki annotation tool's dataset holds it ({@code articles.jsonl}). */
+    static final String ANNOTATOR_ARTICLE = """
+            {"id": 41, "title": "Lyon", "url": "https://simple.wikipedia.org/wiki/Lyon",             "summary": "Lyon is a city in France. It is on two rivers.", "keyphrases": ["Lyon", "city"], "references": [],             "images": [{"caption": "Lyon at night", "filename": "Lyon_night.jpg", "imgpath": "img/Lyon_night.jpg",                         "metapath": "meta/Lyon_night.json", "keyphrases": ["night"]},                        {"caption": "A lost file", "filename": "Lost.jpg", "keyphrases": []}],             "sections": [{"title": "History", "text": "Romans built it. It grew.", "keyphrases": [],                           "lists": [["Roman times", "Middle Ages"]],                           "images": [{"caption": "Old bridge", "filename": "Bridge.png", "imgpath": "img/Bridge.png",                                       "metapath": "meta/Bridge.json", "keyphrases": []}],                           "subsections": [{"title": "Silk", "text": "Silk was woven here.", "images": [], "subsections": [],                                            "lists": [], "keyphrases": []}]}]}""";
+
+    private Path annotatorDataset() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("wiki-annotator"));
+        Files.createDirectories(folder.resolve("img"));
+        TestImages.jpeg(folder.resolve("img/Lyon_night.jpg"), 20, 20);
+        TestImages.png(folder.resolve("img/Bridge.png"), 20, 20);
+        return Files.writeString(folder.resolve("articles.jsonl"), ANNOTATOR_ARTICLE + "\n");
+    }
+
+    @Test
+    void theAnnotationToolsDatasetPairsTopImagesWithTheSummaryAndSectionImagesWithTheirSection() throws IOException {
+        Path file = annotatorDataset();
+        List<ImageTextPair> pairs;
+        try (Stream<ImageTextPair> s = new SimpleWikiReader(file, images, Split.TRAIN, ReadOptions.strict()).pairs()) {
+            pairs = s.toList();
+        }
+        assertEquals(2, pairs.size(), "the image without imgpath has no file and makes no pair");
+        ImageTextPair top = pairs.get(0);
+        assertEquals("41#Article#Lyon_night.jpg", top.id(), "the annotator's export names it 41, Article, /wiki/File:Lyon_night.jpg");
+        assertEquals(List.of("Lyon is a city in France.", "It is on two rivers."), top.sentences(), "the summary the tool showed");
+        assertEquals(file.getParent().resolve("img/Lyon_night.jpg"), top.imagePath(), "imgpath is relative to the file");
+        assertEquals("Lyon at night", top.caption());
+        ImageTextPair section = pairs.get(1);
+        assertEquals("41#History#Bridge.png", section.id());
+        assertEquals(List.of("Romans built it.", "It grew.", "Silk was woven here."), section.sentences());
+    }
+
+    @Test
+    void aFileMixingTheTwoSchemasIsRefusedNamingTheLineWhateverThePolicy() throws IOException {
+        Path file = annotatorDataset();
+        Files.writeString(file, ANNOTATOR_ARTICLE + "\n" + ARTICLE + "\n");
+        BadInputPolicy lenient = BadInputPolicy.skipAndCount();
+        BadInputException e = assertThrows(BadInputException.class, () -> {
+            try (Stream<ImageTextPair> s = new SimpleWikiReader(file, images, Split.TRAIN, new ReadOptions(lenient, null)).pairs()) {
+                s.toList();
+            }
+        });
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("line 1"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void aMissingAnnotatorImageFileFollowsThePolicy() throws IOException {
+        Path file = annotatorDataset();
+        Files.delete(file.getParent().resolve("img/Bridge.png"));
+        BadInputException e = assertThrows(BadInputException.class, () -> {
+            try (Stream<ImageTextPair> s = new SimpleWikiReader(file, images, Split.TRAIN, ReadOptions.strict()).pairs()) {
+                s.toList();
+            }
+        });
+        assertEquals("sections[0].images[0].imgpath", e.field());
+    }
 }

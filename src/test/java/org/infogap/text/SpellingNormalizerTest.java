@@ -48,4 +48,14 @@ class SpellingNormalizerTest {
                 new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "test.tsv"));
         assertTrue(e.getMessage().startsWith("test.tsv:3:"), e.getMessage());
     }
+
+    @Test
+    void possessivesAndCompoundsOfMappedWordsAreMappedAndKeepTheirEnding() {
+        assertEquals(List.of("neighborhood's", "colors'", "neighborhood\u2019s", "color-blind", "well-organized", "its", "james'",
+                        "neighborhood", "neighborhoods", "colorless"),
+                normalizer.normalize(List.of("neighbourhood's", "colours'", "neighbourhood\u2019s", "colour-blind", "well-organised",
+                        "its", "james'", "neighbourhood", "neighbourhoods", "colourless")));
+        assertEquals(List.of("analysis", "process", "boss"), normalizer.normalize(List.of("analysis", "process", "boss")),
+                "words that merely end like a suffix stay");
+    }
 }
