@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 final class EpochsPerProcess {
 
     @Option(names = "--epochs-per-process", defaultValue = "0", description = "Train in child JVMs of at most this "
-            + "many epochs each, each resuming from OUT/last.zip (exactly as an uninterrupted run): SameDiff's native memory "
-            + "grows with every step until the process ends. 0: all epochs in this process. Default: ${DEFAULT-VALUE}")
+            + "many epochs each, each resuming from OUT/last.zip (exactly as an uninterrupted run): a process's end returns "
+            + "the native memory that still grows by about 10 MB a training step. 0: all epochs in this process. Default: ${DEFAULT-VALUE}")
     int epochs;
 
     @Spec(Spec.Target.MIXEE)

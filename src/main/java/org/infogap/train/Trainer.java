@@ -47,6 +47,16 @@ public final class Trainer {
         Map<String, Double> evaluate(Network net);
     }
 
+    /**
+     * Collect garbage every this many steps (0: never; {@code -Dinfogap.train.gcSteps=N}). ND4J frees an array's
+     * native memory only when its Java object is collected, and those objects are small: with a 1 GiB heap
+     * the old generation is rarely collected while gigabytes of native memory wait behind it. Measured with
+     * {@code bench train} (default classifier, 835 pairs, 2026-11-30): resident 7.1 / 10.7 / 12.9 GiB after
+     * epochs 1-3 without, 3.8 / 4.5 / 5.1 with a collection every 20 steps (6.4 GiB after epoch 6), at no
+     * measurable cost per epoch. What still grows, about 10 MB a step, is not reachable from Java.
+     */
+    static final int GC_STEPS = Integer.getInteger("infogap.train.gcSteps", 20);
+
     private final Network net;
     private final BiFunction<List<Example>, Random, Map<String, INDArray>> feed;
     private final Validation validation;
@@ -126,12 +136,18 @@ public final class Trainer {
                     double seen = to;
                     bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", sums.getOrDefault(net.lossName(), 0.0) / seen));
                     stepHook.accept(++globalStep);
+                    if (GC_STEPS > 0 && globalStep % GC_STEPS == 0) {
+                        System.gc();
+                    }
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> val = validation.evaluate(net);
             ObjectNode record = history.addObject().put("epoch", epoch).put("learning_rate", lr)
-                    .put("seconds", seconds).put("pairs_per_second", order.size() / seconds);
+                    .put("seconds", seconds).put("pairs_per_second", order.size() / seconds)
+                    .put("rss_bytes", org.infogap.io.ProcessMemory.residentBytes())
+                    .put("heap_committed_bytes", org.infogap.io.ProcessMemory.heapCommittedBytes())
+                    .put("offheap_tracked_bytes", org.infogap.io.ProcessMemory.trackedOffHeapBytes());
             ObjectNode trainNode = record.putObject("train");
             sums.forEach((k, v) -> trainNode.put(k, v / order.size()));
             ObjectNode valNode = record.putObject("validation");
@@ -149,9 +165,10 @@ public final class Trainer {
             if (improved) {
                 AtomicFiles.writeVia(dir.resolve(BEST), tmp -> Files.copy(last, tmp, StandardCopyOption.REPLACE_EXISTING));
             }
-            LOG.info("epoch {}/{}: lr {} train {} validation {}{} ({} s, {} pairs/s)", epoch, epochs,
+            LOG.info("epoch {}/{}: lr {} train {} validation {}{} ({} s, {} pairs/s, resident {})", epoch, epochs,
                     String.format(Locale.ROOT, "%.4g", lr), format(trainNode), format(valNode), improved ? " (best)" : "",
-                    String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f", order.size() / seconds));
+                    String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f", order.size() / seconds),
+                    org.infogap.io.ProcessMemory.gib(record.path("rss_bytes").asLong()));
         }
         return history;
     }
