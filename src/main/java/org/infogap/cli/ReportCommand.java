@@ -42,16 +42,20 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue classifier runs left under OUT/models by an interrupted report.")
     boolean resume;
 
-    @Option(names = "--epochs-per-process", defaultValue = "2", description = "Each classifier trains in child JVMs of at "
-            + "most this many epochs (train-classifier's option of that name; 0: one JVM each). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--epochs-per-process", defaultValue = "0", description = "Train each classifier in child JVMs of at "
+            + "most this many epochs (train-classifier's option of that name); 0: all in this JVM. Default: ${DEFAULT-VALUE}")
     int epochsPerProcess;
+
+    @Option(names = "--classifier", description = "A classifier bundle that train-classifier trained on this labelled file's "
+            + "train split from this autoencoder: the report takes it as CL on the test split instead of training it again.")
+    Path classifier;
 
     @Override
     public Integer call() throws Exception {
         ObjectNode results = AccuracyReport.run(new AccuracyReport.Options(labelled, autoencoder, model.config(ModelOptions.of(autoencoder)),
                 model.features.inceptionWeights, model.features.featureCache, out, folds, seed, validationFraction, resume,
-                new ChildClassifierTrainer(autoencoder, model.features.inceptionWeights, model.features.featureCache,
-                        validationFraction, seed, resume, epochsPerProcess)));
+                epochsPerProcess <= 0 ? null : new ChildClassifierTrainer(autoencoder, model.features.inceptionWeights,
+                        model.features.featureCache, validationFraction, seed, resume, epochsPerProcess), classifier));
         ReportWriter.write(results, out);
         var split = results.path("test_split");
         System.out.println("| system | CMI accuracy | SC accuracy |\n|---|---|---|");

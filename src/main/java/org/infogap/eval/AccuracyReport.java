@@ -56,20 +56,19 @@ public final class AccuracyReport {
 
     /**
      * Inputs. {@code classifierConfig} null: the autoencoder's configuration. {@code trainer} trains each
-     * classifier; null: in this process.
+     * classifier; null: in this process. {@code splitClassifier}: a classifier bundle already trained on the
+     * labelled file's train split from this autoencoder ({@code train-classifier}), taken as CL on the test
+     * split instead of training that one again; null: train it.
      */
     public record Options(Path labelled, Path autoencoder, ModelConfig classifierConfig, Path inceptionWeights,
                           Path featureCache, Path out, int folds, long seed, double validationFraction,
-                          boolean resume, ClassifierTrainer trainer) {
+                          boolean resume, ClassifierTrainer trainer, Path splitClassifier) {
     }
 
     /**
      * Trains one classifier as {@code train-classifier} would: on the pairs of {@code labelled} (all in
      * the train split; a seeded share validates), the encoder from the autoencoder or random, checkpoints
-     * in {@code out}. The command line runs each in a child JVM: SameDiff training in ND4J 1.0.0-M2.1
-     * leaves native memory behind (about 10 MB per step, measured, not reachable from Java), which adds
-     * up to more than the machine has over the 2 x (1 + folds) classifiers of a report; a process that
-     * ends returns all of it.
+     * in {@code out}. {@code report --epochs-per-process N} runs each in child JVMs of N epochs.
      */
     public interface ClassifierTrainer {
         void train(Path labelled, ModelConfig config, boolean fromAutoencoder, Path out) throws IOException;
@@ -129,7 +128,8 @@ public final class AccuracyReport {
         LOG.info("report: the test split ({} train, {} test pairs)", train.size(), test.size());
         ObjectNode split = results.putObject("test_split");
         ObjectNode svmChoice = results.putObject("svm");
-        Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true);
+        Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true,
+                o.splitClassifier());
         int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
         int[] actualSc = test.stream().mapToInt(Example::sc).toArray();
         Map<String, Metrics[]> splitMetrics = metrics(actualCmi, actualSc, predictions);
@@ -151,7 +151,7 @@ public final class AccuracyReport {
                     (i % o.folds() == f ? foldTest : foldTrain).add(shuffled.get(i));
                 }
                 LOG.info("report: fold {}/{} ({} train, {} test pairs)", f + 1, o.folds(), foldTrain.size(), foldTest.size());
-                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false);
+                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false, null);
                 Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
                         foldTest.stream().mapToInt(Example::sc).toArray(), p);
                 // a long report's figures so far, should it be stopped before it writes its files
@@ -203,7 +203,7 @@ public final class AccuracyReport {
 
     /** All four systems trained on {@code train}, predicting {@code test}. */
     private Map<String, Predictions> systems(List<Example> train, List<Example> test, Path models, ObjectNode svmChoice,
-                                             boolean keepCurves) throws IOException {
+                                             boolean keepCurves, Path trainedCl) throws IOException {
         Map<String, Predictions> out = new LinkedHashMap<>();
         Files.createDirectories(models);
         Path pairs = models.resolve("training-pairs.jsonl");
@@ -216,11 +216,23 @@ public final class AccuracyReport {
         LabelledPairs.write(pairs, trainPairs);
         for (String system : List.of(CL, CL_NO_AE)) {
             Path dir = models.resolve(system.equals(CL) ? "cl" : "cl-no-ae");
-            trainer().train(pairs, config, system.equals(CL), dir);
-            if (keepCurves) {
-                curves.set(system, ModelBundle.load(dir.resolve(Trainer.LAST)).state().withArray("history").deepCopy());
+            Path best = dir.resolve(Trainer.BEST);
+            Path last = dir.resolve(Trainer.LAST);
+            if (system.equals(CL) && trainedCl != null) {
+                ModelBundle given = ModelBundle.load(trainedCl);
+                if (!ModelBundle.CLASSIFIER.equals(given.kind())) {
+                    throw new IllegalArgumentException(trainedCl + " holds a " + given.kind() + ", not a classifier");
+                }
+                LOG.info("report: CL on the test split is {} (trained by train-classifier), not trained again", trainedCl);
+                best = trainedCl;
+                last = trainedCl.resolveSibling(Trainer.LAST);
+            } else {
+                trainer().train(pairs, config, system.equals(CL), dir);
             }
-            out.put(system, classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test));
+            if (keepCurves && Files.exists(last)) {
+                curves.set(system, ModelBundle.load(last).state().withArray("history").deepCopy());
+            }
+            out.put(system, classify(ModelBundle.load(best), test));
         }
         float[][] trainX = articles(train);
         float[][] testX = articles(test);

@@ -300,6 +300,35 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void theReportTakesTheTrainedClassifierAsCLOnTheSplitInsteadOfTrainingItAgain() throws Exception {
+        Path ae = dir.resolve("ae-for-given-cl");
+        assertEquals(0, run(ae(ae)));
+        Path cl = dir.resolve("given-cl");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder", ae.resolve(Trainer.BEST).toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+        Path report = dir.resolve("report-given-cl");
+        assertEquals(0, run("report", "--labelled", labelled.toString(), "--autoencoder", ae.resolve(Trainer.BEST).toString(),
+                "--folds", "0", "--classifier", cl.resolve(Trainer.BEST).toString(), "--feature-cache", dir.resolve("features").toString(),
+                "--out", report.toString()));
+        assertFalse(Files.exists(report.resolve("models/split/cl")), "CL was not trained again");
+        assertTrue(Files.exists(report.resolve("models/split/cl-no-ae").resolve(Trainer.BEST)), "CL without AE was");
+        ModelBundle bundle = ModelBundle.load(cl.resolve(Trainer.BEST));
+        List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST).toList();
+        List<Predictor.Prediction> predictions = new Predictor(bundle).predict(
+                ExampleBuilder.forBundle(bundle, null, dir.resolve("features")).classifierExamples(test, bundle.featureNorm()));
+        long right = 0;
+        for (int i = 0; i < test.size(); i++) {
+            right += predictions.get(i).cmi() == test.get(i).cmi() ? 1 : 0;
+        }
+        JsonNode results = org.infogap.io.Json.mapper().readTree(report.resolve("results.json").toFile());
+        assertEquals((double) right / test.size(), results.path("test_split").path("CL").path("CMI").path("accuracy").asDouble(), 1e-9,
+                "the report's CL is the given classifier");
+        assertEquals(Main.EXIT_BAD_INPUT, run("report", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--folds", "0", "--classifier", ae.resolve(Trainer.BEST).toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--out", dir.resolve("report-wrong").toString()));
+    }
+
+    @Test
     void theRetrievalReportSweepsThresholdsOnGeneratedAndGivenLists() throws Exception {
         Path ae = dir.resolve("ae-for-retrieval");
         assertEquals(0, run(ae(ae)));
