@@ -216,23 +216,29 @@ public final class AccuracyReport {
         LabelledPairs.write(pairs, trainPairs);
         for (String system : List.of(CL, CL_NO_AE)) {
             Path dir = models.resolve(system.equals(CL) ? "cl" : "cl-no-ae");
-            Path best = dir.resolve(Trainer.BEST);
             Path last = dir.resolve(Trainer.LAST);
+            ModelBundle best;
             if (system.equals(CL) && trainedCl != null) {
-                ModelBundle given = ModelBundle.load(trainedCl);
-                if (!ModelBundle.CLASSIFIER.equals(given.kind())) {
-                    throw new IllegalArgumentException(trainedCl + " holds a " + given.kind() + ", not a classifier");
+                best = ModelBundle.load(trainedCl);
+                if (!ModelBundle.CLASSIFIER.equals(best.kind())) {
+                    throw new IllegalArgumentException(trainedCl + " holds a " + best.kind() + ", not a classifier");
+                }
+                // CL and CL without AE are compared: they must have been trained alike
+                List<String> changed = best.config().differences(config, java.util.Set.of());
+                if (!changed.isEmpty()) {
+                    throw new IllegalArgumentException(trainedCl + " was trained with other settings than this report's ("
+                            + String.join(", ", changed) + "): pass the same --set options, or leave out --classifier");
                 }
                 LOG.info("report: CL on the test split is {} (trained by train-classifier), not trained again", trainedCl);
-                best = trainedCl;
                 last = trainedCl.resolveSibling(Trainer.LAST);
             } else {
                 trainer().train(pairs, config, system.equals(CL), dir);
+                best = ModelBundle.load(dir.resolve(Trainer.BEST));
             }
             if (keepCurves && Files.exists(last)) {
                 curves.set(system, ModelBundle.load(last).state().withArray("history").deepCopy());
             }
-            out.put(system, classify(ModelBundle.load(best), test));
+            out.put(system, classify(best, test));
         }
         float[][] trainX = articles(train);
         float[][] testX = articles(test);

@@ -326,6 +326,10 @@ class TrainingPipelineTest {
         assertEquals(Main.EXIT_BAD_INPUT, run("report", "--labelled", labelled.toString(), "--autoencoder",
                 ae.resolve(Trainer.BEST).toString(), "--folds", "0", "--classifier", ae.resolve(Trainer.BEST).toString(),
                 "--feature-cache", dir.resolve("features").toString(), "--out", dir.resolve("report-wrong").toString()));
+        assertEquals(Main.EXIT_BAD_INPUT, run("report", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--folds", "0", "--classifier", cl.resolve(Trainer.BEST).toString(),
+                "--set", "classifierHidden=12", "--feature-cache", dir.resolve("features").toString(),
+                "--out", dir.resolve("report-other-settings").toString()), "CL trained otherwise than CL without AE is refused");
     }
 
     @Test
