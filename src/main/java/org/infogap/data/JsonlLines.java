@@ -1,5 +1,7 @@
 package org.infogap.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.infogap.io.Json;
 
-/** The non-blank lines of a UTF-8 JSONL file, read lazily, each with its 1-based line number. */
+/** The non-blank lines of a UTF-8 JSONL file, read lazily, each with its 1-based line number, and one line as an object. */
 final class JsonlLines {
 
     /** What one line becomes: none, one or several pairs. */
@@ -41,5 +44,19 @@ final class JsonlLines {
                         throw new UncheckedIOException(e);
                     }
                 });
+    }
+
+    /** One line as a JSON object, or a {@link BadInputException} naming the file and line. */
+    static JsonNode object(Path jsonl, String location, String line) {
+        JsonNode node;
+        try {
+            node = Json.parseWhole(line);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(jsonl, location, null, "broken JSON: " + e.getOriginalMessage());
+        }
+        if (!node.isObject()) {
+            throw new BadInputException(jsonl, location, null, "expected a JSON object per line");
+        }
+        return node;
     }
 }

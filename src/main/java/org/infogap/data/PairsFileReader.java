@@ -1,12 +1,10 @@
 package org.infogap.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.infogap.io.Json;
 
 /**
  * The image-text pair files of the paper's original pipeline, the input of its autoencoder: UTF-8 JSONL,
@@ -44,15 +42,7 @@ public final class PairsFileReader implements PairReader {
     private List<ImageTextPair> read(int lineNo, String line) {
         String location = "line " + lineNo;
         try {
-            JsonNode n;
-            try {
-                n = Json.parseWhole(line);
-            } catch (JsonProcessingException e) {
-                throw new BadInputException(jsonl, location, null, "broken JSON: " + e.getOriginalMessage());
-            }
-            if (!n.isObject()) {
-                throw new BadInputException(jsonl, location, null, "expected a JSON object per line");
-            }
+            JsonNode n = JsonlLines.object(jsonl, location, line);
             String imageField = imageField(n);
             if (imageField == null) {
                 throw new BadInputException(jsonl, location, "imgpath", "missing: a pair names its image as imgpath or image");

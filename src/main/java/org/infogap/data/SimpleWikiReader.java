@@ -1,12 +1,10 @@
 package org.infogap.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.infogap.io.Json;
 import org.infogap.text.SentenceSplitter;
 
 /**
@@ -87,15 +85,7 @@ public final class SimpleWikiReader implements PairReader {
     private List<ImageTextPair> readArticle(int lineNo, String line) {
         String location = "line " + lineNo;
         try {
-            JsonNode article;
-            try {
-                article = Json.parseWhole(line);
-            } catch (JsonProcessingException e) {
-                throw new BadInputException(jsonl, location, null, "broken JSON: " + e.getOriginalMessage());
-            }
-            if (!article.isObject()) {
-                throw new BadInputException(jsonl, location, null, "expected a JSON object per line");
-            }
+            JsonNode article = JsonlLines.object(jsonl, location, line);
             Schema lineSchema = Schema.of(article);
             if (schema == null) {
                 schema = lineSchema;

@@ -215,10 +215,6 @@ public final class NativeBuild {
         return arch.equals("amd64") || arch.equals("x86_64");
     }
 
-    static boolean cpuHasAvx512() {
-        return has(flags(cpuinfo()), "avx512f");
-    }
-
     /**
      * Runs {@code work} with ND4J's oneDNN kernels on or off, then restores the previous state. On a
      * backend without the switch (CUDA) it just runs {@code work}, still under the lock.
