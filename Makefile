@@ -15,15 +15,27 @@ GENERATE_OPTS ?= --unlabelled 1800
 AE_OPTS ?= --max-pairs 1500 --set aeEpochs=2
 CL_OPTS ?= --set classifierEpochs=5
 REPORT_OPTS ?= --folds 0 --classifier models/classifier/best.zip --set classifierEpochs=5
+# The image encoder's pretrained weights: nsfwjs's InceptionV3 (MIT), the one pretrained InceptionV3 a registry
+# here serves. Its npm integrity is pinned: the tarball is checked before anything in it is read.
+NSFWJS_VERSION := 4.4.0
+NSFWJS_INTEGRITY := sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==
+NSFWJS_TGZ := models/nsfwjs-$(NSFWJS_VERSION).tgz
+WEIGHTS_DIR := models/image-encoder/nsfwjs-$(NSFWJS_VERSION)
+# IMAGE=random: train on a random image encoder instead (no npm needed; scores then mean little on photos)
+IMAGE ?= nsfwjs
+WEIGHTS_DEP := $(if $(filter random,$(IMAGE)),,weights)
+IMAGE_OPT := $(if $(filter random,$(IMAGE)),--image-weights random,)
+NODE_CHECK := src/test/node/nsfwjs-check
 # Debian's python3-torch installs for the system interpreter, not for a pyenv or venv one
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report test build clean-data help serve bench-api bench-encoder bench-train
+.PHONY: run data report test test-setup weights build clean-data help serve bench-api bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
 	@echo "make test   run all tests"
+	@echo "make weights  fetch nsfwjs $(NSFWJS_VERSION) from npm, check its sha-512, convert its InceptionV3 (make run does it)"
 	@echo "make data   only the corpus, vocabulary, Word2Vec and labels (stages 1-4 of make run)"
 	@echo "make report the 5-fold accuracy report (after make run)"
 	@echo "make bench-train  resident memory of a classifier training, epoch by epoch (after make data)"
@@ -53,8 +65,19 @@ data: $(JAR)
 	$(call stage,3,word2vec,$(INFOGAP) word2vec --corpus $(CORPUS)/corpus.json --out models/word2vec.zip)
 	$(call stage,4,annotations,$(INFOGAP) annotations import --corpus $(CORPUS)/corpus.json $(CORPUS)/labels/bbc_annotations.jsonl $(CORPUS)/labels/wiki_annotations.jsonl && $(INFOGAP) annotations stats && $(INFOGAP) annotations export --split corpus --out $(CORPUS)/labelled.jsonl)
 
-run: data
-	$(call stage,5,train-autoencoder,$(INFOGAP) train-autoencoder --corpus $(CORPUS)/corpus.json --out models/autoencoder $(AE_OPTS))
+weights: $(WEIGHTS_DIR)/model.json
+
+$(WEIGHTS_DIR)/model.json: | $(JAR)
+	@command -v npm >/dev/null 2>&1 || { echo "make weights: npm is not installed. Install it (Debian: apt-get install npm)" \
+		"and run make weights again, or train on a random image encoder: make run IMAGE=random"; exit 1; }
+	@mkdir -p models
+	@test -f $(NSFWJS_TGZ) || (cd models && npm pack nsfwjs@$(NSFWJS_VERSION) --silent >/dev/null) || { \
+		echo "make weights: 'npm pack nsfwjs@$(NSFWJS_VERSION)' failed (is the npm registry reachable?). Run it in models/" \
+		"by hand, or train on a random image encoder: make run IMAGE=random"; exit 1; }
+	$(INFOGAP) weights import --tarball $(NSFWJS_TGZ) --integrity $(NSFWJS_INTEGRITY) --out $(WEIGHTS_DIR)
+
+run: data $(WEIGHTS_DEP)
+	$(call stage,5,train-autoencoder,$(INFOGAP) train-autoencoder --corpus $(CORPUS)/corpus.json --out models/autoencoder $(IMAGE_OPT) $(AE_OPTS))
 	$(call stage,6,train-classifier,$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier $(CL_OPTS))
 	$(call stage,7,predict,$(INFOGAP) predict --model models/classifier/best.zip --pairs $(CORPUS)/labelled.jsonl --out models/predictions.jsonl)
 	$(call stage,8,report,$(INFOGAP) report --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/report $(REPORT_OPTS))
@@ -70,11 +93,20 @@ report: $(JAR)
 	$(INFOGAP) report --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/report-folds --folds 5
 
 # resident memory of a classifier training in one process, epoch by epoch (after make data)
-bench-train: $(JAR)
-	$(INFOGAP) bench train $(BENCH_TRAIN_OPTS)
+bench-train: $(JAR) $(WEIGHTS_DEP)
+	$(INFOGAP) bench train $(IMAGE_OPT) $(BENCH_TRAIN_OPTS)
 
-test:
+test: test-setup
 	$(MVN) test
+
+# what NsfwjsAgreementTest needs: the converted weights and the Node check's pinned packages. Without npm it
+# is skipped (and says so); everything else runs on a random encoder.
+test-setup:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory weights $(NODE_CHECK)/node_modules/.package-lock.json; \
+	else echo "npm not installed: NsfwjsAgreementTest will be skipped"; fi
+
+$(NODE_CHECK)/node_modules/.package-lock.json: $(NODE_CHECK)/package-lock.json
+	cd $(NODE_CHECK) && npm ci --no-audit --no-fund --ignore-scripts
 
 # the scoring API on the trained default model (after make run)
 serve: $(JAR)

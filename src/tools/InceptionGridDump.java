@@ -11,32 +11,36 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.infogap.data.ImageLoader;
 import org.infogap.model.ImageTensors;
 import org.infogap.model.InceptionV3;
-import org.infogap.model.KerasWeights;
+import org.infogap.model.ImageWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes InceptionV3 activations of named layers (before pooling: mixed4's 8x8 grid, mixed10's 3x3 at 160
  * px) for a list of images, as OUT/LAYER.f32: float32 big-endian [images, channels, cells], the input of
- * {@code sentence_verifier_ceiling.py grid}. Same graph and preprocessing as the feature cache (random init
- * with seed 42, or Keras weights; batch norm folded). A tool outside the build, run as a single-file program:
+ * {@code sentence_verifier_ceiling.py grid} and {@code image_feature_probe.py}. Same graph and preprocessing as the
+ * feature cache (random init with seed 42, or pretrained weights: Keras .h5 or TF.js, with their pixel range;
+ * batch norm folded). A tool outside the build, run as a single-file program:
  *
  * <pre>
  *   python3 -c "import json; [print(json.loads(l)['imgpath']) for l in open('datasets/default/labelled.jsonl')]" > /tmp/paths.txt
- *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" src/tools/InceptionGridDump.java /tmp/paths.txt mixed4,avg_pool /tmp/grid [weights.h5]
+ *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" src/tools/InceptionGridDump.java /tmp/paths.txt mixed4,avg_pool /tmp/grid [models/image-encoder/nsfwjs-4.4.0]
  * </pre>
  */
 public class InceptionGridDump {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: InceptionGridDump PATHS_FILE LAYER[,LAYER...] OUT_DIR [KERAS_WEIGHTS.h5]");
+            System.err.println("usage: InceptionGridDump PATHS_FILE LAYER[,LAYER...] OUT_DIR [WEIGHTS (.h5 or TF.js)]");
             System.exit(2);
         }
         int size = 160;
         ComputationGraph graph = InceptionV3.withoutTop(size, 42).init();
+        ImageWeights.Input range = ImageWeights.Input.KERAS;
         if (args.length > 3) {
-            System.out.println(KerasWeights.load(graph, Path.of(args[3])));
+            ImageWeights.Source source = ImageWeights.load(graph, Path.of(args[3]));
+            System.out.println(source.description());
+            range = source.input();
         }
         graph = InceptionV3.foldBatchNorm(graph, size);
         ImageLoader loader = new ImageLoader(size);
@@ -50,7 +54,8 @@ public class InceptionGridDump {
             List<String> batch = paths.subList(from, Math.min(paths.size(), from + 16));
             float[] input = new float[batch.size() * 3 * size * size];
             for (int i = 0; i < batch.size(); i++) {
-                float[] chw = ImageTensors.inceptionInput(loader.load(Path.of(batch.get(i))));
+                float[] chw = range == ImageWeights.Input.UNIT ? ImageTensors.unit(loader.load(Path.of(batch.get(i))))
+                        : ImageTensors.inceptionInput(loader.load(Path.of(batch.get(i))));
                 System.arraycopy(chw, 0, input, i * chw.length, chw.length);
             }
             Map<String, INDArray> activations = graph.feedForward(Nd4j.create(input, new long[] {batch.size(), 3, size, size}), false);

@@ -9,6 +9,11 @@ the number of objects. Chance is the most frequent answer on the training split.
 an attribute, no classifier head on top of these features can either, and the image side is the limit.
 
     python3 src/tools/image_feature_probe.py [datasets/default] [models/features/inception_v3-96-random-42]
+    python3 src/tools/image_feature_probe.py datasets/default LAYER.f32 CHANNELS
+
+The second form reads activations that InceptionGridDump.java wrote for labelled.jsonl's images in order
+([images, CHANNELS, cells], float32 big-endian) and averages each map over its cells: the pooled features of
+any layer (mixed5, mixed7, mixed10) and any weights.
 """
 import glob
 import hashlib
@@ -52,7 +57,14 @@ def probe(x_train, y_train, x_test, y_test, ridge=100.0):
 def main():
     corpus = sys.argv[1] if len(sys.argv) > 1 else "datasets/default"
     cache = sys.argv[2] if len(sys.argv) > 2 else "models/features/inception_v3-96-random-42"
-    features = read_cache(cache)
+    if cache.endswith(".f32"):
+        channels = int(sys.argv[3])
+        grid = np.fromfile(cache, dtype=">f4").astype(np.float64)
+        lines = [json.loads(l) for l in open(f"{corpus}/labelled.jsonl")]
+        grid = grid.reshape(len(lines), channels, -1).mean(axis=2)
+        features = {hashlib.sha256(open(p["imgpath"], "rb").read()).hexdigest(): grid[i] for i, p in enumerate(lines)}
+    else:
+        features = read_cache(cache)
     truth = {}
     for line in open(f"{corpus}/labels/composition.jsonl"):
         c = json.loads(line)

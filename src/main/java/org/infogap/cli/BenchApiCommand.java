@@ -50,7 +50,7 @@ final class BenchApiCommand implements Callable<Integer> {
         }
         Path store = Files.createTempDirectory("infogap-bench-store");
         List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, store,
-                features.inceptionWeights, features.featureCache);
+                features.weightsFor(model), features.featureCache);
         double rss = ApiBench.peakRssMiB();
         System.out.print(ApiBench.table(results));
         System.out.printf(Locale.ROOT, "%d images registered, %s clients, %d s per scenario, %d cores; peak RSS %.0f MiB%n",

@@ -50,9 +50,7 @@ final class ChildClassifierTrainer implements AccuracyReport.ClassifierTrainer {
         if (epochsPerProcess > 0) {
             command.addAll(List.of("--epochs-per-process", Integer.toString(epochsPerProcess)));
         }
-        if (inceptionWeights != null) {
-            command.addAll(List.of("--inception-weights", inceptionWeights.toString()));
-        }
+        command.addAll(List.of("--image-weights", inceptionWeights == null ? FeatureOptions.RANDOM : inceptionWeights.toString()));
         if (resume && Files.exists(out.resolve("last.zip"))) {
             command.add("--resume");
         }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
         subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class,
             TrainAutoencoderCommand.class, TrainClassifierCommand.class, PredictCommand.class,
-            ReportCommand.class, ServeCommand.class, BenchCommand.class, DoctorCommand.class,
+            ReportCommand.class, ServeCommand.class, BenchCommand.class, DoctorCommand.class, WeightsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

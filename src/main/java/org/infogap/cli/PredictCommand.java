@@ -48,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
         Predictor predictor = new Predictor(bundle);
         List<LabelledPairs.Labelled> chosen = LabelledPairs.read(pairs).stream()
                 .filter(l -> split.equals("all") || l.split() == Split.parse(split)).toList();
-        List<Example> examples = ExampleBuilder.forBundle(bundle, features.inceptionWeights, features.featureCache)
+        List<Example> examples = ExampleBuilder.forBundle(bundle, features.weightsFor(model), features.featureCache)
                 .classifierExamples(chosen, bundle.featureNorm());
         List<Predictor.Prediction> predictions = predictor.predict(examples);
         int cmiRight = 0;

@@ -52,9 +52,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path weights = java.nio.file.Files.exists(autoencoder) ? model.features.weightsFor(autoencoder) : model.features.weights();
         ObjectNode results = AccuracyReport.run(new AccuracyReport.Options(labelled, autoencoder, model.config(ModelOptions.of(autoencoder)),
-                model.features.inceptionWeights, model.features.featureCache, out, folds, seed, validationFraction, resume,
-                epochsPerProcess <= 0 ? null : new ChildClassifierTrainer(autoencoder, model.features.inceptionWeights,
+                weights, model.features.featureCache, out, folds, seed, validationFraction, resume,
+                epochsPerProcess <= 0 ? null : new ChildClassifierTrainer(autoencoder, weights,
                         model.features.featureCache, validationFraction, seed, resume, epochsPerProcess), classifier));
         ReportWriter.write(results, out);
         var split = results.path("test_split");

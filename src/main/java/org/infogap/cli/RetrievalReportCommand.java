@@ -43,7 +43,7 @@ final class RetrievalReportCommand implements Callable<Integer> {
         List<RetrievalReport.Query> queries = candidates != null ? RetrievalReport.read(candidates)
                 : RetrievalReport.generate(labelled, composition, seed, perQuery);
         String source = candidates != null ? candidates.toString() : "generated from " + labelled + " (test split)";
-        var results = RetrievalReport.run(model, queries, features.inceptionWeights, features.featureCache, out, source);
+        var results = RetrievalReport.run(model, queries, features.weightsFor(model), features.featureCache, out, source);
         System.out.printf("%d queries -> %s%n", results.path("provenance").path("queries").asInt(), out.resolve("retrieval.html"));
         return 0;
     }

@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
                 ? new PairIndex(CorpusManifest.read(corpus).pairs(ReadOptions.strict()), corpus.toAbsolutePath().getParent())
                 : null;
         ApiServer server = new ApiServer(vertx, config, registry, index == null ? null : AnnotationStore.open(annotations),
-                index, features.inceptionWeights, features.featureCache);
+                index, features.weightsFor(model), features.featureCache);
         int actual = server.start().await();
         server.loadModel(model).await();
         System.out.printf("infogap serving %s on http://localhost:%d (contract: /openapi.yaml)%n", model, actual);

@@ -48,7 +48,7 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
             return 0;
         }
         AutoencoderTraining.run(new AutoencoderTraining.Options(corpus.manifest, vocab, word2vec, model.config(null),
-                model.features.inceptionWeights, model.features.featureCache, out, resume, maxPairs, maxValidation, corpus.readOptions()));
+                model.features.weights(), model.features.featureCache, out, resume, maxPairs, maxValidation, corpus.readOptions()));
         System.out.println("autoencoder -> " + out.resolve(Trainer.BEST) + " (last epoch: " + out.resolve(Trainer.LAST) + ")");
         corpus.printSkipReport();
         return 0;

@@ -71,7 +71,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
             return 0;
         }
         ClassifierTraining.run(new ClassifierTraining.Options(labelled, init.none ? null : init.autoencoder, vocab, word2vec,
-                model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, model.features.inceptionWeights, model.features.featureCache, out, resume,
+                model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, init.none ? model.features.weights() : model.features.weightsFor(init.autoencoder), model.features.featureCache, out, resume,
                 validationFraction, randomEncoder, validationSeed));
         System.out.println("classifier -> " + out.resolve(Trainer.BEST));
         return 0;

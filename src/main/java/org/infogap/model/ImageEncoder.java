@@ -34,9 +34,14 @@ public final class ImageEncoder {
     private final String provenance;
     private final boolean grid;
     private final int length;
+    private final ImageWeights.Input input;
+    private final com.fasterxml.jackson.databind.node.ObjectNode weights;
 
-    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, boolean grid) {
+    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, boolean grid,
+                         ImageWeights.Input input, com.fasterxml.jackson.databind.node.ObjectNode weights) {
         this.graph = graph;
+        this.input = input;
+        this.weights = weights;
         this.loader = new ImageLoader(size);
         this.grid = grid;
         this.id = grid ? id + "-" + InceptionV3.GRID_LAYER : id;
@@ -63,8 +68,8 @@ public final class ImageEncoder {
     }
 
     /**
-     * @param weights a Keras InceptionV3 {@code .h5} (with or without top), or null for random
-     *                initialisation, which is logged as a warning and recorded in the provenance
+     * @param weights pretrained InceptionV3 ({@link ImageWeights#load}: Keras {@code .h5} or a TF.js model), or
+     *                null for random initialisation, which is logged as a warning and recorded in the provenance
      */
     public static ImageEncoder create(int size, Path weights, long seed) throws IOException {
         return create(size, weights, seed, false);
@@ -78,21 +83,36 @@ public final class ImageEncoder {
     /** As {@link #create(int, Path, long)}, with the {@value InceptionV3#GRID_LAYER} grid after the pooled features when {@code grid}. */
     public static ImageEncoder create(int size, Path weights, long seed, boolean grid) throws IOException {
         ComputationGraph graph = InceptionV3.withoutTop(size, seed).init();
-        if (weights != null) {
-            KerasWeights.load(graph, weights);
-        }
+        ImageWeights.Source source = weights == null ? null : ImageWeights.load(graph, weights);
         // inference only: batch norm folded into the convolutions, 117 vs 194 ms/image at 299 px batch 1 with
         // oneDNN (bench encoder, 2026-11-26); the features equal the unfolded graph's up to float rounding (tested)
         graph = InceptionV3.foldBatchNorm(graph, size);
         if (weights == null) {
-            LOG.warn("InceptionV3 starts from RANDOM weights (no --inception-weights file given): image features "
+            LOG.warn("InceptionV3 starts from RANDOM weights (--image-weights random): image features "
                     + "carry no ImageNet knowledge; results are not comparable to the paper's");
             return new ImageEncoder(graph, size, "inception_v3-" + size + "-random-" + seed,
-                    "InceptionV3 random init (seed " + seed + "), " + size + " px", grid);
+                    "InceptionV3 random init (seed " + seed + "), " + size + " px", grid, ImageWeights.Input.KERAS,
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "random")
+                            .put("seed", seed));
         }
-        String hash = org.infogap.io.Hashes.sha256(weights).substring(0, 16);
-        return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + hash,
-                "InceptionV3 Keras weights " + weights.getFileName() + " (sha256 " + hash + "...), " + size + " px", grid);
+        LOG.info("image encoder: {}", source.description());
+        return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + source.idPart(),
+                source.description() + ", " + size + " px", grid, source.input(), source.provenance());
+    }
+
+    /** The weights' origin as JSON (format, file, sha256, package and version when known), for provenance. */
+    public com.fasterxml.jackson.databind.node.ObjectNode weights() {
+        return weights.deepCopy();
+    }
+
+    /** The range pixels are scaled to before the network. */
+    public ImageWeights.Input input() {
+        return input;
+    }
+
+    /** An image, loaded at the encoder's size, as the network's input (CHW). */
+    public float[] pixels(java.awt.image.BufferedImage image) {
+        return input == ImageWeights.Input.UNIT ? ImageTensors.unit(image) : ImageTensors.inceptionInput(image);
     }
 
     /**
@@ -103,23 +123,33 @@ public final class ImageEncoder {
     public static ImageEncoder forBundle(ModelBundle bundle, Path weights) throws IOException {
         ModelConfig c = bundle.config();
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
-        ImageEncoder encoder = tuned != null ? tuned(c.imageSize(), tuned) : create(c, weights);
+        ImageEncoder encoder = tuned != null
+                ? tuned(c.imageSize(), tuned, bundle.imageEncoderId().contains("-unit") ? ImageWeights.Input.UNIT : ImageWeights.Input.KERAS)
+                : create(c, weights);
         if (!encoder.id().equals(bundle.imageEncoderId())) {
             throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
-                    + ", this run's would come from " + encoder.id() + "; pass the --inception-weights it was trained with");
+                    + ", this run's would come from " + encoder.id() + "; pass the --image-weights it was trained with");
         }
         return encoder;
     }
 
-    /** InceptionV3 with end-to-end trained parameters (flat, batch norm folded, as {@link ImageTuner#params()}). */
-    public static ImageEncoder tuned(int size, INDArray params) {
+    /**
+     * InceptionV3 with end-to-end trained parameters (flat, batch norm folded, as {@link ImageTuner#params()}),
+     * fed pixels in the range of the weights it was tuned from.
+     */
+    public static ImageEncoder tuned(int size, INDArray params, ImageWeights.Input input) {
         ComputationGraph graph = InceptionV3.foldedWithoutTop(size, params, null);
-        String id = tunedId(size, params);
-        return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", false);
+        String id = tunedId(size, params, input);
+        return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", false, input,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "tuned"));
     }
 
-    /** The id of tuned parameters: their content hash, so the feature cache never mixes two tunings. */
-    public static String tunedId(int size, INDArray params) {
+    /** The id of tuned parameters: their content hash (and input range), so the feature cache never mixes two tunings. */
+    public static String tunedId(int size, INDArray params, ImageWeights.Input input) {
+        return tunedId(size, params) + (input == ImageWeights.Input.UNIT ? "-unit" : "");
+    }
+
+    private static String tunedId(int size, INDArray params) {
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
             float[] values = params.toFloatVector();
@@ -148,14 +178,14 @@ public final class ImageEncoder {
     public List<float[]> features(List<java.awt.image.BufferedImage> images) {
         List<float[]> chw = new ArrayList<>(images.size());
         for (java.awt.image.BufferedImage image : images) {
-            chw.add(ImageTensors.inceptionInput(image));
+            chw.add(pixels(image));
         }
         return forward(chw);
     }
 
     /** Features of one image, no cache. */
     public float[] features(Path image) {
-        return forward(List.of(ImageTensors.inceptionInput(loader.load(image)))).get(0);
+        return forward(List.of(pixels(loader.load(image)))).get(0);
     }
 
     /** Features of every image, from the cache where present, computed (with progress) and cached otherwise. */
@@ -178,7 +208,7 @@ public final class ImageEncoder {
                     List<Path> batch = missing.subList(from, Math.min(missing.size(), from + BATCH));
                     List<float[]> inputs = new ArrayList<>();
                     for (Path p : batch) {
-                        inputs.add(ImageTensors.inceptionInput(loader.load(p)));
+                        inputs.add(pixels(loader.load(p)));
                     }
                     List<float[]> features = forward(inputs);
                     for (int i = 0; i < batch.size(); i++) {

@@ -53,8 +53,12 @@ public final class ImageTuner {
     private final Map<String, Path> images;
     private final double clipNorm;
 
-    private ImageTuner(ComputationGraph graph, int size, FeatureNorm norm, Map<String, Path> images, double clipNorm) {
+    private final ImageWeights.Input input;
+
+    private ImageTuner(ComputationGraph graph, int size, FeatureNorm norm, Map<String, Path> images, double clipNorm,
+                       ImageWeights.Input input) {
         this.graph = graph;
+        this.input = input;
         this.loader = new ImageLoader(size);
         this.mean = norm.mean().reshape(1, InceptionV3.FEATURES).castTo(DataType.FLOAT);
         this.std = norm.std().reshape(1, InceptionV3.FEATURES).castTo(DataType.FLOAT);
@@ -63,9 +67,10 @@ public final class ImageTuner {
     }
 
     /**
-     * @param kerasWeights Keras InceptionV3 weights, or null
-     * @param params       flat parameters to start from (an earlier tuning), or null: Keras weights or the
-     *                     seeded random initialisation
+     * @param kerasWeights pretrained InceptionV3 weights ({@link ImageWeights#load}), or null; they also set
+     *                     the pixel range when {@code params} continue a tuning that started from them
+     * @param params       flat parameters to start from (an earlier tuning), or null: the pretrained weights or
+     *                     the seeded random initialisation
      * @param norm         the standardisation the network's features are trained with
      * @param images       image file of every example key this tuner will be fed
      */
@@ -73,20 +78,18 @@ public final class ImageTuner {
                                     Map<String, Path> images) throws java.io.IOException {
         IUpdater updater = new Sgd(c.learningRate() * c.imageLrScale());
         ComputationGraph graph;
+        ComputationGraph start = InceptionV3.withoutTop(c.imageSize(), c.seed()).init();
+        ImageWeights.Input input = kerasWeights == null ? ImageWeights.Input.KERAS : ImageWeights.load(start, kerasWeights).input();
         if (params != null) {
             graph = InceptionV3.foldedWithoutTop(c.imageSize(), params, updater);
         } else {
-            ComputationGraph start = InceptionV3.withoutTop(c.imageSize(), c.seed()).init();
-            if (kerasWeights != null) {
-                KerasWeights.load(start, kerasWeights);
-            }
             graph = InceptionV3.foldBatchNorm(start, c.imageSize(), updater);
         }
         // calling feedForward and backpropGradient ourselves, outside fit(), leaves workspace arrays
         // invalid between the two (an ND4J "outdated workspace pointer" error): no workspaces here
         graph.getConfiguration().setTrainingWorkspaceMode(WorkspaceMode.NONE);
         graph.getConfiguration().setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        return new ImageTuner(graph, c.imageSize(), norm, images, c.clipNorm());
+        return new ImageTuner(graph, c.imageSize(), norm, images, c.clipNorm(), input);
     }
 
     /** The batch's images, loaded and scaled for InceptionV3. */
@@ -99,7 +102,9 @@ public final class ImageTuner {
             if (image == null) {
                 throw new IllegalArgumentException(batch.get(i).key() + ": no image file known for end-to-end training");
             }
-            System.arraycopy(ImageTensors.inceptionInput(loader.load(image)), 0, all, i * n, n);
+            float[] pixels = input == ImageWeights.Input.UNIT ? ImageTensors.unit(loader.load(image))
+                    : ImageTensors.inceptionInput(loader.load(image));
+            System.arraycopy(pixels, 0, all, i * n, n);
         }
         return Nd4j.create(all, new long[] {batch.size(), 3, s, s}, DataType.FLOAT);
     }

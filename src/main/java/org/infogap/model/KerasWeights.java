@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
@@ -124,14 +123,7 @@ public final class KerasWeights {
 
     private static void set(ComputationGraph graph, Path file, String layerName, String param, INDArray value,
                             String theirs) {
-        Layer layer = graph.getLayer(layerName);
-        INDArray target = layer.getParam(param);
-        boolean fits = target.rank() == value.rank() ? Arrays.equals(target.shape(), value.shape())
-                : target.length() == value.length();
-        if (!fits) {
-            throw new BadInputException(file, theirs, param, "shape " + Arrays.toString(value.shape())
-                    + " does not fit our " + layerName + "." + param + " " + Arrays.toString(target.shape()));
-        }
-        target.assign(value.dup('c').reshape('c', target.shape()));
+        ImageWeights.set(graph.getLayer(layerName), param, value, file, theirs);
     }
+
 }

@@ -63,6 +63,30 @@ public record ModelBundle(String kind, ModelConfig config, Vocabulary vocabulary
         });
     }
 
+    /** What {@link #header} reads: the bundle's kind, image encoder id and training state, without its arrays. */
+    public record Header(String kind, String imageEncoderId, ObjectNode state) {
+    }
+
+    /** Reads only {@code bundle.json}: which image encoder a bundle needs, before loading it. */
+    public static Header header(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(file, null, null, "no such model bundle");
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry("bundle.json");
+            if (e == null) {
+                throw new BadInputException(file, null, "bundle.json", "missing from the bundle");
+            }
+            try (java.io.InputStream in = zip.getInputStream(e)) {
+                ObjectNode meta = (ObjectNode) Json.mapper().readTree(in);
+                return new Header(meta.path("kind").asText(), meta.path("image_encoder").asText(),
+                        meta.get("state") instanceof ObjectNode state ? state : null);
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new BadInputException(file, null, null, "not a readable model bundle: " + e.getMessage());
+        }
+    }
+
     public static ModelBundle load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file, null, null, "no such model bundle");

@@ -94,7 +94,8 @@ public final class AutoencoderTraining {
                 .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
                 .put("image_trained_end_to_end", c.fineTuneImage())
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
-                .put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
+                .set("image_weights", encoder.weights());
+        provenance.put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
                 .put("created", Instant.now().toString());
         Trainer trainer = new Trainer(net, (batch, random) -> Feeds.autoencoder(batch, net, random),
                 n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
@@ -160,7 +161,8 @@ public final class AutoencoderTraining {
     /** The id of the features a bundle's network expects: the tuned InceptionV3's, when it carries one. */
     static String imageEncoderId(ModelConfig c, String fixedId, Map<String, INDArray> params) {
         INDArray tuned = params.get(ImageTuner.PARAMS);
-        return tuned == null ? fixedId : ImageEncoder.tunedId(c.imageSize(), tuned);
+        return tuned == null ? fixedId : ImageEncoder.tunedId(c.imageSize(), tuned,
+                fixedId.contains("-unit") ? org.infogap.model.ImageWeights.Input.UNIT : org.infogap.model.ImageWeights.Input.KERAS);
     }
 
     /** Mean losses over {@code examples} (no dropout), and text perplexity exp(text cross-entropy). */

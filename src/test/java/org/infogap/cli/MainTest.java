@@ -36,13 +36,40 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"generate", "vocab", "word2vec", "annotations", "annotations import", "annotations stats",
         "annotations export", "annotations agreement", "annotations coco-heuristic", "train-autoencoder", "train-classifier",
-        "predict", "report", "serve", "bench", "bench encoder", "bench api", "bench train", "doctor"})
+        "predict", "report", "serve", "bench", "bench encoder", "bench api", "bench train", "doctor", "weights", "weights import"})
     void everySubcommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
         Run run = run(args.toArray(String[]::new));
         assertEquals(0, run.exit());
         assertTrue(run.out().contains("Usage: infogap " + command), run.out());
+    }
+
+    @Test
+    void weightsImportChecksTheTarballsPinnedDigestBeforeReadingIt() throws Exception {
+        Path tgz = dir.resolve("nsfwjs-4.4.0.tgz");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(tgz));
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            byte[] pkg = "{\"name\": \"nsfwjs\", \"version\": \"4.4.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("package/package.json");
+            entry.setSize(pkg.length);
+            tar.putArchiveEntry(entry);
+            tar.write(pkg);
+            tar.closeArchiveEntry();
+        }
+        Path into = dir.resolve("weights-out");
+        Run wrong = run("weights", "import", "--tarball", tgz.toString(), "--integrity", "sha512-AAAA", "--out", into.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, wrong.exit());
+        assertTrue(wrong.err().contains("sha-512 mismatch") && wrong.err().contains("sha512-AAAA"), wrong.err());
+        // the right digest, but no InceptionV3 inside: refused, and nothing is written
+        Run empty = run("weights", "import", "--tarball", tgz.toString(), "--integrity", WeightsCommand.integrity(tgz),
+                "--out", into.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, empty.exit());
+        assertTrue(empty.err().contains("no package/dist/models/inception_v3/"), empty.err());
+        assertTrue(!java.nio.file.Files.exists(into), "no half-written output folder");
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".weights-import-")), "work folder removed");
+        }
     }
 
     @Test

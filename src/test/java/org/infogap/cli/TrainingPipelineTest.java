@@ -68,7 +68,8 @@ class TrainingPipelineTest {
     private static String[] ae(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train-autoencoder", "--corpus", manifest.toString(),
                 "--vocab", dir.resolve("vocab.txt").toString(), "--word2vec", dir.resolve("w2v.zip").toString(),
-                "--config", config.toString(), "--feature-cache", dir.resolve("features").toString(), "--out", out.toString()));
+                "--config", config.toString(), "--feature-cache", dir.resolve("features").toString(), "--out", out.toString(),
+                "--image-weights", "random"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -193,7 +194,7 @@ class TrainingPipelineTest {
         Path noAe = dir.resolve("cl-no-ae");
         assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--no-autoencoder", "--config", config.toString(),
                 "--vocab", dir.resolve("vocab.txt").toString(), "--word2vec", dir.resolve("w2v.zip").toString(),
-                "--feature-cache", dir.resolve("features").toString(), "--out", noAe.toString()));
+                "--feature-cache", dir.resolve("features").toString(), "--out", noAe.toString(), "--image-weights", "random"));
         assertTrue(!ModelBundle.load(noAe.resolve(Trainer.BEST)).state().path("provenance").path("encoder_from_autoencoder").asBoolean());
         Path predicted = dir.resolve("predictions.jsonl");
         assertEquals(0, run("predict", "--model", cl.resolve(Trainer.BEST).toString(), "--pairs", labelled.toString(),
@@ -241,7 +242,7 @@ class TrainingPipelineTest {
         ModelBundle bundle = ModelBundle.load(cl.resolve(Trainer.LAST));
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
         assertFalse(tunedByAe.equalsWithEps(tuned, 1e-7), "the classifier should train InceptionV3 further");
-        assertEquals(ImageEncoder.tunedId(c.imageSize(), tuned), bundle.imageEncoderId());
+        assertEquals(ImageEncoder.tunedId(c.imageSize(), tuned, org.infogap.model.ImageWeights.Input.KERAS), bundle.imageEncoderId());
 
         // the bundle predicts through its own InceptionV3, exactly as the in-memory network with it attached
         List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST)
