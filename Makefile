@@ -7,7 +7,7 @@ JAR := target/infogap.jar
 JAVA_OPTS ?= -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=20G
 INFOGAP := $(JAVA) $(JAVA_OPTS) -jar $(JAR)
 CORPUS := datasets/default
-# CPU budget of the default run (README, "Two commands"; chosen by measurement, docs in README *Measured*):
+# CPU budget of the default run (README, "Two commands"; chosen by measurement, docs/performance.md):
 # 1,800 unlabelled + 1,200 labelled pairs, the autoencoder on a seeded sample of 1,500 training pairs for 2
 # epochs after the match head's 2 warm-up epochs, the classifiers 5 epochs; the report on the test split only,
 # taking the trained classifier as CL (2 trainings: this one and CL without AE). `make report`: 5 folds.
@@ -120,7 +120,7 @@ bench-api: $(JAR)
 # the peer: PyTorch CPU (Debian python3-torch python3-torchvision), same cases, 2 threads
 bench-encoder: $(JAR)
 	@if $(PYTHON) -c "import torch, torchvision" 2>/dev/null; then \
-		$(PYTHON) src/tools/bench_torch_inception.py --out models/bench-torch.json && \
+		$(PYTHON) tools/bench_torch_inception.py --out models/bench-torch.json && \
 		$(INFOGAP) bench encoder --model models/classifier/best.zip --peer models/bench-torch.json; \
 	else \
 		echo "python3-torch not installed: no PyTorch peer"; \

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "encoder", mixinStandardHelpOptions = true,
         description = "Speed of InceptionV3 (images/s per input size and batch, as trained and with batch norm folded) "
             + "and of the text encoder + heads on cached image features (pairs/s). With --peer, the ratio to "
-            + "PyTorch's figures from src/tools/bench_torch_inception.py.")
+            + "PyTorch's figures from tools/bench_torch_inception.py.")
 final class BenchEncoderCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", defaultValue = "299,300", split = ",", description = "Input sizes. Default: ${DEFAULT-VALUE}")
@@ -41,7 +41,7 @@ final class BenchEncoderCommand implements Callable<Integer> {
     @Option(names = "--text-batch", defaultValue = "16", description = "Pairs per text-side pass. Default: ${DEFAULT-VALUE}")
     int textBatch;
 
-    @Option(names = "--peer", description = "PyTorch's figures (JSON from src/tools/bench_torch_inception.py): print the ratio")
+    @Option(names = "--peer", description = "PyTorch's figures (JSON from tools/bench_torch_inception.py): print the ratio")
     Path peer;
 
     @Option(names = "--out", defaultValue = "models/bench-encoder.json", description = "Figures as JSON. Default: ${DEFAULT-VALUE}")

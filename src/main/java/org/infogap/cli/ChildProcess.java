@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Runs an {@code infogap} command in a child JVM with this JVM's memory options and class path, its output
  * shown as it goes. Training runs this way where a process must give its memory back: SameDiff's native
- * memory grows with every training step and only the process's end frees it (README, Known problems).
+ * memory grows with every training step and only the process's end frees it (docs/known-problems.md).
  */
 final class ChildProcess {
 

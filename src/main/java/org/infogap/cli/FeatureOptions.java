@@ -49,10 +49,13 @@ final class FeatureOptions {
             return weights();
         }
         ModelBundle.Header header = ModelBundle.header(bundle);
-        if (header.imageEncoderId().contains("-random-")) {
+        com.fasterxml.jackson.databind.JsonNode origin = header.state() == null ? null
+                : header.state().path("provenance").path("image_weights");
+        // a random encoder, or one trained end to end from a random start (its parameters travel in the bundle)
+        if (header.imageEncoderId().contains("-random-") || (origin != null && "random".equals(origin.path("format").asText()))) {
             return null;
         }
-        String recorded = header.state() == null ? "" : header.state().path("provenance").path("image_weights").path("file").asText("");
+        String recorded = origin == null ? "" : origin.path("file").asText("");
         if (!recorded.isEmpty() && Files.exists(Path.of(recorded))) {
             Path file = Path.of(recorded);
             // a TF.js model is recorded by its model file; its folder names the same weights

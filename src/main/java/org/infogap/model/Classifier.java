@@ -33,7 +33,7 @@ public final class Classifier extends Network {
      * (the match head's probability): the shares sum(r p)/n, sum(r (1 - p))/n and sum(r)/n of its n sentences, the
      * agreement (sum(r p) - sum(r (1 - p))) / sum(r), and n / maxSentences. The label rules are functions of these
      * with true roles; from labels alone, a network did not learn to count sentences it could check
-     * ({@code src/tools/sentence_verifier_ceiling.py --supervision text}).
+     * ({@code tools/sentence_verifier_ceiling.py --supervision text}).
      */
     public static final String COUNTS = "sentence_counts_features";
     /**
@@ -154,14 +154,14 @@ public final class Classifier extends Network {
      * {@link #OBJECTS} of the batch's images, [batch, 1]: per cell of the grid, the probability that an object is
      * there (a small ReLU layer), summed over the cells. A linear layer over the pooled features counted less well
      * (PyTorch check on the cached grid, training split's counts, test images' rounded count right: 0.75 pooled,
-     * 0.83-0.96 cells, {@code src/tools/object_count_probe.py}). {@link ObjectCounter} fits it before the classifier trains.
+     * 0.83-0.96 cells, {@code tools/object_count_probe.py}). {@link ObjectCounter} fits it before the classifier trains.
      */
     static SDVariable objects(SameDiff sd) {
         SDVariable grid = sd.getVariable(Encoder.GRID); // [batch, cells, channels]
         // clipped: the grid is standardised per cell and channel, and units that rarely fire on the training images
         // reach 200 standard deviations on others; in a PyTorch replica the clip made no steady difference
         // (test counts right 0.83 / 0.87 unclipped / clipped in one run, 0.84 / 0.83 in another;
-        // src/tools/object_count_probe.py), it keeps one such unit from adding objects
+        // tools/object_count_probe.py), it keeps one such unit from adding objects
         SDVariable cells = sd.math().clipByValue(sd.reshape(grid, -1, InceptionV3.GRID_CHANNELS), -OBJECT_CLIP, OBJECT_CLIP);
         SDVariable hidden = sd.nn().relu(Encoder.dense(sd, OBJECTS_PREFIX + "hidden", cells, InceptionV3.GRID_CHANNELS,
                 OBJECT_UNITS, false), 0);
@@ -199,7 +199,7 @@ public final class Classifier extends Network {
             SDVariable words = sd.math().max(sd.sum(enc.matchInput(), true, 1), sd.constant(Nd4j.scalar(1f)));
             SDVariable share = sd.mmul(enc.matchInput(), visual).div(words); // [rows, 1]
             // starts at "related above half visual words" (generated corpus: fillers 0.08-0.50, the others
-            // 0.44-0.86, README); the labels move the threshold, they cannot turn it inside out from there
+            // 0.44-0.86, docs/decisions/2026-11-measurements-log.md); the labels move the threshold, they cannot turn it inside out from there
             SDVariable w = sd.var("cls/related/W", Nd4j.createFromArray(new float[][] {{RELATED_SLOPE}}));
             SDVariable b = sd.var("cls/related/b", Nd4j.createFromArray(-RELATED_SLOPE / 2));
             related = sd.nn().sigmoid(RELATED, sd.nn().linear(share, w, b));

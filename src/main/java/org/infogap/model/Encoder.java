@@ -23,7 +23,7 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * after the image, did not learn to check that from 800 labelled pairs (SC stayed at chance). So far the
  * head learns which sentences are about the image, not which are true of it on pooled features; on the grid
  * ({@link ModelConfig#matchGrid()}), learnt from captions as bags of words with a binary loss and a warm-up, it
- * tells true from contradicting test claims with ROC AUC 0.88 (README, Measured).
+ * tells true from contradicting test claims with ROC AUC 0.88 (docs/decisions/2026-11-measurements-log.md).
  *
  * <p>The word LSTM runs over the batch's real sentences only (placeholder {@code words}: [sentences,
  * maxTokens, wordDim]); a 0/1 placement matrix [batch x maxSentences, sentences] puts their embeddings
@@ -78,7 +78,7 @@ public final class Encoder {
     public static Outputs define(SameDiff sd, ModelConfig c, int vocabulary) {
         int s = c.maxSentences();
         int t = c.maxTokens();
-        SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, InceptionV3.FEATURES);
+        SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, c.imageFeatures());
         SDVariable words = sd.placeHolder(WORDS, DataType.FLOAT, -1, t, c.wordDim());
         SDVariable tokenLengths = sd.placeHolder(TOKEN_LENGTHS, DataType.FLOAT, -1);
         SDVariable sentenceCounts = sd.placeHolder(SENTENCE_COUNTS, DataType.FLOAT, -1);
@@ -89,7 +89,7 @@ public final class Encoder {
         SDVariable grid = c.matchGrid() ? sd.placeHolder(GRID, DataType.FLOAT, -1, -1, InceptionV3.GRID_CHANNELS) : null;
         SDVariable owner = c.matchGrid() ? sd.placeHolder(OWNER, DataType.INT, -1) : null;
 
-        SDVariable image = dense(sd, "enc/image", features, InceptionV3.FEATURES, c.imageDim(), true)
+        SDVariable image = dense(sd, "enc/image", features, c.imageFeatures(), c.imageDim(), true)
                 .mul(dropImage).rename(IMAGE_EMBEDDING);
 
         SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())

@@ -9,8 +9,9 @@ import java.util.List;
  * (autoencoder) and the labels as level indices 0..4 (classifier; -1 when unlabelled).
  *
  * @param key         the pair's {@code source:id}
- * @param features    2048 pooled features, then, when the encoder has it, the grid: cells x
- *                    {@value InceptionV3#GRID_CHANNELS} ({@link ImageEncoder})
+ * @param features    the pooled features ({@link ModelConfig#imageFeatures()}: 2048 from mixed10, 768 from
+ *                    mixed5), then, when the encoder has it, the grid: cells x {@value InceptionV3#GRID_CHANNELS}
+ *                    ({@link ImageEncoder}); {@link Feeds} checks the lengths against the config
  * @param sentences   token ids per sentence
  * @param captions    token ids per phrase of the image's captions; empty when it has none or none is needed
  * @param imageTarget RGB in [0, 1], CHW, at the decoder's output size; null when not needed
@@ -19,11 +20,6 @@ public record Example(String key, float[] features, List<int[]> sentences, List<
                       int cmi, int sc) {
 
     public Example {
-        int grid = features.length - InceptionV3.FEATURES;
-        if (grid < 0 || grid % InceptionV3.GRID_CHANNELS != 0) {
-            throw new IllegalArgumentException(key + ": expected " + InceptionV3.FEATURES + " pooled features and "
-                    + "cells of " + InceptionV3.GRID_CHANNELS + ", got " + features.length + " floats");
-        }
         sentences = List.copyOf(sentences);
         captions = List.copyOf(captions);
     }
@@ -33,8 +29,13 @@ public record Example(String key, float[] features, List<int[]> sentences, List<
         this(key, features, sentences, List.of(), imageTarget, cmi, sc);
     }
 
-    /** Cells of the image's grid; 0 when it has only pooled features. */
-    public int gridCells() {
-        return (features.length - InceptionV3.FEATURES) / InceptionV3.GRID_CHANNELS;
+    /** Cells of the image's grid after {@code pooled} pooled features; 0 when it has only those. */
+    public int gridCells(int pooled) {
+        int grid = features.length - pooled;
+        if (grid < 0 || grid % InceptionV3.GRID_CHANNELS != 0) {
+            throw new IllegalArgumentException(key + ": expected " + pooled + " pooled features and cells of "
+                    + InceptionV3.GRID_CHANNELS + ", got " + features.length + " floats (features of another image layer?)");
+        }
+        return grid / InceptionV3.GRID_CHANNELS;
     }
 }

@@ -29,9 +29,10 @@ public final class Feeds {
         int b = batch.size();
         int s = c.maxSentences();
         int t = c.maxTokens();
-        int cells = c.matchGrid() ? batch.get(0).gridCells() : 0;
+        int pooled = c.imageFeatures();
+        int cells = c.matchGrid() ? batch.get(0).gridCells(pooled) : 0;
         int gridLength = cells * InceptionV3.GRID_CHANNELS;
-        float[] features = new float[b * InceptionV3.FEATURES];
+        float[] features = new float[b * pooled];
         float[] grid = new float[b * gridLength];
         float[] counts = new float[b];
         List<int[]> real = new java.util.ArrayList<>();
@@ -39,14 +40,15 @@ public final class Feeds {
         List<Integer> owners = new java.util.ArrayList<>();
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
-            System.arraycopy(e.features(), 0, features, i * InceptionV3.FEATURES, InceptionV3.FEATURES);
+            int own = e.gridCells(pooled); // also checks the length: features of another image layer are refused
+            System.arraycopy(e.features(), 0, features, i * pooled, pooled);
             if (c.matchGrid()) {
-                if (e.gridCells() == 0 || e.gridCells() != cells) {
+                if (own == 0 || own != cells) {
                     throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
                             + InceptionV3.GRID_LAYER + " grid, of " + cells + " cells; its features have "
-                            + e.gridCells() + " (an image encoder without the grid?)");
+                            + own + " (an image encoder without the grid?)");
                 }
-                System.arraycopy(e.features(), InceptionV3.FEATURES, grid, i * gridLength, gridLength);
+                System.arraycopy(e.features(), pooled, grid, i * gridLength, gridLength);
             }
             int n = Math.min(s, e.sentences().size());
             counts[i] = n;
@@ -92,7 +94,7 @@ public final class Feeds {
         INDArray words = rows.reshape('c', n, t, vectors.columns()).dup();
         rows.close();
         Map<String, INDArray> feed = new HashMap<>();
-        feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, InceptionV3.FEATURES}, DataType.FLOAT));
+        feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, pooled}, DataType.FLOAT));
         if (c.matchGrid()) {
             feed.put(Encoder.GRID, Nd4j.create(grid, new long[] {b, cells, InceptionV3.GRID_CHANNELS}, DataType.FLOAT));
             feed.put(Encoder.OWNER, Nd4j.createFromArray(owners.stream().mapToInt(Integer::intValue).toArray()));
@@ -191,16 +193,17 @@ public final class Feeds {
      */
     public static Map<String, INDArray> objects(List<Example> batch, Network net, Random random) {
         int b = batch.size();
-        int cells = batch.get(0).gridCells();
+        int pooled = net.config().imageFeatures();
+        int cells = batch.get(0).gridCells(pooled);
         int length = cells * InceptionV3.GRID_CHANNELS;
         float[] grid = new float[b * length];
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
-            if (cells == 0 || e.gridCells() != cells) {
+            if (cells == 0 || e.gridCells(pooled) != cells) {
                 throw new IllegalArgumentException(e.key() + ": the object count reads the image's grid of " + cells
-                        + " cells; its features have " + e.gridCells());
+                        + " cells; its features have " + e.gridCells(pooled));
             }
-            System.arraycopy(e.features(), InceptionV3.FEATURES, grid, i * length, length);
+            System.arraycopy(e.features(), pooled, grid, i * length, length);
         }
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(Encoder.GRID, Nd4j.create(grid, new long[] {b, cells, InceptionV3.GRID_CHANNELS}, DataType.FLOAT));

@@ -36,17 +36,24 @@ public final class ImageEncoder {
     private final int length;
     private final ImageWeights.Input input;
     private final com.fasterxml.jackson.databind.node.ObjectNode weights;
+    private final String layer;
+    private final int pooled;
 
     private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, boolean grid,
-                         ImageWeights.Input input, com.fasterxml.jackson.databind.node.ObjectNode weights) {
+                         ImageWeights.Input input, com.fasterxml.jackson.databind.node.ObjectNode weights, String layer) {
         this.graph = graph;
         this.input = input;
         this.weights = weights;
+        this.layer = layer;
+        this.pooled = InceptionV3.channels(layer);
         this.loader = new ImageLoader(size);
         this.grid = grid;
-        this.id = grid ? id + "-" + InceptionV3.GRID_LAYER : id;
-        this.provenance = grid ? provenance + ", with its " + InceptionV3.GRID_LAYER + " grid" : provenance;
-        this.length = InceptionV3.FEATURES + (grid ? gridCells(size) * InceptionV3.GRID_CHANNELS : 0);
+        // the layer is part of the id (the cache never mixes two); mixed10's ids are as before it was a choice
+        String pooledId = layer.equals(InceptionV3.LAST_BLOCK) ? id : id + "-pool_" + layer;
+        this.id = grid ? pooledId + "-" + InceptionV3.GRID_LAYER : pooledId;
+        String pooledFrom = layer.equals(InceptionV3.LAST_BLOCK) ? provenance : provenance + ", pooled " + layer;
+        this.provenance = grid ? pooledFrom + ", with its " + InceptionV3.GRID_LAYER + " grid" : pooledFrom;
+        this.length = pooled + (grid ? gridCells(size) * InceptionV3.GRID_CHANNELS : 0);
     }
 
     /** Cells of the {@value InceptionV3#GRID_LAYER} map at an input size (8 x 8 at 160 px). */
@@ -60,6 +67,11 @@ public final class ImageEncoder {
         s = (s - 3) / 2 + 1;
         s = (s - 3) / 2 + 1;
         return s * s;
+    }
+
+    /** The block whose map the pooled features average. */
+    public String layer() {
+        return layer;
     }
 
     /** Floats per image: the pooled features, then the grid's cells when this encoder has one. */
@@ -77,11 +89,16 @@ public final class ImageEncoder {
 
     /** The encoder a config asks for: its size and seed, with the grid when the config's match head reads it. */
     public static ImageEncoder create(ModelConfig c, Path weights) throws IOException {
-        return create(c.imageSize(), weights, c.seed(), c.matchGrid());
+        return create(c.imageSize(), weights, c.seed(), c.matchGrid(), c.imageLayer());
     }
 
     /** As {@link #create(int, Path, long)}, with the {@value InceptionV3#GRID_LAYER} grid after the pooled features when {@code grid}. */
     public static ImageEncoder create(int size, Path weights, long seed, boolean grid) throws IOException {
+        return create(size, weights, seed, grid, InceptionV3.LAST_BLOCK);
+    }
+
+    /** As {@link #create(int, Path, long, boolean)}, the pooled features averaged over block {@code layer}'s map. */
+    public static ImageEncoder create(int size, Path weights, long seed, boolean grid, String layer) throws IOException {
         ComputationGraph graph = InceptionV3.withoutTop(size, seed).init();
         ImageWeights.Source source = weights == null ? null : ImageWeights.load(graph, weights);
         // inference only: batch norm folded into the convolutions, 117 vs 194 ms/image at 299 px batch 1 with
@@ -93,11 +110,11 @@ public final class ImageEncoder {
             return new ImageEncoder(graph, size, "inception_v3-" + size + "-random-" + seed,
                     "InceptionV3 random init (seed " + seed + "), " + size + " px", grid, ImageWeights.Input.KERAS,
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "random")
-                            .put("seed", seed));
+                            .put("seed", seed), layer);
         }
-        LOG.info("image encoder: {}", source.description());
+        LOG.info("image encoder: {}, features pooled from {}", source.description(), layer);
         return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + source.idPart(),
-                source.description() + ", " + size + " px", grid, source.input(), source.provenance());
+                source.description() + ", " + size + " px", grid, source.input(), source.provenance(), layer);
     }
 
     /** The weights' origin as JSON (format, file, sha256, package and version when known), for provenance. */
@@ -141,7 +158,8 @@ public final class ImageEncoder {
         ComputationGraph graph = InceptionV3.foldedWithoutTop(size, params, null);
         String id = tunedId(size, params, input);
         return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", false, input,
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "tuned"));
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "tuned"),
+                InceptionV3.LAST_BLOCK);
     }
 
     /** The id of tuned parameters: their content hash (and input range), so the feature cache never mixes two tunings. */
@@ -234,7 +252,8 @@ public final class ImageEncoder {
         }
         INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
         List<float[]> out = new ArrayList<>();
-        if (!grid) {
+        boolean last = layer.equals(InceptionV3.LAST_BLOCK);
+        if (!grid && last) {
             INDArray pooled = NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input));
             for (int i = 0; i < chw.size(); i++) {
                 out.add(pooled.getRow(i).toFloatVector());
@@ -242,19 +261,26 @@ public final class ImageEncoder {
             return out;
         }
         Map<String, INDArray> activations = NativeBuild.withOneDnn(true, () -> graph.feedForward(input, false));
-        INDArray pooled = activations.get(InceptionV3.POOL);
+        INDArray pooled = last ? activations.get(InceptionV3.POOL) : activations.get(layer).mean(2, 3);
+        if (!grid) {
+            for (int i = 0; i < chw.size(); i++) {
+                out.add(pooled.getRow(i).toFloatVector());
+            }
+            Network.release(activations.values());
+            return out;
+        }
         // [images, channels, h, w] -> [images, cells, channels]: the match head attends over cells
         INDArray cells = activations.get(InceptionV3.GRID_LAYER).reshape('c', chw.size(), InceptionV3.GRID_CHANNELS, -1)
                 .permute(0, 2, 1).dup('c');
         for (int i = 0; i < chw.size(); i++) {
             float[] f = new float[length];
-            System.arraycopy(pooled.getRow(i).toFloatVector(), 0, f, 0, InceptionV3.FEATURES);
+            System.arraycopy(pooled.getRow(i).toFloatVector(), 0, f, 0, this.pooled);
             float[] g = cells.slice(i).reshape(-1).toFloatVector();
-            if (g.length != length - InceptionV3.FEATURES) {
+            if (g.length != length - this.pooled) {
                 throw new IllegalStateException(InceptionV3.GRID_LAYER + " has " + g.length + " values, expected "
-                        + (length - InceptionV3.FEATURES));
+                        + (length - this.pooled));
             }
-            System.arraycopy(g, 0, f, InceptionV3.FEATURES, g.length);
+            System.arraycopy(g, 0, f, this.pooled, g.length);
             out.add(f);
         }
         Network.release(activations.values());

@@ -39,11 +39,25 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class InceptionV3 extends ZooModel<InceptionV3> {
 
+    /** Channels of a block's map ({@code mixed0} .. {@code mixed10}); refuses any other name. */
+    public static int channels(String block) {
+        return switch (block) {
+            case "mixed0" -> 256;
+            case "mixed1", "mixed2" -> 288;
+            case "mixed3", "mixed4", "mixed5", "mixed6", "mixed7" -> 768;
+            case "mixed8" -> 1280;
+            case "mixed9", "mixed10" -> 2048;
+            default -> throw new IllegalArgumentException("imageLayer must be one of mixed0..mixed10, got '" + block + "'");
+        };
+    }
+
     /** Keras's preferred input size. */
     public static final int KERAS_SIZE = 299;
     /** The smallest input the stride-2 stem and the three grid reductions accept. */
     public static final int MIN_SIZE = 75;
     public static final int FEATURES = 2048;
+    /** The block {@link #POOL} averages: the paper's image features. */
+    public static final String LAST_BLOCK = "mixed10";
     public static final String INPUT = "input_1";
     public static final String POOL = "avg_pool";
     public static final String PREDICTIONS = "predictions";

@@ -130,7 +130,7 @@ public final class MatchHead {
     }
 
     private static SDVariable imageProjection(SameDiff sd, ModelConfig c, SDVariable features) {
-        return sd.math().tanh(sd.mmul(features, w(sd, "image_in", InceptionV3.FEATURES, width(c))).add(b(sd, "image_in", width(c))));
+        return sd.math().tanh(sd.mmul(features, w(sd, "image_in", c.imageFeatures(), width(c))).add(b(sd, "image_in", width(c))));
     }
 
     private static SDVariable cellProjection(SameDiff sd, ModelConfig c, SDVariable cells) {

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link ModelConfig#matchEpochs()}) before the autoencoder's epochs, on caption phrases alone. Its variables
  * have the encoder's names, so the autoencoder takes the trained head and word LSTM by name. A step computes
  * the word LSTM over the phrases and the head against the batch's images, no text LSTM and no decoder: many
- * steps for little time, which the head needs (it learns slowly beside the decoders, README *Measured*).
+ * steps for little time, which the head needs (it learns slowly beside the decoders, docs/decisions/2026-11-measurements-log.md).
  */
 public final class Matcher extends Network {
 

@@ -57,7 +57,7 @@ import org.infogap.io.Json;
  *                          attending over its cells with the sentence as query, instead of the pooled features:
  *                          every generated claim ties an attribute to a position, which pooling drops (a verifier
  *                          told the truth of each sentence reached 0.65 on pooled features, 0.81 on this grid;
- *                          {@code src/tools/sentence_verifier_ceiling.py})
+ *                          {@code tools/sentence_verifier_ceiling.py})
  * @param matchCaptions     the match head learns from captions (COCO texts, BBC image captions), split into object
  *                          phrases, each picking its own image among the batch's; without it, from every sentence
  *                          of every text, which teaches contradicting sentences to match their image too
@@ -98,22 +98,23 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double weightDecay, String optimizer, boolean fineTuneImage,
                           double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
                           boolean matchCaptions, boolean sentenceCounts, int matchEpochs, boolean matchBag,
-                          boolean visualWords, int countsHidden, boolean countsCoverage) {
+                          boolean visualWords, int countsHidden, boolean countsCoverage, String imageLayer) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
     /** Settings introduced after the first bundles, with the value that means "as before they existed". */
-    private static final Map<String, JsonNode> ADDED_LATER = Map.of(
-            "matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0),
-            "whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "matchEpochs", com.fasterxml.jackson.databind.node.IntNode.valueOf(0),
-            "matchBag", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "visualWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE,
-            "countsHidden", com.fasterxml.jackson.databind.node.IntNode.valueOf(0),
-            "countsCoverage", com.fasterxml.jackson.databind.node.BooleanNode.FALSE);
+    private static final Map<String, JsonNode> ADDED_LATER = Map.ofEntries(
+            Map.entry("imageLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(InceptionV3.LAST_BLOCK)),
+            Map.entry("matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0)),
+            Map.entry("whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("matchEpochs", com.fasterxml.jackson.databind.node.IntNode.valueOf(0)),
+            Map.entry("matchBag", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("visualWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
+            Map.entry("countsHidden", com.fasterxml.jackson.databind.node.IntNode.valueOf(0)),
+            Map.entry("countsCoverage", com.fasterxml.jackson.databind.node.BooleanNode.FALSE));
 
     public ModelConfig {
         if (matchWeight == 0) {
@@ -135,6 +136,13 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         }
         if (countsHidden == 0 || !matchGrid) {
             countsCoverage = false; // read by the counts' layer, from the attention over the grid
+        }
+        if (imageLayer == null) {
+            imageLayer = InceptionV3.LAST_BLOCK;
+        }
+        InceptionV3.channels(imageLayer); // refuses a name that is not a block's
+        if (fineTuneImage) {
+            imageLayer = InceptionV3.LAST_BLOCK; // end-to-end training trains the whole network up to avg_pool
         }
         if (countsHidden < 0) {
             throw new IllegalArgumentException("countsHidden must be >= 0, got " + countsHidden);
@@ -179,7 +187,8 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     /** Henning & Ewerth's settings. */
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false);
+                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false,
+                InceptionV3.LAST_BLOCK);
     }
 
     /**
@@ -196,14 +205,19 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
      * sentences are true of the image, which the paper's encoder did not learn here. The head reads the mixed7
      * grid and learns from caption phrases (matchGrid, matchCaptions), and the classifier reads its counts
-     * (sentenceCounts): on pooled features the head could not check claims at all (see README, Known problems).
+     * (sentenceCounts): on pooled features the head could not check claims at all (docs/decisions/2026-11-27-checking-claims-against-the-image.md).
      * The head warms up on captions alone for 2 epochs (matchEpochs) before the autoencoder: since it reads bags of
      * words and learns with the binary loss, 2 warm-up epochs (100 s) separate the test claims with ROC AUC 0.88, where 1 epoch of
-     * joint training with the autoencoder (400 s) reached 0.59 (README, Measured, 2026-11-27).
+     * joint training with the autoencoder (400 s) reached 0.59 (docs/decisions/2026-11-measurements-log.md, 2026-11-27).
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, true);
+                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, true, "mixed5");
+    }
+
+    /** Length of the pooled image features the networks read: the channels of {@link #imageLayer}. */
+    public int imageFeatures() {
+        return InceptionV3.channels(imageLayer);
     }
 
     /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */

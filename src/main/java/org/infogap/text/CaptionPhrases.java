@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Splits an image caption into the phrases it lists ("A red circle on the left, a blue star and a green
  * square." -> three), at commas, semicolons and the word "and". A caption names several objects, a sentence
  * of an article mostly one: the match head learns from phrases, each true of its image, so that what it
- * learns carries over to single claims ({@code src/tools/sentence_verifier_ceiling.py --supervision captions}).
+ * learns carries over to single claims ({@code tools/sentence_verifier_ceiling.py --supervision captions}).
  */
 public final class CaptionPhrases {
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * Maps British spellings to American ones, token by token. The paper applied such a dictionary to
  * the BBC News text so that "colour" and "color" share one vocabulary entry (section 5.1).
  * The dictionary is {@code british_american.tsv} on the class path, derived from Debian's word
- * lists by {@code src/tools/british_american.py}.
+ * lists by {@code tools/british_american.py}.
  */
 public final class SpellingNormalizer {
 

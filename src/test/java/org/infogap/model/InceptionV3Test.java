@@ -72,6 +72,41 @@ class InceptionV3Test {
     }
 
     @Test
+    void featuresOfAnEarlierBlockAverageItsMapAndNameItInTheId() throws IOException {
+        java.awt.image.BufferedImage image = org.infogap.testing.TestImages.halves(75, 75);
+        ImageEncoder last = ImageEncoder.create(75, null, 42, false);
+        ImageEncoder mixed5 = ImageEncoder.create(75, null, 42, false, "mixed5");
+        ImageEncoder mixed5Grid = ImageEncoder.create(75, null, 42, true, "mixed5");
+        assertEquals(last.id() + "-pool_mixed5", mixed5.id(), "the cache never mixes two layers' features");
+        assertEquals(mixed5.id() + "-mixed7", mixed5Grid.id());
+        float[] f = mixed5.features(java.util.List.of(image)).get(0);
+        assertEquals(768, f.length);
+        assertEquals(768 + 9 * InceptionV3.GRID_CHANNELS, mixed5Grid.featureLength());
+        assertArrayEquals(f, java.util.Arrays.copyOf(mixed5Grid.features(java.util.List.of(image)).get(0), 768), 1e-5f);
+        // the mean of mixed5's map over its cells, from the same (folded) graph as the pooled mixed10 features
+        ComputationGraph folded = InceptionV3.foldBatchNorm(InceptionV3.withoutTop(75, 42).init(), 75);
+        INDArray map = folded.feedForward(Nd4j.create(ImageTensors.inceptionInput(image), 1, 3, 75, 75), false).get("mixed5");
+        assertArrayEquals(map.mean(2, 3).toFloatVector(), f, 1e-4f);
+    }
+
+    @Test
+    void thePooledLayerIsASettingOldBundlesReadAsMixed10() throws IOException {
+        assertEquals("mixed10", ModelConfig.paper().imageLayer(), "the paper pools InceptionV3's last block");
+        assertEquals(2048, ModelConfig.paper().imageFeatures());
+        assertEquals("mixed5", ModelConfig.small().imageLayer());
+        assertEquals(768, ModelConfig.small().imageFeatures());
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
+        old.remove("imageLayer");
+        assertEquals("mixed10", ModelConfig.fromJson(old.toString()).imageLayer(), "a bundle from before the setting");
+        assertEquals("mixed10", ModelConfig.small().with(java.util.Map.of("fineTuneImage", "true", "matchGrid", "false")).imageLayer(),
+                "end-to-end training trains up to avg_pool");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfig.small().with(java.util.Map.of("imageLayer", "conv2d_5")));
+        assertTrue(e.getMessage().contains("mixed0..mixed10"), e.getMessage());
+    }
+
+    @Test
     void foldingBatchNormKeepsTheOutputsAndDropsTheLayers() {
         ComputationGraph trained = InceptionV3.withoutTop(InceptionV3.MIN_SIZE, 7).init();
         // batch norm as after training: statistics and affine parameters far from the identity

@@ -19,15 +19,17 @@ class NetworksTest {
 
     /** Tiny dimensions, so a step takes milliseconds. */
     static ModelConfig tiny() {
-        // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1
+        // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1; the paper's pooled
+        // mixed10 (2048 features), as ImageTuner's end-to-end steps give (the small preset's mixed5 is tested by
+        // InceptionV3Test, ApiServerTest and TrainingPipelineTest)
         return ModelConfig.small().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
                 "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
-                "imageSize", "75")).with(Map.of("optimizer", "sgd"));
+                "imageSize", "75")).with(Map.of("optimizer", "sgd", "imageLayer", "mixed10"));
     }
 
     /** Zero features of the length the config's image encoder gives: with the grid, 4 cells of it. */
     static float[] features(ModelConfig c) {
-        return new float[InceptionV3.FEATURES + (c.matchGrid() ? 4 * InceptionV3.GRID_CHANNELS : 0)];
+        return new float[c.imageFeatures() + (c.matchGrid() ? 4 * InceptionV3.GRID_CHANNELS : 0)];
     }
 
     static Example example(Random r, String key, int sentences, ModelConfig c) {
@@ -115,7 +117,7 @@ class NetworksTest {
         assertFalse(lstmFeed.containsKey(Encoder.BAG));
         assertEquals(Math.log(2), lstm.losses(lstmFeed).get(MatchHead.LOSS), 0.3);
         // features without the grid are refused by name
-        Example pooled = new Example("pooled", new float[InceptionV3.FEATURES], a.sentences(), null, -1, -1);
+        Example pooled = new Example("pooled", new float[ae.config().imageFeatures()], a.sentences(), null, -1, -1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Feeds.encoder(List.of(pooled), ae, null));
         assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's mixed7 grid"), e.getMessage());
@@ -130,7 +132,7 @@ class NetworksTest {
         for (int i = 0; i < 8; i++) {
             // image i shows "object" i % 4 in cell i % 4; its one caption phrase names it among random words
             float[] f = features(c);
-            f[InceptionV3.FEATURES + (i % 4) * InceptionV3.GRID_CHANNELS + i % 4] = 3f;
+            f[c.imageFeatures() + (i % 4) * InceptionV3.GRID_CHANNELS + i % 4] = 3f;
             int[] phrase = example(r, "p" + i, 1, c).sentences().get(0).clone();
             phrase[0] = 2 + i % 4;
             batch.add(new Example("p" + i, f, List.of(), List.of(phrase), null, -1, -1));
@@ -226,7 +228,7 @@ class NetworksTest {
             for (int cell = 0; cell < 4; cell++) {
                 for (int k = 0; k < InceptionV3.GRID_CHANNELS; k++) {
                     float v = cell < objects ? pattern[k] : 0f;
-                    f[InceptionV3.FEATURES + cell * InceptionV3.GRID_CHANNELS + k] = v + 0.1f * (float) r.nextGaussian();
+                    f[c.imageFeatures() + cell * InceptionV3.GRID_CHANNELS + k] = v + 0.1f * (float) r.nextGaussian();
                 }
             }
             List<int[]> phrases = new ArrayList<>();
@@ -345,7 +347,7 @@ class NetworksTest {
             // image i shows "object" i % 4 (on the grid: in cell i % 4); each of its sentences, and its caption, names
             // it (word 2 + i % 4) among random words
             float[] f = features(c);
-            f[c.matchGrid() ? InceptionV3.FEATURES + (i % 4) * InceptionV3.GRID_CHANNELS + i % 4 : i % 4] = 3f;
+            f[c.matchGrid() ? c.imageFeatures() + (i % 4) * InceptionV3.GRID_CHANNELS + i % 4 : i % 4] = 3f;
             Example e = example(r, "p" + i, 1 + i % 3, c);
             List<int[]> text = new ArrayList<>();
             for (int[] ids : e.sentences()) {

@@ -74,7 +74,7 @@ class ApiServerTest {
         Random r = new Random(1);
         List<Example> batch = new ArrayList<>();
         // the preset's match head reads the mixed7 grid: at 75 px, 3 x 3 cells after the pooled features
-        int length = InceptionV3.FEATURES + ImageEncoder.gridCells(75) * InceptionV3.GRID_CHANNELS;
+        int length = c.imageFeatures() + ImageEncoder.gridCells(75) * InceptionV3.GRID_CHANNELS;
         for (int i = 0; i < 8; i++) {
             float[] f = new float[length];
             f[i] = 1;
@@ -84,7 +84,8 @@ class ApiServerTest {
             cl.trainStep(Feeds.classifier(batch, cl, r), 0.1);
         }
         Path file = dir.resolve("classifier.zip");
-        new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(length), "inception_v3-75-random-42-mixed7",
+        new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(length),
+                "inception_v3-75-random-42-pool_" + c.imageLayer() + "-mixed7",
                 Json.mapper().createObjectNode().put("epoch", 1), cl.parameters()).save(file);
         return file;
     }

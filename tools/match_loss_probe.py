@@ -14,7 +14,7 @@ truth, labels/composition.jsonl) by ROC AUC:
   --loss inbatch     binary against every other image of the batch, own and others weighted 1/2 each (the
                      Java head's since)
 
-    python3 src/tools/match_loss_probe.py --labelled-grid LABELLED.f32 --caption-grid COCO.f32 --loss inbatch
+    python3 tools/match_loss_probe.py --labelled-grid LABELLED.f32 --caption-grid COCO.f32 --loss inbatch
 """
 import argparse
 import json

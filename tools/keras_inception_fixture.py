@@ -5,7 +5,7 @@ weight_names and the datasets under layer/layer/name:0), filled with patterned v
 ImageNet weights, gzip-compressed so it stays small. Tests load it through the same path as the real
 file. Needs only h5py and numpy (Debian: python3-h5py); run by hand:
 
-    python3 src/tools/keras_inception_fixture.py inception_v3_pattern_notop.h5 [--top]
+    python3 tools/keras_inception_fixture.py inception_v3_pattern_notop.h5 [--top]
     gzip -9 inception_v3_pattern_notop.h5   # the committed fixture is src/test/resources/keras/*.h5.gz
 
 Values: conv2d_k kernel[h, w, i, o] = k + o / 1000 (+ i / 1e6 for k = 1); batch_normalization_k beta = k + c / 1000,

@@ -3,7 +3,7 @@
 weights .h5 (groups conv2d_k/conv2d_k/kernel:0, batch_normalization_k/.../beta:0, moving_mean:0,
 moving_variance:0), the layout KerasWeights reads. Needs Debian's python3-h5py.
 
-    python3 src/tools/keras_weights_from_dump.py /tmp/iv3 models/inception_v3_nsfwjs_notop.h5
+    python3 tools/keras_weights_from_dump.py /tmp/iv3 models/inception_v3_nsfwjs_notop.h5
 """
 import json
 import sys

@@ -13,7 +13,7 @@ the image), and prints on the test split:
     SC accuracy the counts allow, apart from how the classifier learns them.
 Needs PyTorch (Debian: python3-torch); a probe outside the build.
 
-  python3 src/tools/counts_probe.py counts.jsonl datasets/default/labels/composition.jsonl
+  python3 tools/counts_probe.py counts.jsonl datasets/default/labels/composition.jsonl
 """
 import argparse
 import json

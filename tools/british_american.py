@@ -68,7 +68,7 @@ for b, a in IRREGULAR.items():
 
 out = sys.argv[1] if len(sys.argv) > 1 else "british_american.tsv"
 with open(out, "w", encoding="utf-8") as f:
-    f.write("# British<TAB>American spelling pairs, derived by src/tools/british_american.py from Debian's\n")
+    f.write("# British<TAB>American spelling pairs, derived by tools/british_american.py from Debian's\n")
     f.write("# wbritish/wamerican lists; applied to BBC text (Henning & Ewerth 2017, section 5.1).\n")
     for b in sorted(pairs):
         f.write(f"{b}\t{pairs[b]}\n")

@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  *   python3 -c "import json; [print(json.loads(l)['imgpath']) for l in open('datasets/default/labelled.jsonl')]" > /tmp/paths.txt
- *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" src/tools/InceptionGridDump.java /tmp/paths.txt mixed4,avg_pool /tmp/grid [models/image-encoder/nsfwjs-4.4.0]
+ *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" tools/InceptionGridDump.java /tmp/paths.txt mixed4,avg_pool /tmp/grid [models/image-encoder/nsfwjs-4.4.0]
  * </pre>
  */
 public class InceptionGridDump {

@@ -8,8 +8,8 @@ position (left, right, top, bottom, centre): which shape is there (or none), whi
 the number of objects. Chance is the most frequent answer on the training split. When the probe cannot read
 an attribute, no classifier head on top of these features can either, and the image side is the limit.
 
-    python3 src/tools/image_feature_probe.py [datasets/default] [models/features/inception_v3-96-random-42]
-    python3 src/tools/image_feature_probe.py datasets/default LAYER.f32 CHANNELS
+    python3 tools/image_feature_probe.py [datasets/default] [models/features/inception_v3-96-random-42]
+    python3 tools/image_feature_probe.py datasets/default LAYER.f32 CHANNELS
 
 The second form reads activations that InceptionGridDump.java wrote for labelled.jsonl's images in order
 ([images, CHANNELS, cells], float32 big-endian) and averages each map over its cells: the pooled features of

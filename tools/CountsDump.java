@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * counts allow. A tool outside the build, run as a single-file program on the built jar:
  *
  * <pre>
- *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" src/tools/CountsDump.java models/classifier/best.zip \
+ *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" tools/CountsDump.java models/classifier/best.zip \
  *       datasets/default/labelled.jsonl counts.jsonl [models/features]
  * </pre>
  */

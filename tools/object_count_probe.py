@@ -8,7 +8,7 @@ and prints the share of test images whose rounded count is right, for three stan
 channel (shared by the cells), per cell and channel as the model has it (FeatureNorm, floor at 1% of the typical
 spread), and that clipped at +-3 as the model clips it. Needs PyTorch (Debian: python3-torch); outside the build.
 
-    python3 src/tools/object_count_probe.py [datasets/default] [models/features/inception_v3-160-random-42-mixed7]
+    python3 tools/object_count_probe.py [datasets/default] [models/features/inception_v3-160-random-42-mixed7]
 """
 import hashlib
 import json

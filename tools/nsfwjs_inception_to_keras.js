@@ -1,13 +1,13 @@
 // Unpacks the InceptionV3 that the npm package nsfwjs (4.4.0, MIT) ships as UMD-wrapped TF.js layers files
 // (dist/models/inception_v3/model.min.js + group1-shard*of6.min.js: the topology JSON and base64 weights,
 // uint8-quantised) into OUT.json (topology, weight names and shapes) and OUT.f32 (dequantised float32,
-// little endian, in manifest order). src/tools/keras_weights_from_dump.py then writes a Keras .h5 that
+// little endian, in manifest order). tools/keras_weights_from_dump.py then writes a Keras .h5 that
 // `--inception-weights` loads. Used for the sentence-verifier ceilings (README, Known problems); the
 // lower half of this network (conv2d_1..51, trainable false in its saved config) was kept frozen when
 // it was fine-tuned for content filtering.
 //
 //   npm pack nsfwjs@4.4.0 && tar xzf nsfwjs-4.4.0.tgz
-//   node src/tools/nsfwjs_inception_to_keras.js package/dist/models/inception_v3 /tmp/iv3
+//   node tools/nsfwjs_inception_to_keras.js package/dist/models/inception_v3 /tmp/iv3
 const fs = require('fs');
 const path = require('path');
 

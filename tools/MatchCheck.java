@@ -27,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * build, run as a single-file program on the built jar:
  *
  * <pre>
- *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" src/tools/MatchCheck.java models/autoencoder/best.zip \
+ *   java -Xmx6g -cp "target/infogap.jar:target/lib/*" tools/MatchCheck.java models/autoencoder/best.zip \
  *       datasets/default/labelled.jsonl datasets/default/labels/composition.jsonl [models/features]
  * </pre>
  */

@@ -8,7 +8,7 @@ each caption picking its own image among a batch of 16 (softmax cross-entropy). 
 its word vectors: raw Word2Vec ("raw"), ZCA-like whitened ("white"), or a bag of words ("bow"). Held out: a
 fifth of the images. Prints per epoch the training batches' mean accuracy and the test accuracy.
 
-    python3 src/tools/caption_match_probe.py [raw|white|bow] [epochs] [features dir] [word2vec.zip]
+    python3 tools/caption_match_probe.py [raw|white|bow] [epochs] [features dir] [word2vec.zip]
 """
 import base64
 import hashlib

@@ -22,9 +22,9 @@ sentence; the head is MatchHead's (product and both projections -> ReLU -> logit
   pixels      a 3x3 grid of the image's cells, each an 8x8 RGB thumbnail (no learnt features at all)
   grid FILE   float32 big-endian activations [pairs of labelled.jsonl in order, --channels, cells]
 
-    python3 src/tools/sentence_verifier_ceiling.py [--epochs 30] [--threads N] cache models/features/inception_v3-160-random-42
-    python3 src/tools/sentence_verifier_ceiling.py pixels
-    python3 src/tools/sentence_verifier_ceiling.py --supervision captions --caption-grid COCO.f32 --channels 768 grid LABELLED.f32
+    python3 tools/sentence_verifier_ceiling.py [--epochs 30] [--threads N] cache models/features/inception_v3-160-random-42
+    python3 tools/sentence_verifier_ceiling.py pixels
+    python3 tools/sentence_verifier_ceiling.py --supervision captions --caption-grid COCO.f32 --channels 768 grid LABELLED.f32
 """
 import argparse
 import hashlib

@@ -10,7 +10,7 @@ on the test split. When contradictions have wordings of their own, the reading s
 ceiling rises well above the most frequent label; with shared wordings only the image tells a true sentence
 from a false one.
 
-    python3 src/tools/text_shortcut_ceiling.py [datasets/default]
+    python3 tools/text_shortcut_ceiling.py [datasets/default]
 """
 import collections
 import json
