@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.infogap.data.ImageLoader;
-import org.infogap.model.ImageTensors;
 import org.infogap.model.InceptionV3;
 import org.infogap.model.ImageWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,8 +53,7 @@ public class InceptionGridDump {
             List<String> batch = paths.subList(from, Math.min(paths.size(), from + 16));
             float[] input = new float[batch.size() * 3 * size * size];
             for (int i = 0; i < batch.size(); i++) {
-                float[] chw = range == ImageWeights.Input.UNIT ? ImageTensors.unit(loader.load(Path.of(batch.get(i))))
-                        : ImageTensors.inceptionInput(loader.load(Path.of(batch.get(i))));
+                float[] chw = range.pixels(loader.load(Path.of(batch.get(i))));
                 System.arraycopy(chw, 0, input, i * chw.length, chw.length);
             }
             Map<String, INDArray> activations = graph.feedForward(Nd4j.create(input, new long[] {batch.size(), 3, size, size}), false);

@@ -57,9 +57,7 @@ final class FeatureOptions {
         }
         String recorded = origin == null ? "" : origin.path("file").asText("");
         if (!recorded.isEmpty() && Files.exists(Path.of(recorded))) {
-            Path file = Path.of(recorded);
-            // a TF.js model is recorded by its model file; its folder names the same weights
-            return Files.isRegularFile(file) && !file.getFileName().toString().endsWith(".h5") ? file.getParent() : file;
+            return Path.of(recorded);
         }
         return weights();
     }

@@ -67,7 +67,7 @@ final class WeightsCommand {
                 Path modelDir = extracted.resolve(PACKAGE_MODEL.substring("package/".length()));
                 TfjsModel model = TfjsModel.read(modelDir);
                 ComputationGraph graph = InceptionV3.withoutTop(InceptionV3.KERAS_SIZE, 0).init();
-                ImageWeights.Source source = ImageWeights.load(graph, modelDir);
+                ImageWeights.Source source = ImageWeights.loadTfjs(graph, model);
                 ImageWeights.denseTop(model);
                 ObjectNode origin = Json.mapper().createObjectNode();
                 origin.put("package", source.provenance().path("package").asText())

@@ -129,7 +129,7 @@ public final class ImageEncoder {
 
     /** An image, loaded at the encoder's size, as the network's input (CHW). */
     public float[] pixels(java.awt.image.BufferedImage image) {
-        return input == ImageWeights.Input.UNIT ? ImageTensors.unit(image) : ImageTensors.inceptionInput(image);
+        return input.pixels(image);
     }
 
     /**
@@ -141,7 +141,7 @@ public final class ImageEncoder {
         ModelConfig c = bundle.config();
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
         ImageEncoder encoder = tuned != null
-                ? tuned(c.imageSize(), tuned, bundle.imageEncoderId().contains("-unit") ? ImageWeights.Input.UNIT : ImageWeights.Input.KERAS)
+                ? tuned(c.imageSize(), tuned, ImageWeights.Input.ofEncoderId(bundle.imageEncoderId()))
                 : create(c, weights);
         if (!encoder.id().equals(bundle.imageEncoderId())) {
             throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()
@@ -253,20 +253,18 @@ public final class ImageEncoder {
         INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
         List<float[]> out = new ArrayList<>();
         boolean last = layer.equals(InceptionV3.LAST_BLOCK);
-        if (!grid && last) {
-            INDArray pooled = NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input));
-            for (int i = 0; i < chw.size(); i++) {
-                out.add(pooled.getRow(i).toFloatVector());
-            }
-            return out;
-        }
-        Map<String, INDArray> activations = NativeBuild.withOneDnn(true, () -> graph.feedForward(input, false));
-        INDArray pooled = last ? activations.get(InceptionV3.POOL) : activations.get(layer).mean(2, 3);
+        // the graph's own output when only avg_pool is wanted; every activation otherwise
+        Map<String, INDArray> activations = grid || !last
+                ? NativeBuild.withOneDnn(true, () -> graph.feedForward(input, false)) : null;
+        INDArray pooled = activations == null ? NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input))
+                : last ? activations.get(InceptionV3.POOL) : activations.get(layer).mean(2, 3);
         if (!grid) {
             for (int i = 0; i < chw.size(); i++) {
                 out.add(pooled.getRow(i).toFloatVector());
             }
-            Network.release(activations.values());
+            if (activations != null) {
+                Network.release(activations.values());
+            }
             return out;
         }
         // [images, channels, h, w] -> [images, cells, channels]: the match head attends over cells

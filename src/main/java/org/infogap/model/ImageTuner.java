@@ -77,14 +77,11 @@ public final class ImageTuner {
     public static ImageTuner create(ModelConfig c, Path kerasWeights, INDArray params, FeatureNorm norm,
                                     Map<String, Path> images) throws java.io.IOException {
         IUpdater updater = new Sgd(c.learningRate() * c.imageLrScale());
-        ComputationGraph graph;
-        ComputationGraph start = InceptionV3.withoutTop(c.imageSize(), c.seed()).init();
+        // the pretrained weights are loaded to start from, or, under an earlier tuning's parameters, for their pixel range
+        ComputationGraph start = params == null || kerasWeights != null ? InceptionV3.withoutTop(c.imageSize(), c.seed()).init() : null;
         ImageWeights.Input input = kerasWeights == null ? ImageWeights.Input.KERAS : ImageWeights.load(start, kerasWeights).input();
-        if (params != null) {
-            graph = InceptionV3.foldedWithoutTop(c.imageSize(), params, updater);
-        } else {
-            graph = InceptionV3.foldBatchNorm(start, c.imageSize(), updater);
-        }
+        ComputationGraph graph = params != null ? InceptionV3.foldedWithoutTop(c.imageSize(), params, updater)
+                : InceptionV3.foldBatchNorm(start, c.imageSize(), updater);
         // calling feedForward and backpropGradient ourselves, outside fit(), leaves workspace arrays
         // invalid between the two (an ND4J "outdated workspace pointer" error): no workspaces here
         graph.getConfiguration().setTrainingWorkspaceMode(WorkspaceMode.NONE);
@@ -102,9 +99,7 @@ public final class ImageTuner {
             if (image == null) {
                 throw new IllegalArgumentException(batch.get(i).key() + ": no image file known for end-to-end training");
             }
-            float[] pixels = input == ImageWeights.Input.UNIT ? ImageTensors.unit(loader.load(image))
-                    : ImageTensors.inceptionInput(loader.load(image));
-            System.arraycopy(pixels, 0, all, i * n, n);
+            System.arraycopy(input.pixels(loader.load(image)), 0, all, i * n, n);
         }
         return Nd4j.create(all, new long[] {batch.size(), 3, s, s}, DataType.FLOAT);
     }

@@ -34,7 +34,17 @@ public final class ImageWeights {
         /** [-1, 1], Keras's {@code preprocess_input} for InceptionV3 (ImageNet weights). */
         KERAS,
         /** [0, 1], pixel / 255, as nsfwjs's {@code infer} feeds its model (it was fine-tuned so). */
-        UNIT
+        UNIT;
+
+        /** An image as the network's input (CHW), scaled to this range. */
+        public float[] pixels(java.awt.image.BufferedImage image) {
+            return this == UNIT ? ImageTensors.unit(image) : ImageTensors.inceptionInput(image);
+        }
+
+        /** What an encoder id marks ({@code -unit}, from {@link Source#idPart()} or a tuned id) on its weights. */
+        public static Input ofEncoderId(String encoderId) {
+            return encoderId.contains("-unit") ? UNIT : KERAS;
+        }
     }
 
     /**
@@ -57,9 +67,10 @@ public final class ImageWeights {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".keras")) {
             KerasWeights.load(graph, path);
-            String hash = org.infogap.io.Hashes.sha256(path).substring(0, 16);
+            String sha256 = org.infogap.io.Hashes.sha256(path);
+            String hash = sha256.substring(0, 16);
             ObjectNode p = JsonNodeFactory.instance.objectNode().put("format", "keras-h5").put("file", path.toString())
-                    .put("sha256", org.infogap.io.Hashes.sha256(path)).put("input", "[-1, 1]");
+                    .put("sha256", sha256).put("input", "[-1, 1]");
             return new Source(hash, "InceptionV3 Keras weights " + path.getFileName() + " (sha256 " + hash + "...)",
                     Input.KERAS, p);
         }
@@ -67,8 +78,8 @@ public final class ImageWeights {
         return loadTfjs(graph, model);
     }
 
-    /** Sets the convolutions and batch norms of {@code graph} from a TF.js model of Keras's InceptionV3. */
-    static Source loadTfjs(ComputationGraph graph, TfjsModel model) throws IOException {
+    /** Sets the convolutions and batch norms of {@code graph} from a TF.js model of Keras's InceptionV3 already read. */
+    public static Source loadTfjs(ComputationGraph graph, TfjsModel model) throws IOException {
         Path file = model.file();
         Map<String, float[]> w = model.weights();
         int convolutions = 0;

@@ -162,7 +162,7 @@ public final class AutoencoderTraining {
     static String imageEncoderId(ModelConfig c, String fixedId, Map<String, INDArray> params) {
         INDArray tuned = params.get(ImageTuner.PARAMS);
         return tuned == null ? fixedId : ImageEncoder.tunedId(c.imageSize(), tuned,
-                fixedId.contains("-unit") ? org.infogap.model.ImageWeights.Input.UNIT : org.infogap.model.ImageWeights.Input.KERAS);
+                org.infogap.model.ImageWeights.Input.ofEncoderId(fixedId));
     }
 
     /** Mean losses over {@code examples} (no dropout), and text perplexity exp(text cross-entropy). */
