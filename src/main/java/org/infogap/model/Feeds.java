@@ -45,7 +45,8 @@ public final class Feeds {
             if (c.matchGrid()) {
                 if (own == 0 || own != cells) {
                     throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
-                            + InceptionV3.GRID_LAYER + " grid, of " + cells + " cells; its features have "
+
+                            + c.gridLayer() + " grid, of " + cells + " cells; its features have "
                             + own + " (an image encoder without the grid?)");
                 }
                 System.arraycopy(e.features(), pooled, grid, i * gridLength, gridLength);

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * InceptionV3 without its top, turning images into 2048-d pooled features through the on-disk
- * {@link FeatureCache}; with {@code grid}, each image's features go on with its
- * {@value InceptionV3#GRID_LAYER} map, cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the
- * 2048), for {@link ModelConfig#matchGrid()}. Its id names the weights (a Keras file's hash, or random
- * initialisation and its seed), the input size and the grid, so features of different encoders never mix.
+ * InceptionV3 without its top, turning images into features pooled from one block ({@link ModelConfig#imageLayer()})
+ * through the on-disk {@link FeatureCache}; with a grid, each image's features go on with that block's map
+ * ({@link ModelConfig#gridLayer()}), cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the pooled
+ * features), for {@link ModelConfig#matchGrid()}. Only the blocks up to the deepest one read are computed. Its id
+ * names the weights (a file's hash, or random initialisation and its seed), the input size, the pooled block and
+ * the grid, so features of different encoders never mix.
  */
 public final class ImageEncoder {
 
@@ -32,14 +33,17 @@ public final class ImageEncoder {
     private final ImageLoader loader;
     private final String id;
     private final String provenance;
-    private final boolean grid;
+    private final String gridLayer;
     private final int length;
     private final ImageWeights.Input input;
     private final com.fasterxml.jackson.databind.node.ObjectNode weights;
     private final String layer;
     private final int pooled;
 
-    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, boolean grid,
+    /** Position in the graph's topological order of the deepest block read: the forward pass stops there. */
+    private final int stop;
+
+    private ImageEncoder(ComputationGraph graph, int size, String id, String provenance, String gridLayer,
                          ImageWeights.Input input, com.fasterxml.jackson.databind.node.ObjectNode weights, String layer) {
         this.graph = graph;
         this.input = input;
@@ -47,16 +51,25 @@ public final class ImageEncoder {
         this.layer = layer;
         this.pooled = InceptionV3.channels(layer);
         this.loader = new ImageLoader(size);
-        this.grid = grid;
+        this.gridLayer = gridLayer == null ? null : InceptionV3.checkGridLayer(gridLayer);
+        boolean grid = gridLayer != null;
+        int[] order = graph.topologicalSortOrder();
+        String deepest = grid && blockIndex(gridLayer) > blockIndex(layer) ? gridLayer : layer;
+        this.stop = layer.equals(InceptionV3.LAST_BLOCK) ? order.length - 1
+                : java.util.Arrays.stream(order).boxed().toList().indexOf(graph.getVertex(deepest).getVertexIndex());
         // the layer is part of the id (the cache never mixes two); mixed10's ids are as before it was a choice
         String pooledId = layer.equals(InceptionV3.LAST_BLOCK) ? id : id + "-pool_" + layer;
-        this.id = grid ? pooledId + "-" + InceptionV3.GRID_LAYER : pooledId;
+        this.id = grid ? pooledId + "-" + gridLayer : pooledId;
         String pooledFrom = layer.equals(InceptionV3.LAST_BLOCK) ? provenance : provenance + ", pooled " + layer;
-        this.provenance = grid ? pooledFrom + ", with its " + InceptionV3.GRID_LAYER + " grid" : pooledFrom;
+        this.provenance = grid ? pooledFrom + ", with its " + gridLayer + " grid" : pooledFrom;
         this.length = pooled + (grid ? gridCells(size) * InceptionV3.GRID_CHANNELS : 0);
     }
 
-    /** Cells of the {@value InceptionV3#GRID_LAYER} map at an input size (8 x 8 at 160 px). */
+    private static int blockIndex(String block) {
+        return Integer.parseInt(block.substring("mixed".length()));
+    }
+
+    /** Cells of a 17x17-stage map ({@link InceptionV3#checkGridLayer}) at an input size (8 x 8 at 160 px). */
     public static int gridCells(int size) {
         // the stem's valid convolutions and pools (3x3/2, 3x3, [3x3 same], pool 3x3/2, [1x1], 3x3, pool 3x3/2),
         // then mixed3's 3x3/2; forward() checks the result against the layer's real output
@@ -84,21 +97,19 @@ public final class ImageEncoder {
      *                null for random initialisation, which is logged as a warning and recorded in the provenance
      */
     public static ImageEncoder create(int size, Path weights, long seed) throws IOException {
-        return create(size, weights, seed, false);
+        return create(size, weights, seed, null, InceptionV3.LAST_BLOCK);
     }
 
-    /** The encoder a config asks for: its size and seed, with the grid when the config's match head reads it. */
+    /** The encoder a config asks for: its size, seed and pooled block, with its grid when the match head reads one. */
     public static ImageEncoder create(ModelConfig c, Path weights) throws IOException {
-        return create(c.imageSize(), weights, c.seed(), c.matchGrid(), c.imageLayer());
+        return create(c.imageSize(), weights, c.seed(), c.matchGrid() ? c.gridLayer() : null, c.imageLayer());
     }
 
-    /** As {@link #create(int, Path, long)}, with the {@value InceptionV3#GRID_LAYER} grid after the pooled features when {@code grid}. */
-    public static ImageEncoder create(int size, Path weights, long seed, boolean grid) throws IOException {
-        return create(size, weights, seed, grid, InceptionV3.LAST_BLOCK);
-    }
-
-    /** As {@link #create(int, Path, long, boolean)}, the pooled features averaged over block {@code layer}'s map. */
-    public static ImageEncoder create(int size, Path weights, long seed, boolean grid, String layer) throws IOException {
+    /**
+     * As {@link #create(int, Path, long)}, the pooled features averaged over block {@code layer}'s map, followed by
+     * block {@code gridLayer}'s cells unless it is null.
+     */
+    public static ImageEncoder create(int size, Path weights, long seed, String gridLayer, String layer) throws IOException {
         ComputationGraph graph = InceptionV3.withoutTop(size, seed).init();
         ImageWeights.Source source = weights == null ? null : ImageWeights.load(graph, weights);
         // inference only: batch norm folded into the convolutions, 117 vs 194 ms/image at 299 px batch 1 with
@@ -108,13 +119,13 @@ public final class ImageEncoder {
             LOG.warn("InceptionV3 starts from RANDOM weights (--image-weights random): image features "
                     + "carry no ImageNet knowledge; results are not comparable to the paper's");
             return new ImageEncoder(graph, size, "inception_v3-" + size + "-random-" + seed,
-                    "InceptionV3 random init (seed " + seed + "), " + size + " px", grid, ImageWeights.Input.KERAS,
+                    "InceptionV3 random init (seed " + seed + "), " + size + " px", gridLayer, ImageWeights.Input.KERAS,
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "random")
                             .put("seed", seed), layer);
         }
         LOG.info("image encoder: {}, features pooled from {}", source.description(), layer);
         return new ImageEncoder(graph, size, "inception_v3-" + size + "-" + source.idPart(),
-                source.description() + ", " + size + " px", grid, source.input(), source.provenance(), layer);
+                source.description() + ", " + size + " px", gridLayer, source.input(), source.provenance(), layer);
     }
 
     /** The weights' origin as JSON (format, file, sha256, package and version when known), for provenance. */
@@ -157,7 +168,7 @@ public final class ImageEncoder {
     public static ImageEncoder tuned(int size, INDArray params, ImageWeights.Input input) {
         ComputationGraph graph = InceptionV3.foldedWithoutTop(size, params, null);
         String id = tunedId(size, params, input);
-        return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", false, input,
+        return new ImageEncoder(graph, size, id, "InceptionV3 trained end to end (" + id + ")", null, input,
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "tuned"),
                 InceptionV3.LAST_BLOCK);
     }
@@ -253,9 +264,12 @@ public final class ImageEncoder {
         INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
         List<float[]> out = new ArrayList<>();
         boolean last = layer.equals(InceptionV3.LAST_BLOCK);
-        // the graph's own output when only avg_pool is wanted; every activation otherwise
+        boolean grid = gridLayer != null;
+        // the graph's own output when only avg_pool is wanted; otherwise the activations up to the deepest block read
+        // (mixed5 is about half of the network's multiply-adds at any size)
         Map<String, INDArray> activations = grid || !last
-                ? NativeBuild.withOneDnn(true, () -> graph.feedForward(input, false)) : null;
+                // (M2.1's 3-argument feedForward reads its index as a layer's, this one as a topological position)
+                ? NativeBuild.withOneDnn(true, () -> graph.feedForward(new INDArray[] {input}, stop, false, true)) : null;
         INDArray pooled = activations == null ? NativeBuild.withOneDnn(true, () -> graph.outputSingle(false, input))
                 : last ? activations.get(InceptionV3.POOL) : activations.get(layer).mean(2, 3);
         if (!grid) {
@@ -268,14 +282,14 @@ public final class ImageEncoder {
             return out;
         }
         // [images, channels, h, w] -> [images, cells, channels]: the match head attends over cells
-        INDArray cells = activations.get(InceptionV3.GRID_LAYER).reshape('c', chw.size(), InceptionV3.GRID_CHANNELS, -1)
+        INDArray cells = activations.get(gridLayer).reshape('c', chw.size(), InceptionV3.GRID_CHANNELS, -1)
                 .permute(0, 2, 1).dup('c');
         for (int i = 0; i < chw.size(); i++) {
             float[] f = new float[length];
             System.arraycopy(pooled.getRow(i).toFloatVector(), 0, f, 0, this.pooled);
             float[] g = cells.slice(i).reshape(-1).toFloatVector();
             if (g.length != length - this.pooled) {
-                throw new IllegalStateException(InceptionV3.GRID_LAYER + " has " + g.length + " values, expected "
+                throw new IllegalStateException(gridLayer + " has " + g.length + " values, expected "
                         + (length - this.pooled));
             }
             System.arraycopy(g, 0, f, this.pooled, g.length);

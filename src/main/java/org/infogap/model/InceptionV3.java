@@ -61,12 +61,21 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     public static final String INPUT = "input_1";
     public static final String POOL = "avg_pool";
     public static final String PREDICTIONS = "predictions";
-    /**
-     * The last map before the 17x17 -> 8x8 reduction (8x8 cells at 160 px, 17x17 at 299), read by the match head
-     * with {@link ModelConfig#matchGrid()}: it still knows where things are, which the pooled features do not.
-     */
-    public static final String GRID_LAYER = "mixed7";
+    /** Channels of every map of the 17x17 stage ({@link #checkGridLayer}). */
     public static final int GRID_CHANNELS = 768;
+
+    /**
+     * Refuses a grid the match head cannot read ({@link ModelConfig#gridLayer()}): only the 17x17 stage's maps,
+     * mixed3 (after the 35x35 -> 17x17 reduction) to mixed7 (before the 17x17 -> 8x8 one), 8x8 cells at 160 px and
+     * 768 channels each, still know where things are at a resolution the head can attend over.
+     */
+    public static String checkGridLayer(String block) {
+        return switch (block) {
+            case "mixed3", "mixed4", "mixed5", "mixed6", "mixed7" -> block;
+            default -> throw new IllegalArgumentException("gridLayer must be one of mixed3..mixed7 (the 17x17 stage), got '"
+                    + block + "'");
+        };
+    }
     /** The 1000 ImageNet classes of the Keras top. */
     public static final int IMAGENET_CLASSES = 1000;
 

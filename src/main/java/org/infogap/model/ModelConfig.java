@@ -53,7 +53,7 @@ import org.infogap.io.Json;
  *                          between any two colours, 0.95-0.98 between shapes); the paper fine-tunes the vectors
  *                          and so can pull them apart, this encoder keeps them fixed ({@link Encoder}), so it
  *                          whitens them instead, which keeps every direction Word2Vec found at unit scale
- * @param matchGrid         the match head reads InceptionV3's {@value InceptionV3#GRID_LAYER} map (8x8 cells at 160 px),
+ * @param matchGrid         the match head reads an InceptionV3 map ({@code gridLayer}, 8x8 cells at 160 px),
  *                          attending over its cells with the sentence as query, instead of the pooled features:
  *                          every generated claim ties an attribute to a position, which pooling drops (a verifier
  *                          told the truth of each sentence reached 0.65 on pooled features, 0.81 on this grid;
@@ -90,6 +90,13 @@ import org.infogap.io.Json;
  *                          described, which CMI's rule averages with the share of true sentences (an MLP on a
  *                          trained classifier's counts: test CMI 0.52 alone, 0.62 with these); needs countsHidden
  *                          and matchGrid, read as off without them
+ * @param imageLayer        the InceptionV3 block ({@code mixed0..mixed10}) whose map is averaged into the pooled image
+ *                          features: the paper's is mixed10 (2048-d); with nsfwjs's weights, whose top was tuned for
+ *                          content filtering, a linear probe reads shape 0.79-0.97 from mixed5 and 0.47-0.65 from
+ *                          mixed10 (docs/decisions/2026-11-30-pretrained-image-encoder.md); mixed10 with fineTuneImage
+ * @param gridLayer         the 17x17-stage block ({@code mixed3..mixed7}, 768 channels, 8x8 cells at 160 px) the
+ *                          match head reads with matchGrid: a sentence verifier on nsfwjs's mixed5 grid got 0.79 of
+ *                          the test sentences right, on mixed7 0.69 (random weights 0.87 / 0.82; same decision file)
  */
 public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                           int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
@@ -98,13 +105,15 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
                           double weightDecay, String optimizer, boolean fineTuneImage,
                           double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
                           boolean matchCaptions, boolean sentenceCounts, int matchEpochs, boolean matchBag,
-                          boolean visualWords, int countsHidden, boolean countsCoverage, String imageLayer) {
+                          boolean visualWords, int countsHidden, boolean countsCoverage, String imageLayer,
+                          String gridLayer) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
     /** Settings introduced after the first bundles, with the value that means "as before they existed". */
     private static final Map<String, JsonNode> ADDED_LATER = Map.ofEntries(
             Map.entry("imageLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(InceptionV3.LAST_BLOCK)),
+            Map.entry("gridLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf("mixed7")),
             Map.entry("matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0)),
             Map.entry("whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
             Map.entry("matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
@@ -144,6 +153,10 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         if (fineTuneImage) {
             imageLayer = InceptionV3.LAST_BLOCK; // end-to-end training trains the whole network up to avg_pool
         }
+        if (gridLayer == null) {
+            gridLayer = "mixed7";
+        }
+        InceptionV3.checkGridLayer(gridLayer);
         if (countsHidden < 0) {
             throw new IllegalArgumentException("countsHidden must be >= 0, got " + countsHidden);
         }
@@ -188,7 +201,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
                 10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false,
-                InceptionV3.LAST_BLOCK);
+                InceptionV3.LAST_BLOCK, "mixed7");
     }
 
     /**
@@ -203,7 +216,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
      *
      * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
-     * sentences are true of the image, which the paper's encoder did not learn here. The head reads the mixed7
+     * sentences are true of the image, which the paper's encoder did not learn here. The head reads the mixed5
      * grid and learns from caption phrases (matchGrid, matchCaptions), and the classifier reads its counts
      * (sentenceCounts): on pooled features the head could not check claims at all (docs/decisions/2026-11-27-checking-claims-against-the-image.md).
      * The head warms up on captions alone for 2 epochs (matchEpochs) before the autoencoder: since it reads bags of
@@ -212,7 +225,8 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
      */
     public static ModelConfig small() {
         return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, true, "mixed5");
+                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, true, "mixed5",
+                "mixed5");
     }
 
     /** Length of the pooled image features the networks read: the channels of {@link #imageLayer}. */

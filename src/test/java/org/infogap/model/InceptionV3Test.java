@@ -53,8 +53,8 @@ class InceptionV3Test {
     void theGridEncoderAddsTheMixed7CellsAfterThePooledFeatures() throws IOException {
         java.awt.image.BufferedImage image = org.infogap.testing.TestImages.halves(160, 160);
         for (int size : new int[] {75, 160}) {
-            ImageEncoder pooled = ImageEncoder.create(size, null, 42, false);
-            ImageEncoder grid = ImageEncoder.create(size, null, 42, true);
+            ImageEncoder pooled = ImageEncoder.create(size, null, 42);
+            ImageEncoder grid = ImageEncoder.create(size, null, 42, "mixed7", InceptionV3.LAST_BLOCK);
             assertEquals(pooled.id() + "-mixed7", grid.id(), "the cache never mixes the two");
             float[] p = pooled.features(java.util.List.of(image)).get(0);
             float[] g = grid.features(java.util.List.of(image)).get(0);
@@ -72,21 +72,50 @@ class InceptionV3Test {
     }
 
     @Test
-    void featuresOfAnEarlierBlockAverageItsMapAndNameItInTheId() throws IOException {
+    void featuresOfEarlierBlocksAverageOrListTheirMapsAndNameThemInTheId() throws IOException {
         java.awt.image.BufferedImage image = org.infogap.testing.TestImages.halves(75, 75);
-        ImageEncoder last = ImageEncoder.create(75, null, 42, false);
-        ImageEncoder mixed5 = ImageEncoder.create(75, null, 42, false, "mixed5");
-        ImageEncoder mixed5Grid = ImageEncoder.create(75, null, 42, true, "mixed5");
+        ImageEncoder last = ImageEncoder.create(75, null, 42);
+        ImageEncoder mixed5 = ImageEncoder.create(75, null, 42, null, "mixed5");
+        ImageEncoder mixed5Grid = ImageEncoder.create(75, null, 42, "mixed7", "mixed5");
+        ImageEncoder bothMixed5 = ImageEncoder.create(75, null, 42, "mixed5", "mixed5");
+        ImageEncoder mixed4Grid = ImageEncoder.create(75, null, 42, "mixed4", "mixed6");
         assertEquals(last.id() + "-pool_mixed5", mixed5.id(), "the cache never mixes two layers' features");
         assertEquals(mixed5.id() + "-mixed7", mixed5Grid.id());
+        assertEquals(mixed5.id() + "-mixed5", bothMixed5.id());
         float[] f = mixed5.features(java.util.List.of(image)).get(0);
         assertEquals(768, f.length);
         assertEquals(768 + 9 * InceptionV3.GRID_CHANNELS, mixed5Grid.featureLength());
         assertArrayEquals(f, java.util.Arrays.copyOf(mixed5Grid.features(java.util.List.of(image)).get(0), 768), 1e-5f);
-        // the mean of mixed5's map over its cells, from the same (folded) graph as the pooled mixed10 features
+        // means and cells of the maps of the same (folded) graph run to its end: stopping early changes nothing
         ComputationGraph folded = InceptionV3.foldBatchNorm(InceptionV3.withoutTop(75, 42).init(), 75);
-        INDArray map = folded.feedForward(Nd4j.create(ImageTensors.inceptionInput(image), 1, 3, 75, 75), false).get("mixed5");
-        assertArrayEquals(map.mean(2, 3).toFloatVector(), f, 1e-4f);
+        java.util.Map<String, INDArray> maps = folded.feedForward(Nd4j.create(ImageTensors.inceptionInput(image), 1, 3, 75, 75), false);
+        assertArrayEquals(maps.get("mixed5").mean(2, 3).toFloatVector(), f, 1e-4f);
+        float[] both = bothMixed5.features(java.util.List.of(image)).get(0);
+        assertArrayEquals(f, java.util.Arrays.copyOf(both, 768), 1e-5f);
+        assertArrayEquals(cellMajor(maps.get("mixed5")), java.util.Arrays.copyOfRange(both, 768, both.length), 1e-4f,
+                "the grid is mixed5's map, cell by cell");
+        float[] g4 = mixed4Grid.features(java.util.List.of(image)).get(0);
+        assertArrayEquals(maps.get("mixed6").mean(2, 3).toFloatVector(), java.util.Arrays.copyOf(g4, 768), 1e-4f,
+                "pooled from the deeper block, the grid from the earlier one");
+        assertArrayEquals(cellMajor(maps.get("mixed4")), java.util.Arrays.copyOfRange(g4, 768, g4.length), 1e-4f);
+    }
+
+    private static float[] cellMajor(INDArray map) {
+        return map.reshape(map.size(1), -1).transpose().dup('c').reshape(-1).toFloatVector();
+    }
+
+    @Test
+    void theGridLayerIsASettingOfTheSeventeenBySeventeenStageOldBundlesReadAsMixed7() throws IOException {
+        assertEquals("mixed5", ModelConfig.small().gridLayer());
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
+                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
+        old.remove("gridLayer");
+        assertEquals("mixed7", ModelConfig.fromJson(old.toString()).gridLayer(), "a bundle from before the setting");
+        for (String wrong : new String[] {"mixed2", "mixed8", "conv2d_5"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelConfig.small().with(java.util.Map.of("gridLayer", wrong)));
+            assertTrue(e.getMessage().contains("mixed3..mixed7"), e.getMessage());
+        }
     }
 
     @Test

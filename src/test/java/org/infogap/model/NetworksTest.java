@@ -120,7 +120,7 @@ class NetworksTest {
         Example pooled = new Example("pooled", new float[ae.config().imageFeatures()], a.sentences(), null, -1, -1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Feeds.encoder(List.of(pooled), ae, null));
-        assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's mixed7 grid"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's " + ae.config().gridLayer() + " grid"), e.getMessage());
     }
 
     @Test

@@ -64,7 +64,7 @@ class NsfwjsAgreementTest {
         Process node = new ProcessBuilder(command).directory(Path.of(CHECK).toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("node.log").toFile()).start();
 
-        ImageEncoder encoder = ImageEncoder.create(InceptionV3.KERAS_SIZE, WEIGHTS, 0, false);
+        ImageEncoder encoder = ImageEncoder.create(InceptionV3.KERAS_SIZE, WEIGHTS, 0);
         assertEquals(ImageWeights.Input.UNIT, encoder.input(), "nsfwjs feeds pixels / 255");
         ImageWeights.DenseTop top = ImageWeights.denseTop(TfjsModel.read(WEIGHTS));
         INDArray java = top.apply(Nd4j.createFromArray(encoder.features(images).toArray(float[][]::new)));

@@ -73,7 +73,7 @@ class ApiServerTest {
         Classifier cl = Classifier.create(c, vectors);
         Random r = new Random(1);
         List<Example> batch = new ArrayList<>();
-        // the preset's match head reads the mixed7 grid: at 75 px, 3 x 3 cells after the pooled features
+        // the preset's match head reads the mixed5 grid: at 75 px, 3 x 3 cells after the pooled features
         int length = c.imageFeatures() + ImageEncoder.gridCells(75) * InceptionV3.GRID_CHANNELS;
         for (int i = 0; i < 8; i++) {
             float[] f = new float[length];
@@ -85,7 +85,7 @@ class ApiServerTest {
         }
         Path file = dir.resolve("classifier.zip");
         new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(length),
-                "inception_v3-75-random-42-pool_" + c.imageLayer() + "-mixed7",
+                "inception_v3-75-random-42-pool_" + c.imageLayer() + "-" + c.gridLayer(),
                 Json.mapper().createObjectNode().put("epoch", 1), cl.parameters()).save(file);
         return file;
     }
