@@ -48,7 +48,8 @@ public final class Diagnostics {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         lines.add(new Line("threads", "BLAS " + env.getOrDefault("blas.threads", "?") + " ("
                 + env.getOrDefault("blas.vendor", "?") + "), OpenMP " + env.getOrDefault("omp.threads", "?")
-                + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"), null));
+                + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", " + NativeBuild.OMP_WAIT_POLICY + "="
+                + NativeBuild.nativeEnv(NativeBuild.OMP_WAIT_POLICY), null));
         lines.add(new Line("memory", String.format(Locale.ROOT,
                 "JVM heap max %s; JavaCPP maxBytes %s, maxPhysicalBytes %s, physical now %s",
                 gib(Runtime.getRuntime().maxMemory()), gib(Pointer.maxBytes()), gib(Pointer.maxPhysicalBytes()),

@@ -142,6 +142,7 @@ public final class NativeBuild {
         if (chosen != null) {
             return chosen;
         }
+        String waiting = passiveOpenMpWait();
         String explicit = System.getProperty(EXTENSION_PROPERTY);
         String cpuinfo = cpuinfo();
         Choice c;
@@ -167,9 +168,58 @@ public final class NativeBuild {
             System.setProperty(EXTENSION_PROPERTY, c.extension());
         }
         chosen = c;
-        LOG.info("native build: {} ({}); set {}=plain|avx2|onednn|onednn-avx512 to change", c.build().id(), c.reason(),
-                OVERRIDE_ENV);
+        LOG.info("native build: {} ({}); set {}=plain|avx2|onednn|onednn-avx512 to change; OpenMP wait policy {}",
+                c.build().id(), c.reason(), OVERRIDE_ENV, waiting);
         return c;
+    }
+
+    /** Environment variable of the OpenMP runtime that nd4j-native's ops run on: how its idle threads wait. */
+    public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+
+    /**
+     * Makes the OpenMP threads of ND4J's native ops sleep rather than spin between ops, unless
+     * {@value #OMP_WAIT_POLICY} is set already. SameDiff runs thousands of small ops a step, each a parallel region,
+     * with Java code between them; spinning threads take the cores that Java code needs. A classifier epoch of
+     * {@code bench train} took 61.7 s with the runtime's default, 41.2 s with one OpenMP thread and 35.6 s passive
+     * (2 cores, 2026-11-30, docs/performance.md). The runtime reads the variable once, when it loads, which is
+     * after this (ND4J loads it); the process's environment is changed through the C library.
+     *
+     * @return the policy in force and where it came from, for the log
+     */
+    static String passiveOpenMpWait() {
+        String set = System.getenv(OMP_WAIT_POLICY);
+        if (set != null) {
+            return set + " (set by the environment)";
+        }
+        try {
+            if (LibC.INSTANCE.setenv(OMP_WAIT_POLICY, "PASSIVE", 0) != 0) {
+                return "the runtime's default (setenv failed)";
+            }
+            return "PASSIVE (set " + OMP_WAIT_POLICY + " to change)";
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return "the runtime's default (no C library: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The value of an environment variable as native code sees it (the JVM's {@link System#getenv} keeps the
+     * environment it started with), or null when unset or unreadable.
+     */
+    public static String nativeEnv(String name) {
+        try {
+            return LibC.INSTANCE.getenv(name);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return null;
+        }
+    }
+
+    /** The C library's environment, through JNA (which DL4J already brings). */
+    private interface LibC extends com.sun.jna.Library {
+        LibC INSTANCE = com.sun.jna.Native.loadLibrary("c", LibC.class);
+
+        int setenv(String name, String value, int overwrite);
+
+        String getenv(String name);
     }
 
     /** The choice made by {@link #select()}, or null before it ran. */

@@ -26,6 +26,15 @@ class NativeBuildTest {
             "fpu vme sse sse2 ssse3 cx16 sse4_1 sse4_2 avx");
 
     @Test
+    void openMpThreadsSleepBetweenOpsUnlessTheEnvironmentSaysOtherwise() {
+        NativeBuild.select(); // as Main and the test launcher do, before ND4J loads its OpenMP runtime
+        String inherited = System.getenv(NativeBuild.OMP_WAIT_POLICY);
+        assertEquals(inherited != null ? inherited : "PASSIVE", NativeBuild.nativeEnv(NativeBuild.OMP_WAIT_POLICY),
+                "what the OpenMP runtime reads when it loads");
+        assertEquals(null, NativeBuild.nativeEnv("INFOGAP_NO_SUCH_VARIABLE"));
+    }
+
+    @Test
     void avx512CpusGetTheOneDnnAvx512Build() {
         assertEquals(Build.ONEDNN_AVX512, NativeBuild.choose(SKYLAKE_SP, ALL::contains));
         assertEquals("-onednn-avx512", Build.ONEDNN_AVX512.extension);
