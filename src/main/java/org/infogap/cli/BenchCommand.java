@@ -2,8 +2,8 @@ package org.infogap.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: encoder, api, train.",
-        subcommands = {BenchEncoderCommand.class, BenchApiCommand.class, BenchTrainCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: encoder, api, train, lstm.",
+        subcommands = {BenchEncoderCommand.class, BenchApiCommand.class, BenchTrainCommand.class, BenchLstmCommand.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -1,0 +1,115 @@
+package org.infogap.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.infogap.io.ProcessMemory;
+import org.infogap.model.NativeBuild;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The smallest reproduction of training's native memory growth: one SameDiff graph with one {@code lstmLayer}
+ * (the encoder's word LSTM's sizes and settings), the same batch every step, a collection every 20 steps as the
+ * trainer does, resident memory printed. A control graph of the same sizes without the LSTM shows what a step
+ * costs when nothing leaks.
+ */
+@Command(name = "lstm", mixinStandardHelpOptions = true,
+        description = "Resident memory over repeated SameDiff steps of one lstmLayer (forward only, gradients with the "
+            + "last output, gradients with the full sequence) beside a control graph without it: whether ND4J's "
+            + "lstmLayer keeps native memory per call.")
+final class BenchLstmCommand implements Callable<Integer> {
+
+    @Option(names = "--steps", defaultValue = "200", description = "Steps per case. Default: ${DEFAULT-VALUE}")
+    int steps;
+
+    @Option(names = "--rows", defaultValue = "160", description = "Sequences per batch (16 texts of 10 sentences). Default: ${DEFAULT-VALUE}")
+    int rows;
+
+    @Option(names = "--time", defaultValue = "18", description = "Steps per sequence. Default: ${DEFAULT-VALUE}")
+    int time;
+
+    @Option(names = "--inputs", defaultValue = "300", description = "Inputs per step (word vectors). Default: ${DEFAULT-VALUE}")
+    int inputs;
+
+    @Option(names = "--units", defaultValue = "64", description = "LSTM units. Default: ${DEFAULT-VALUE}")
+    int units;
+
+    @Override
+    public Integer call() {
+        NativeBuild.select();
+        System.out.printf(Locale.ROOT, "lstmLayer, NTS, %d sequences x %d steps x %d inputs -> %d units; input %.1f MB%n",
+                rows, time, inputs, units, rows * (double) time * inputs * 4 / 1e6);
+        System.out.println("| case | resident after step 1 | after the last | MB per step |");
+        System.out.println("|---|---:|---:|---:|");
+        for (String c : List.of("control: matmul + tanh, gradients", "lstmLayer forward only",
+                "lstmLayer gradients, last output, lengths", "lstmLayer gradients, full sequence")) {
+            run(c);
+        }
+        return 0;
+    }
+
+    private void run(String name) {
+        boolean lstm = name.startsWith("lstmLayer");
+        boolean full = name.endsWith("full sequence");
+        boolean backward = !name.endsWith("forward only");
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, time, inputs);
+        SDVariable lengths = sd.placeHolder("lengths", DataType.INT, -1);
+        SDVariable w = sd.var("W", Nd4j.rand(DataType.FLOAT, inputs, 4 * units).subi(0.5).muli(0.1));
+        SDVariable r = sd.var("R", Nd4j.rand(DataType.FLOAT, units, 4 * units).subi(0.5).muli(0.1));
+        SDVariable b = sd.var("b", Nd4j.zeros(DataType.FLOAT, 4 * units));
+        SDVariable out;
+        if (lstm) {
+            LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
+                    .directionMode(LSTMDirectionMode.FWD).gateAct(LSTMActivations.SIGMOID).cellAct(LSTMActivations.TANH)
+                    .outAct(LSTMActivations.TANH).retFullSequence(full).retLastH(!full).retLastC(false).build();
+            LSTMLayerWeights weights = LSTMLayerWeights.builder().weights(w).rWeights(r).bias(b).build();
+            out = full ? sd.rnn().lstmLayer(x, weights, config)[0] : sd.rnn().lstmLayer(x, null, null, lengths, weights, config)[0];
+        } else {
+            // the same parameters and about the same work, from ops that do not keep memory
+            SDVariable flat = sd.reshape(x, -1, inputs);
+            out = sd.math().tanh(sd.mmul(flat, w).add(b)).add(sd.sum(r).mul(0.0)).add(sd.sum(lengths.castTo(DataType.FLOAT)).mul(0.0));
+        }
+        sd.sum("loss", sd.math().square(out));
+        sd.setLossVariables("loss");
+        INDArray in = Nd4j.rand(DataType.FLOAT, rows, time, inputs);
+        Random random = new Random(1);
+        int[] l = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            l[i] = 1 + random.nextInt(time);
+        }
+        Map<String, INDArray> feed = Map.of("x", in, "lengths", Nd4j.createFromArray(l));
+        long first = 0;
+        for (int s = 1; s <= steps; s++) {
+            if (backward) {
+                var result = NativeBuild.withOneDnn(false, () -> sd.calculateGradientsAndOutputs(feed, List.of("loss"), List.of("W", "R", "b")));
+                result.getGradients().values().forEach(INDArray::close);
+            } else {
+                NativeBuild.withOneDnn(false, () -> sd.output(feed, "loss")).values().forEach(INDArray::close);
+            }
+            if (s % 20 == 0) {
+                System.gc(); // as Trainer does: garbage does not count
+            }
+            if (s == 1) {
+                first = ProcessMemory.residentBytes();
+            }
+        }
+        System.gc();
+        long last = ProcessMemory.residentBytes();
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f |%n", name, ProcessMemory.gib(first), ProcessMemory.gib(last),
+                (last - first) / 1e6 / (steps - 1));
+    }
+}
