@@ -6,23 +6,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.infogap.io.ProcessMemory;
+import org.infogap.model.Encoder;
 import org.infogap.model.NativeBuild;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The smallest reproduction of training's native memory growth: one SameDiff graph with one {@code lstmLayer}
- * (the encoder's word LSTM's sizes and settings), the same batch every step, a collection every 20 steps as the
+ * The smallest reproduction of training's native memory growth: one SameDiff graph with one of the model's LSTMs
+ * ({@link Encoder#lstmLast}, {@link Encoder#lstmSequence}: ND4J's {@code lstmLayer}) at the word LSTM's sizes, the same batch every step, a collection every 20 steps as the
  * trainer does, resident memory printed. A control graph of the same sizes without the LSTM shows what a step
  * costs when nothing leaks.
  */
@@ -67,26 +63,25 @@ final class BenchLstmCommand implements Callable<Integer> {
         boolean backward = !name.endsWith("forward only");
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, time, inputs);
-        SDVariable lengths = sd.placeHolder("lengths", DataType.INT, -1);
-        SDVariable w = sd.var("W", Nd4j.rand(DataType.FLOAT, inputs, 4 * units).subi(0.5).muli(0.1));
-        SDVariable r = sd.var("R", Nd4j.rand(DataType.FLOAT, units, 4 * units).subi(0.5).muli(0.1));
-        SDVariable b = sd.var("b", Nd4j.zeros(DataType.FLOAT, 4 * units));
         SDVariable out;
+        List<String> wanted;
         if (lstm) {
-            LSTMLayerConfig config = LSTMLayerConfig.builder().lstmdataformat(LSTMDataFormat.NTS)
-                    .directionMode(LSTMDirectionMode.FWD).gateAct(LSTMActivations.SIGMOID).cellAct(LSTMActivations.TANH)
-                    .outAct(LSTMActivations.TANH).retFullSequence(full).retLastH(!full).retLastC(false).build();
-            LSTMLayerWeights weights = LSTMLayerWeights.builder().weights(w).rWeights(r).bias(b).build();
-            out = full ? sd.rnn().lstmLayer(x, weights, config)[0] : sd.rnn().lstmLayer(x, null, null, lengths, weights, config)[0];
+            // the model's own LSTMs: the encoder's (last output at each length) and the decoders' (every step)
+            out = full ? Encoder.lstmSequence(sd, "lstm", x, inputs, units)
+                    : Encoder.lstmLast(sd, "lstm", x, sd.placeHolder("lengths", DataType.FLOAT, -1), inputs, units);
+            wanted = List.of("lstm/W", "lstm/R", "lstm/b");
         } else {
             // the input weights' work without the recurrence, from ops that keep nothing
+            SDVariable w = sd.var("W", Nd4j.rand(DataType.FLOAT, inputs, 4 * units).subi(0.5).muli(0.1));
+            SDVariable b = sd.var("b", Nd4j.zeros(DataType.FLOAT, 4 * units));
             out = sd.math().tanh(sd.mmul(sd.reshape(x, -1, inputs), w).add(b));
+            wanted = List.of("W", "b");
         }
         sd.sum("loss", sd.math().square(out));
         sd.setLossVariables("loss");
         INDArray in = Nd4j.rand(DataType.FLOAT, rows, time, inputs);
         Random random = new Random(1);
-        int[] l = new int[rows];
+        float[] l = new float[rows];
         for (int i = 0; i < rows; i++) {
             l[i] = 1 + random.nextInt(time);
         }
@@ -95,7 +90,6 @@ final class BenchLstmCommand implements Callable<Integer> {
         int warm = Math.max(1, steps / 4);
         for (int s = 1; s <= steps; s++) {
             if (backward) {
-                List<String> wanted = lstm ? List.of("W", "R", "b") : List.of("W", "b");
                 var result = NativeBuild.withOneDnn(false, () -> sd.calculateGradientsAndOutputs(feed, List.of("loss"), wanted));
                 result.getGradients().values().forEach(INDArray::close);
             } else {

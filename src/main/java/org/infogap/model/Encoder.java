@@ -135,12 +135,12 @@ public final class Encoder {
     }
 
     /** An LSTM over [batch, time, nIn] with per-example lengths; the output at each example's last step. */
-    static SDVariable lstmLast(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut) {
+    public static SDVariable lstmLast(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut) {
         return lstm(sd, name, in, lengths, nIn, nOut, false);
     }
 
     /** An LSTM over [batch, time, nIn]: every step's output [batch, time, nOut]. */
-    static SDVariable lstmSequence(SameDiff sd, String name, SDVariable in, int nIn, int nOut) {
+    public static SDVariable lstmSequence(SameDiff sd, String name, SDVariable in, int nIn, int nOut) {
         return lstm(sd, name, in, null, nIn, nOut, true);
     }
 

@@ -45,7 +45,6 @@ public final class Feeds {
             if (c.matchGrid()) {
                 if (own == 0 || own != cells) {
                     throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
-
                             + c.gridLayer() + " grid, of " + cells + " cells; its features have "
                             + own + " (an image encoder without the grid?)");
                 }

@@ -110,10 +110,12 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
+    /** The grid the match head read before {@code gridLayer} was a setting, and the paper preset's (unused there). */
+    private static final String FIRST_GRID_LAYER = "mixed7";
     /** Settings introduced after the first bundles, with the value that means "as before they existed". */
     private static final Map<String, JsonNode> ADDED_LATER = Map.ofEntries(
             Map.entry("imageLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(InceptionV3.LAST_BLOCK)),
-            Map.entry("gridLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf("mixed7")),
+            Map.entry("gridLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(FIRST_GRID_LAYER)),
             Map.entry("matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0)),
             Map.entry("whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
             Map.entry("matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
@@ -154,7 +156,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
             imageLayer = InceptionV3.LAST_BLOCK; // end-to-end training trains the whole network up to avg_pool
         }
         if (gridLayer == null) {
-            gridLayer = "mixed7";
+            gridLayer = FIRST_GRID_LAYER;
         }
         InceptionV3.checkGridLayer(gridLayer);
         if (countsHidden < 0) {
@@ -201,7 +203,7 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
     public static ModelConfig paper() {
         return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
                 10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false,
-                InceptionV3.LAST_BLOCK, "mixed7");
+                InceptionV3.LAST_BLOCK, FIRST_GRID_LAYER);
     }
 
     /**

@@ -181,7 +181,7 @@ public final class NativeBuild {
      * {@value #OMP_WAIT_POLICY} is set already. SameDiff runs thousands of small ops a step, each a parallel region,
      * with Java code between them; spinning threads take the cores that Java code needs. A classifier epoch of
      * {@code bench train} took 61.7 s with the runtime's default, 41.2 s with one OpenMP thread and 35.6 s passive
-     * (2 cores, 2026-11-30, docs/performance.md). The runtime reads the variable once, when it loads, which is
+     * (2 cores, docs/decisions/2026-12-01-openmp-wait-policy.md). The runtime reads the variable once, when it loads, which is
      * after this (ND4J loads it); the process's environment is changed through the C library.
      *
      * @return the policy in force and where it came from, for the log
@@ -196,8 +196,8 @@ public final class NativeBuild {
                 return "the runtime's default (setenv failed)";
             }
             return "PASSIVE (set " + OMP_WAIT_POLICY + " to change)";
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            return "the runtime's default (no C library: " + e.getMessage() + ")";
+        } catch (LinkageError e) { // no C library JNA can load: LibC's initialisation fails, once, then its class is missing
+            return "the runtime's default (no C library: " + e + ")";
         }
     }
 
@@ -208,7 +208,7 @@ public final class NativeBuild {
     public static String nativeEnv(String name) {
         try {
             return LibC.INSTANCE.getenv(name);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        } catch (LinkageError e) {
             return null;
         }
     }
