@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.infogap.io.ProcessMemory;
-import org.infogap.model.Encoder;
+import org.infogap.model.Lstm;
 import org.infogap.model.NativeBuild;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -17,15 +17,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The smallest reproduction of training's native memory growth: one SameDiff graph with one of the model's LSTMs
- * ({@link Encoder#lstmLast}, {@link Encoder#lstmSequence}: ND4J's {@code lstmLayer}) at the word LSTM's sizes, the same batch every step, a collection every 20 steps as the
- * trainer does, resident memory printed. A control graph of the same sizes without the LSTM shows what a step
- * costs when nothing leaks.
+ * The smallest reproduction of training's native memory growth, and the check of its fix: one SameDiff graph with
+ * one LSTM at the word LSTM's sizes, the same batch every step, a collection every 20 steps as the trainer does,
+ * resident memory and time per step printed. ND4J's {@code lstmLayer} ({@link Lstm#nd4jLayer}) keeps native memory
+ * on every backward pass; the model's LSTM ({@link Lstm}, unrolled from plain ops, the same weights) should not. A
+ * control graph of the same sizes without recurrence shows what a step costs when nothing leaks.
  */
 @Command(name = "lstm", mixinStandardHelpOptions = true,
-        description = "Resident memory over repeated SameDiff steps of one lstmLayer (forward only, gradients with the "
-            + "last output, gradients with the full sequence) beside a control graph without it: whether ND4J's "
-            + "lstmLayer keeps native memory per call.")
+        description = "Resident memory and time over repeated SameDiff steps of one LSTM: ND4J's lstmLayer (forward only, "
+            + "gradients with the last output, gradients with the full sequence) and the model's unrolled LSTM (the "
+            + "same gradients), beside a control graph without recurrence: which keeps native memory per call.")
 final class BenchLstmCommand implements Callable<Integer> {
 
     @Option(names = "--steps", defaultValue = "200", description = "Steps per case. Default: ${DEFAULT-VALUE}")
@@ -43,22 +44,31 @@ final class BenchLstmCommand implements Callable<Integer> {
     @Option(names = "--units", defaultValue = "64", description = "LSTM units. Default: ${DEFAULT-VALUE}")
     int units;
 
+    @Option(names = "--cases", defaultValue = "", description = "Only the cases whose name contains this text "
+            + "(one process holds what earlier cases kept). Default: all")
+    String cases;
+
     @Override
     public Integer call() {
         NativeBuild.select();
-        System.out.printf(Locale.ROOT, "lstmLayer, NTS, %d sequences x %d steps x %d inputs -> %d units; input %.1f MB%n",
+        System.out.printf(Locale.ROOT, "LSTM, %d sequences x %d steps x %d inputs -> %d units; input %.1f MB%n",
                 rows, time, inputs, units, rows * (double) time * inputs * 4 / 1e6);
-        System.out.println("| case | resident after the first quarter of the steps | after the last | MB per step between |");
-        System.out.println("|---|---:|---:|---:|");
+        System.out.println("| case | resident after the first quarter of the steps | after the last | MB per step between "
+                + "| ms per step |");
+        System.out.println("|---|---:|---:|---:|---:|");
         for (String c : List.of("control: reshape, matmul + tanh, gradients", "lstmLayer forward only",
-                "lstmLayer gradients, last output, lengths", "lstmLayer gradients, full sequence")) {
-            run(c);
+                "lstmLayer gradients, last output, lengths", "lstmLayer gradients, full sequence",
+                "unrolled gradients, last output, lengths", "unrolled gradients, full sequence")) {
+            if (c.contains(cases)) {
+                run(c);
+            }
         }
         return 0;
     }
 
     private void run(String name) {
-        boolean lstm = name.startsWith("lstmLayer");
+        boolean nd4j = name.startsWith("lstmLayer");
+        boolean lstm = nd4j || name.startsWith("unrolled");
         boolean full = name.endsWith("full sequence");
         boolean backward = !name.endsWith("forward only");
         SameDiff sd = SameDiff.create();
@@ -66,9 +76,12 @@ final class BenchLstmCommand implements Callable<Integer> {
         SDVariable out;
         List<String> wanted;
         if (lstm) {
-            // the model's own LSTMs: the encoder's (last output at each length) and the decoders' (every step)
-            out = full ? Encoder.lstmSequence(sd, "lstm", x, inputs, units)
-                    : Encoder.lstmLast(sd, "lstm", x, sd.placeHolder("lengths", DataType.FLOAT, -1), inputs, units);
+            // the encoder's kind (last output at each length, lengths as floats as the model feeds them) and the
+            // decoders' (every step)
+            SDVariable lengths = full ? null : sd.placeHolder("lengths", DataType.FLOAT, -1);
+            out = nd4j ? Lstm.nd4jLayer(sd, "lstm", x, lengths, inputs, units, full)
+                    : full ? Lstm.sequence(sd, "lstm", x, time, inputs, units)
+                    : Lstm.last(sd, "lstm", x, lengths, time, inputs, units);
             wanted = List.of("lstm/W", "lstm/R", "lstm/b");
         } else {
             // the input weights' work without the recurrence, from ops that keep nothing
@@ -87,6 +100,7 @@ final class BenchLstmCommand implements Callable<Integer> {
         }
         Map<String, INDArray> feed = lstm && !full ? Map.of("x", in, "lengths", Nd4j.createFromArray(l)) : Map.of("x", in);
         long first = 0;
+        long started = 0;
         int warm = Math.max(1, steps / 4);
         for (int s = 1; s <= steps; s++) {
             if (backward) {
@@ -100,11 +114,13 @@ final class BenchLstmCommand implements Callable<Integer> {
             }
             if (s == warm) {
                 first = ProcessMemory.residentBytes(); // after the first quarter: allocators and caches have warmed up
+                started = System.nanoTime();
             }
         }
+        double ms = (System.nanoTime() - started) / 1e6 / Math.max(1, steps - warm);
         System.gc();
         long last = ProcessMemory.residentBytes();
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f |%n", name, ProcessMemory.gib(first), ProcessMemory.gib(last),
-                (last - first) / 1e6 / Math.max(1, steps - warm));
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f |%n", name, ProcessMemory.gib(first),
+                ProcessMemory.gib(last), (last - first) / 1e6 / Math.max(1, steps - warm), ms);
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Prints the CPU, the native build loaded and why, threads and memory limits, and runs one convolution "
-            + "and one lstmLayer through that build against a Java reference. Exit 0 only when both agree. Paste its "
+            + "and one LSTM through that build against a Java reference. Exit 0 only when both agree. Paste its "
             + "output into bug reports.")
 final class DoctorCommand implements Callable<Integer> {
 

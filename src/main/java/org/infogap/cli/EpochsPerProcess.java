@@ -11,7 +11,7 @@ final class EpochsPerProcess {
 
     @Option(names = "--epochs-per-process", defaultValue = "0", description = "Train in child JVMs of at most this "
             + "many epochs each, each resuming from OUT/last.zip (exactly as an uninterrupted run): a process's end returns "
-            + "the native memory that still grows by about 10 MB a training step. 0: all epochs in this process. Default: ${DEFAULT-VALUE}")
+            + "all native memory (no longer needed against a leak: docs/known-problems.md). 0: all epochs in this process. Default: ${DEFAULT-VALUE}")
     int epochs;
 
     @Spec(Spec.Target.MIXEE)

@@ -74,13 +74,13 @@ public final class Autoencoder extends Network {
         int s = c.maxSentences();
         int tk = c.maxTokens();
         SDVariable perSentence = sd.tile(sd.expandDims(article, 1), 1, s, 1);
-        SDVariable sentenceStates = Encoder.lstmSequence(sd, "dec/sentence_lstm", perSentence, c.articleDim(),
+        SDVariable sentenceStates = Lstm.sequence(sd, "dec/sentence_lstm", perSentence, s, c.articleDim(),
                 c.sentenceDim());
         SDVariable flatStates = sd.reshape(sentenceStates, -1, c.sentenceDim());
         // decode the real sentences only: the transposed placement picks their states
         SDVariable realStates = sd.mmul(enc.placement(), flatStates, true, false, false);
         SDVariable perToken = sd.tile(sd.expandDims(realStates, 1), 1, tk, 1);
-        SDVariable tokenStates = Encoder.lstmSequence(sd, "dec/token_lstm", perToken, c.sentenceDim(), c.sentenceDim());
+        SDVariable tokenStates = Lstm.sequence(sd, "dec/token_lstm", perToken, tk, c.sentenceDim(), c.sentenceDim());
         // the token LSTM runs at the sentence size and a projection maps to word-vector space: an LSTM
         // 300 wide there cost 4x the time for the same output
         SDVariable predicted = unit(sd, Encoder.dense(sd, "dec/token_projection",

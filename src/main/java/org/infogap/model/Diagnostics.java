@@ -19,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * What a bug report needs about this machine and its native build ({@code infogap doctor}): the CPU and
  * the flags the build choice reads, the ND4J backend and the library it loaded, threads and memory
  * limits, and two checks that run the kinds of op the model is made of through the loaded build: a
- * convolution (InceptionV3, oneDNN on where the build has it) and a SameDiff {@code lstmLayer} with
- * sequence lengths (the text encoder, oneDNN off). Each check compares the native result with a plain
+ * convolution (InceptionV3, oneDNN on where the build has it) and the text encoder's LSTM with
+ * sequence lengths (SameDiff, oneDNN off). Each check compares the native result with a plain
  * Java computation of the same numbers, so a build that runs but computes wrongly fails too.
  */
 public final class Diagnostics {
@@ -63,7 +63,7 @@ public final class Diagnostics {
         }
         lines.add(new Line("python3-torch", torch(), null));
         lines.add(check("convolution", () -> NativeBuild.withOneDnn(true, Diagnostics::convolution)));
-        lines.add(check("lstmLayer", () -> NativeBuild.withOneDnn(false, Diagnostics::lstm)));
+        lines.add(check("lstm", () -> NativeBuild.withOneDnn(false, Diagnostics::lstm)));
         return lines;
     }
 
@@ -113,7 +113,7 @@ public final class Diagnostics {
     }
 
     /**
-     * The text encoder's LSTM ({@link Encoder#lstmLast}: last output at each example's length) over a
+     * The text encoder's LSTM ({@link Lstm#last}: last output at each example's length) over a
      * batch of 3 with lengths 5, 3 and 1, against a Java LSTM with gates in ND4J's order (input, forget,
      * cell, output).
      */
@@ -124,7 +124,7 @@ public final class Diagnostics {
         Nd4j.getRandom().setSeed(12);
         SDVariable in = sd.placeHolder("in", DataType.FLOAT, -1, steps, nIn);
         SDVariable len = sd.placeHolder("len", DataType.INT32, -1);
-        SDVariable last = Encoder.lstmLast(sd, "lstm", in, len, nIn, nOut);
+        SDVariable last = Lstm.last(sd, "lstm", in, len, steps, nIn, nOut);
         sd.getVariable("lstm/b").setArray(Nd4j.rand(DataType.FLOAT, 4 * nOut).subi(0.5));
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, steps, nIn).subi(0.5);
         INDArray got = sd.output(Map.of("in", x, "len", Nd4j.createFromArray(lengths)), last.name()).get(last.name());

@@ -3,11 +3,6 @@ package org.infogap.model;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
-import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
@@ -92,7 +87,7 @@ public final class Encoder {
         SDVariable image = dense(sd, "enc/image", features, c.imageFeatures(), c.imageDim(), true)
                 .mul(dropImage).rename(IMAGE_EMBEDDING);
 
-        SDVariable sentences = lstmLast(sd, "enc/word_lstm", words, tokenLengths, c.wordDim(), c.sentenceDim())
+        SDVariable sentences = Lstm.last(sd, "enc/word_lstm", words, tokenLengths, t, c.wordDim(), c.sentenceDim())
                 .mul(dropSentences);
         SDVariable matchInput = null;
         int matchWidth = 0;
@@ -119,7 +114,8 @@ public final class Encoder {
         SDVariable sentenceSeq = sd.reshape(sd.mmul(placement, sentences), -1, s, stepDim);
         SDVariable imageStep = sd.expandDims(imageRow, 1);
         SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
-        SDVariable text = lstmLast(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), stepDim, c.textDim())
+        SDVariable text = Lstm.last(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), s + 1, stepDim,
+                c.textDim())
                 .rename(TEXT_EMBEDDING);
         SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
                 c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
@@ -132,36 +128,5 @@ public final class Encoder {
         SDVariable b = sd.var(name + "/b", new ZeroInitScheme('c'), DataType.FLOAT, nOut);
         SDVariable z = sd.nn().linear(in, w, b);
         return activate ? sd.math().tanh(z) : z;
-    }
-
-    /** An LSTM over [batch, time, nIn] with per-example lengths; the output at each example's last step. */
-    public static SDVariable lstmLast(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut) {
-        return lstm(sd, name, in, lengths, nIn, nOut, false);
-    }
-
-    /** An LSTM over [batch, time, nIn]: every step's output [batch, time, nOut]. */
-    public static SDVariable lstmSequence(SameDiff sd, String name, SDVariable in, int nIn, int nOut) {
-        return lstm(sd, name, in, null, nIn, nOut, true);
-    }
-
-    private static SDVariable lstm(SameDiff sd, String name, SDVariable in, SDVariable lengths, int nIn, int nOut,
-                                   boolean sequence) {
-        SDVariable w = sd.var(name + "/W", new XavierInitScheme('c', nIn, 4 * nOut), DataType.FLOAT, nIn, 4 * nOut);
-        SDVariable r = sd.var(name + "/R", new XavierInitScheme('c', nOut, 4 * nOut), DataType.FLOAT, nOut, 4 * nOut);
-        SDVariable b = sd.var(name + "/b", new ZeroInitScheme('c'), DataType.FLOAT, 4 * nOut);
-        LSTMLayerConfig config = LSTMLayerConfig.builder()
-                .lstmdataformat(LSTMDataFormat.NTS)
-                .directionMode(LSTMDirectionMode.FWD)
-                .gateAct(LSTMActivations.SIGMOID)
-                .cellAct(LSTMActivations.TANH)
-                .outAct(LSTMActivations.TANH)
-                .retFullSequence(sequence)
-                .retLastH(!sequence)
-                .retLastC(false)
-                .build();
-        LSTMLayerWeights weights = LSTMLayerWeights.builder().weights(w).rWeights(r).bias(b).build();
-        SDVariable[] out = lengths == null ? sd.rnn().lstmLayer(in, weights, config)
-                : sd.rnn().lstmLayer(in, null, null, lengths, weights, config);
-        return out[0];
     }
 }

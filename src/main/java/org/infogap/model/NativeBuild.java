@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code -Dorg.bytedeco.javacpp.platform.extension} still wins over both. {@code Main} calls
  * {@link #select()} first, the test launcher before any test class.
  *
- * <p>The oneDNN builds are used for InceptionV3 only. Their oneDNN kernels also take over SameDiff's
- * {@code lstmLayer}, and there they are wrong: with sequence lengths, padding changed the embeddings and
- * some calls failed ("object is not initialized"). ND4J's switch is process-wide, so {@link #withOneDnn}
+ * <p>The oneDNN builds are used for InceptionV3 only. Their oneDNN kernels also took over SameDiff's
+ * {@code lstmLayer}, and there they were wrong: with sequence lengths, padding changed the embeddings and
+ * some calls failed ("object is not initialized"); the model's LSTMs are plain ops now ({@link Lstm}), but
+ * SameDiff with oneDNN on has not been checked again. ND4J's switch is process-wide, so {@link #withOneDnn}
  * turns it on around InceptionV3's passes and off around SameDiff's, under one lock, so no SameDiff op
  * ever runs while another thread has it on.
  */

@@ -51,11 +51,11 @@ public final class Trainer {
      * Collect garbage every this many steps (0: never; {@code -Dinfogap.train.gcSteps=N}). ND4J frees an array's
      * native memory only when its Java object is collected, and those objects are small: with a 1 GiB heap
      * the old generation is rarely collected while gigabytes of native memory wait behind it. Measured with
-     * {@code bench train} (default classifier, 835 pairs, 2026-11-30): resident 7.1 / 10.7 / 12.9 GiB after
-     * epochs 1-3 without, 3.8 / 4.5 / 5.1 with a collection every 20 steps (6.4 GiB after epoch 6), at no
-     * measurable cost per epoch. What still grows, about 10 MB a step, is not reachable from Java.
+     * {@code bench train} (default classifier, 804 pairs, 3 epochs, one machine and session, 2026-12-01): peak
+     * resident 8.7 GiB collecting every 20 steps, 5.5 GiB every 5 steps, the same seconds per epoch
+     * (docs/decisions/2026-11-30-training-memory.md).
      */
-    static final int GC_STEPS = Integer.getInteger("infogap.train.gcSteps", 20);
+    static final int GC_STEPS = Integer.getInteger("infogap.train.gcSteps", 5);
 
     private final Network net;
     private final BiFunction<List<Example>, Random, Map<String, INDArray>> feed;
@@ -127,7 +127,7 @@ public final class Trainer {
                 for (int from = 0, to; from < order.size(); from = to) {
                     to = Math.min(order.size(), from + batchSize);
                     if (order.size() - to == 1) {
-                        to++; // SameDiff M2.1's lstmLayer backprop fails on a batch of one: never leave one over
+                        to++; // SameDiff M2.1's backward pass fails on a batch of one (NetworksTest): never leave one over
                     }
                     List<Example> batch = order.subList(from, to);
                     Network.Step step = net.trainStep(feed.apply(batch, dropout), lr);

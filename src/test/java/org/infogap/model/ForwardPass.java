@@ -32,7 +32,7 @@ public final class ForwardPass {
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("in", DataType.FLOAT, -1, 7, 30);
         SDVariable len = sd.placeHolder("len", DataType.INT32, -1);
-        SDVariable last = Encoder.lstmLast(sd, "lstm", in, len, 30, 40);
+        SDVariable last = Lstm.last(sd, "lstm", in, len, 7, 30, 40);
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 7, 30).subi(0.5);
         INDArray lengths = Nd4j.createFromArray(7, 4, 1, 6);
         return NativeBuild.withOneDnn(false, () -> sd.output(Map.of("in", x, "len", lengths), last.name()).get(last.name()));

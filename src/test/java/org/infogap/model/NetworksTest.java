@@ -433,7 +433,7 @@ class NetworksTest {
         INDArray p = cl.output(Feeds.classifier(batch, cl, null), Classifier.SC_PROBABILITIES).get(Classifier.SC_PROBABILITIES);
         assertArrayEquals(new long[] {2, 5}, p.shape());
 
-        // and one backward pass each (two pairs: lstmLayer's backprop fails on a batch of one, see below)
+        // and one backward pass each (two pairs: SameDiff's backward pass fails on a batch of one, see below)
         List<Example> labelled = batch.stream().map(e -> new Example(e.key(), e.features(), e.sentences(), e.imageTarget(), 1, 3))
                 .toList();
         INDArray before = cl.parameters().get("enc/word_lstm/W");
@@ -444,7 +444,11 @@ class NetworksTest {
         assertTrue(Double.isFinite(aeStep.losses().get(Autoencoder.LOSS)) && aeStep.gradientNorm() > 0, aeStep.toString());
     }
 
-    /** SameDiff M2.1's lstmLayer backprop fails on a batch of one; the trainer never makes one (this test fails if that changes). */
+    /**
+     * SameDiff M2.1's backward pass fails on a batch of one (a reduction's gradient meets a null input in
+     * BaseReduceOp.noOp; not the LSTMs, which are plain ops now); the trainer never makes one (this test fails if
+     * that changes).
+     */
     @Test
     void aBatchOfOnePairFailsToTrainWhichIsWhyTheTrainerNeverMakesOne() {
         ModelConfig c = tiny();
