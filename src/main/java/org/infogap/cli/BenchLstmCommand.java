@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The smallest reproduction of training's native memory growth, and the check of its fix: one SameDiff graph with
- * one LSTM at the word LSTM's sizes, the same batch every step, a collection every 20 steps as the trainer does,
- * resident memory and time per step printed. ND4J's {@code lstmLayer} ({@link Lstm#nd4jLayer}) keeps native memory
+ * one LSTM at the word LSTM's sizes, the same batch every step, a collection every 20 steps so that garbage does
+ * not count, resident memory and time per step printed. ND4J's {@code lstmLayer} ({@link Lstm#nd4jLayer}) keeps native memory
  * on every backward pass; the model's LSTM ({@link Lstm}, unrolled from plain ops, the same weights) should not. A
  * control graph of the same sizes without recurrence shows what a step costs when nothing leaks.
  */
@@ -110,7 +110,7 @@ final class BenchLstmCommand implements Callable<Integer> {
                 NativeBuild.withOneDnn(false, () -> sd.output(feed, "loss")).values().forEach(INDArray::close);
             }
             if (s % 20 == 0) {
-                System.gc(); // as Trainer does: garbage does not count
+                System.gc(); // garbage does not count (the figures in the decision file were taken at this interval)
             }
             if (s == warm) {
                 first = ProcessMemory.residentBytes(); // after the first quarter: allocators and caches have warmed up

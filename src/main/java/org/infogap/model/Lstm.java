@@ -19,11 +19,13 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  *
  * <p>Why not ND4J's {@code lstmLayer}: in 1.0.0-M2.1 its backward pass keeps 7-9 MB of native memory per call
  * that no collection returns, so a training process grew by gigabytes an epoch until the kernel killed it
- * ({@code infogap bench lstm} reproduces it; docs/decisions/2026-11-30-training-memory.md). The plain ops keep
- * nothing. They hold the same variables in the same layout ({@code name/W} [nIn, 4 nOut], {@code name/R}
- * [nOut, 4 nOut], {@code name/b} [4 nOut], gates in lstmLayer's order: input, forget, cell, output), so bundles
- * trained with lstmLayer load and predict the same (LstmTest compares outputs and gradients with
- * {@link #nd4jLayer}).
+ * ({@code infogap bench lstm} reproduces it; docs/decisions/2026-11-30-training-memory.md), and it ignores the
+ * sequence lengths (its gradients are those of full-length sequences). The plain ops keep 0.1-0.7 MB a step
+ * and their gradients are the finite differences'. They hold the same variables in the same layout
+ * ({@code name/W} [nIn, 4 nOut], {@code name/R} [nOut, 4 nOut], {@code name/b} [4 nOut], gates in lstmLayer's
+ * order: input, forget, cell, output), so bundles trained with lstmLayer load and predict the same (LstmTest
+ * compares outputs with {@link #nd4jLayer}, gradients with it on full sequences and with finite differences on
+ * shorter ones).
  */
 public final class Lstm {
 
@@ -36,7 +38,7 @@ public final class Lstm {
      */
     public static SDVariable last(SameDiff sd, String name, SDVariable in, SDVariable lengths, int steps, int nIn,
                                   int nOut) {
-        SDVariable outputs = sd.stack(1, unroll(sd, name, in, steps, nIn, nOut).toArray(new SDVariable[0]));
+        SDVariable outputs = sequence(sd, name, in, steps, nIn, nOut);
         SDVariable lastStep = sd.oneHot(lengths.castTo(DataType.INT).sub(1), steps, -1, 1.0, 0.0, DataType.FLOAT);
         return sd.sum(outputs.mul(sd.expandDims(lastStep, 2)), 1);
     }

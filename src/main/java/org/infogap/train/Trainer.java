@@ -52,8 +52,8 @@ public final class Trainer {
      * native memory only when its Java object is collected, and those objects are small: with a 1 GiB heap
      * the old generation is rarely collected while gigabytes of native memory wait behind it. Measured with
      * {@code bench train} (default classifier, 804 pairs, 3 epochs, one machine and session, 2026-12-01): peak
-     * resident 8.7 GiB collecting every 20 steps, 5.5 GiB every 5 steps, the same seconds per epoch
-     * (docs/decisions/2026-11-30-training-memory.md).
+     * resident 8.7 GiB collecting every 20 steps, 5.5 GiB every 5 steps; epochs 2-3 took 36.1 / 31.5 s and 39.3 /
+     * 41.3 s (docs/decisions/2026-11-30-training-memory.md).
      */
     static final int GC_STEPS = Integer.getInteger("infogap.train.gcSteps", 5);
 
