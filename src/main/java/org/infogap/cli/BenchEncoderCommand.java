@@ -69,8 +69,8 @@ final class BenchEncoderCommand implements Callable<Integer> {
         if (model != null) {
             Predictor predictor = new Predictor(ModelBundle.load(model));
             var config = predictor.bundle().config();
-            results.add(EncoderBench.textSide(predictor, textBatch, Math.min(5, config.maxSentences()),
-                    Math.min(15, config.maxTokens()), seconds));
+            results.add(EncoderBench.textSide(predictor, textBatch, Math.min(5, config.text().maxSentences()),
+                    Math.min(15, config.text().maxTokens()), seconds));
         }
         System.out.print(EncoderBench.table(results));
         var json = Json.mapper().createObjectNode().put("cores", Runtime.getRuntime().availableProcessors())

@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
 /** The model configuration (preset or file, plus overrides) and the image encoder's inputs. */
 final class ModelOptions {
 
-    @Option(names = "--config", paramLabel = "small|paper|FILE",
-            description = "Hyperparameters: a preset or a JSON file stating every setting. Default: small (classifier: the autoencoder's).")
+    @Option(names = "--config", paramLabel = "generated|real|paper|FILE",
+            description = "Hyperparameters: a preset or a JSON file stating every setting. Default: generated (classifier: the autoencoder's).")
     String config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batchSize=8 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting by its flat name, e.g. --set batchSize=8, "
+            + "--set sentenceCounts=false (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @picocli.CommandLine.Mixin
@@ -23,14 +24,14 @@ final class ModelOptions {
 
     /**
      * The configuration asked for: {@code --config} (preset or file), else {@code inherited} (the
-     * autoencoder's, for the classifier and the report), else the small preset; then the overrides.
+     * autoencoder's, for the classifier and the report), else the generated preset; then the overrides.
      */
     ModelConfig config(ModelConfig inherited) throws IOException {
         ModelConfig base;
         if (config != null) {
             base = Files.isRegularFile(Path.of(config)) ? ModelConfig.read(Path.of(config)) : ModelConfig.preset(config);
         } else {
-            base = inherited != null ? inherited : ModelConfig.small();
+            base = inherited != null ? inherited : ModelConfig.generated();
         }
         return overrides.isEmpty() ? base : base.with(overrides);
     }

@@ -43,7 +43,7 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (processes.inChildren()) {
-            processes.run(out, resume, model.config(null).aeEpochs(), "aeEpochs", "autoencoder");
+            processes.run(out, resume, model.config(null).training().aeEpochs(), "aeEpochs", "autoencoder");
             System.out.println("autoencoder -> " + out.resolve(Trainer.BEST) + " (last epoch: " + out.resolve(Trainer.LAST) + ")");
             return 0;
         }

@@ -65,7 +65,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (processes.inChildren()) {
-            processes.run(out, resume, model.config(ModelOptions.of(init.none ? null : init.autoencoder)).classifierEpochs(),
+            processes.run(out, resume, model.config(ModelOptions.of(init.none ? null : init.autoencoder)).training().classifierEpochs(),
                     "classifierEpochs", "classifier");
             System.out.println("classifier -> " + out.resolve(Trainer.BEST));
             return 0;

@@ -121,7 +121,7 @@ public final class AccuracyReport {
                 .put("seed", o.seed()).put("folds", o.folds()).put("created", Instant.now().toString())
                 .put("image_encoder", ae.imageEncoderId());
         provenance.set("autoencoder_state", ae.state().deepCopy().without("history"));
-        provenance.set("classifier_config", Json.mapper().valueToTree(config));
+        provenance.set("classifier_config", config.toTree());
         results.putObject("sizes").put("train", train.size()).put("test", test.size()).put("all", examples.size());
         results.set("distribution", distribution(train, test));
 

@@ -19,7 +19,7 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * states; a second LSTM fed each state at every token step, and a linear map, give token embeddings; their cosine
  * similarities to every vocabulary embedding, scaled, go through a softmax, with cross-entropy
  * against the input tokens (padding weighted 0). The loss is the sum of the two, plus, when the config
- * matches sentences to images ({@link ModelConfig#matchWeight}), the weighted matching loss.
+ * matches sentences to images ({@link MatchHead.Settings#weight()}), the weighted matching loss.
  */
 public final class Autoencoder extends Network {
 
@@ -38,19 +38,19 @@ public final class Autoencoder extends Network {
 
     /** @param wordVectors [vocabulary size, wordDim], row i the vector of id i */
     public static Autoencoder create(ModelConfig c, INDArray wordVectors) {
-        Nd4j.getRandom().setSeed(c.seed()); // variable initialisation draws from ND4J's generator
+        Nd4j.getRandom().setSeed(c.training().seed()); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
         Encoder.Outputs enc = Encoder.define(sd, c, (int) wordVectors.rows());
         int vocabularySize = (int) wordVectors.rows();
         int r = c.decodedSize();
         SDVariable target = sd.placeHolder(IMAGE_TARGET, DataType.FLOAT, -1, 3, r, r);
         SDVariable tokenMask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1);
-        SDVariable dropDecoder = sd.placeHolder(DROP_DECODER, DataType.FLOAT, -1, c.articleDim());
+        SDVariable dropDecoder = sd.placeHolder(DROP_DECODER, DataType.FLOAT, -1, c.text().articleDim());
         SDVariable article = enc.article().mul(dropDecoder);
 
         // image decoder
-        int t = c.thumbnail();
-        SDVariable thumb = sd.reshape(Encoder.dense(sd, "dec/thumbnail", article, c.articleDim(), 3 * t * t, true),
+        int t = c.decoder().thumbnail();
+        SDVariable thumb = sd.reshape(Encoder.dense(sd, "dec/thumbnail", article, c.text().articleDim(), 3 * t * t, true),
                 -1, 3, t, t);
         SDVariable x = thumb;
         int[] maps = {32, 8, 3};
@@ -71,22 +71,22 @@ public final class Autoencoder extends Network {
         SDVariable imageLoss = sd.loss().meanSquaredError(IMAGE_LOSS, target, x, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT);
 
         // text decoder
-        int s = c.maxSentences();
-        int tk = c.maxTokens();
+        int s = c.text().maxSentences();
+        int tk = c.text().maxTokens();
         SDVariable perSentence = sd.tile(sd.expandDims(article, 1), 1, s, 1);
-        SDVariable sentenceStates = Lstm.sequence(sd, "dec/sentence_lstm", perSentence, s, c.articleDim(),
-                c.sentenceDim());
-        SDVariable flatStates = sd.reshape(sentenceStates, -1, c.sentenceDim());
+        SDVariable sentenceStates = Lstm.sequence(sd, "dec/sentence_lstm", perSentence, s, c.text().articleDim(),
+                c.text().sentenceDim());
+        SDVariable flatStates = sd.reshape(sentenceStates, -1, c.text().sentenceDim());
         // decode the real sentences only: the transposed placement picks their states
         SDVariable realStates = sd.mmul(enc.placement(), flatStates, true, false, false);
         SDVariable perToken = sd.tile(sd.expandDims(realStates, 1), 1, tk, 1);
-        SDVariable tokenStates = Lstm.sequence(sd, "dec/token_lstm", perToken, tk, c.sentenceDim(), c.sentenceDim());
+        SDVariable tokenStates = Lstm.sequence(sd, "dec/token_lstm", perToken, tk, c.text().sentenceDim(), c.text().sentenceDim());
         // the token LSTM runs at the sentence size and a projection maps to word-vector space: an LSTM
         // 300 wide there cost 4x the time for the same output
         SDVariable predicted = unit(sd, Encoder.dense(sd, "dec/token_projection",
-                sd.reshape(tokenStates, -1, c.sentenceDim()), c.sentenceDim(), c.wordDim(), false));
+                sd.reshape(tokenStates, -1, c.text().sentenceDim()), c.text().sentenceDim(), c.text().wordDim(), false));
         SDVariable vocabulary = sd.constant("vocabulary_unit", unitRows(wordVectors));
-        SDVariable logits = sd.mmul(predicted, vocabulary, false, true, false).mul(c.cosineScale());
+        SDVariable logits = sd.mmul(predicted, vocabulary, false, true, false).mul(c.decoder().cosineScale());
         SDVariable labels = sd.placeHolder(TOKEN_LABELS, DataType.FLOAT, -1, vocabularySize);
         SDVariable textLoss = sd.loss().softmaxCrossEntropy(TEXT_LOSS, labels, logits, tokenMask,
                 LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
@@ -97,7 +97,7 @@ public final class Autoencoder extends Network {
         // sentence-image matching: each sentence picks its own image among the batch's, 15 negatives per
         // sentence in a batch of 16 rather than one (MatchHead)
         SDVariable matchLoss = MatchHead.loss(sd, c, enc);
-        imageLoss.add(textLoss).add(LOSS, matchLoss.mul(c.matchWeight()));
+        imageLoss.add(textLoss).add(LOSS, matchLoss.mul(c.matchHead().weight()));
         return new Autoencoder(sd, c, wordVectors);
     }
 

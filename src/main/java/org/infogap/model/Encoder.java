@@ -27,7 +27,7 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * {@link ModelConfig#matchCaptions()} the rows go on with the pairs' caption phrases, which only the match
  * head's loss reads: the placement puts them nowhere.
  *
- * <p>With {@link ModelConfig#matchBag()} the head reads each row's bag of words ({@link #BAG}, fed beside the
+ * <p>With {@link MatchHead.Settings#bag()} the head reads each row's bag of words ({@link #BAG}, fed beside the
  * word vectors) instead of the LSTM's embedding.
  *
  * <p>The word vectors are the Word2Vec model's, looked up outside the graph ({@link Feeds}) and kept
@@ -42,7 +42,7 @@ public final class Encoder {
     /** [rows]: the batch index of each word-LSTM row's pair (a sentence's or a caption phrase's). */
     public static final String OWNER = "sentence_owner";
     public static final String WORDS = "words";
-    /** [rows, vocabulary]: 1 where a word-LSTM row holds the word, with {@link ModelConfig#matchBag()}. */
+    /** [rows, vocabulary]: 1 where a word-LSTM row holds the word, with {@link MatchHead.Settings#bag()}. */
     public static final String BAG = "sentence_bag";
     public static final String TOKEN_LENGTHS = "token_lengths";
     public static final String SENTENCE_COUNTS = "sentence_counts";
@@ -71,38 +71,38 @@ public final class Encoder {
 
     /** The encoder in {@code sd}; {@code vocabulary} words (rows of the word vectors, as the bag of words counts them). */
     public static Outputs define(SameDiff sd, ModelConfig c, int vocabulary) {
-        int s = c.maxSentences();
-        int t = c.maxTokens();
+        int s = c.text().maxSentences();
+        int t = c.text().maxTokens();
         SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, c.imageFeatures());
-        SDVariable words = sd.placeHolder(WORDS, DataType.FLOAT, -1, t, c.wordDim());
+        SDVariable words = sd.placeHolder(WORDS, DataType.FLOAT, -1, t, c.text().wordDim());
         SDVariable tokenLengths = sd.placeHolder(TOKEN_LENGTHS, DataType.FLOAT, -1);
         SDVariable sentenceCounts = sd.placeHolder(SENTENCE_COUNTS, DataType.FLOAT, -1);
-        SDVariable dropImage = sd.placeHolder(DROP_IMAGE, DataType.FLOAT, -1, c.imageDim());
-        SDVariable dropSentences = sd.placeHolder(DROP_SENTENCES, DataType.FLOAT, -1, c.sentenceDim());
+        SDVariable dropImage = sd.placeHolder(DROP_IMAGE, DataType.FLOAT, -1, c.image().dim());
+        SDVariable dropSentences = sd.placeHolder(DROP_SENTENCES, DataType.FLOAT, -1, c.text().sentenceDim());
         SDVariable placement = sd.placeHolder(PLACEMENT, DataType.FLOAT, -1, -1);
-        SDVariable dropArticle = sd.placeHolder(DROP_ARTICLE, DataType.FLOAT, -1, c.articleDim());
+        SDVariable dropArticle = sd.placeHolder(DROP_ARTICLE, DataType.FLOAT, -1, c.text().articleDim());
         SDVariable grid = c.matchGrid() ? sd.placeHolder(GRID, DataType.FLOAT, -1, -1, InceptionV3.GRID_CHANNELS) : null;
         SDVariable owner = c.matchGrid() ? sd.placeHolder(OWNER, DataType.INT, -1) : null;
 
-        SDVariable image = dense(sd, "enc/image", features, c.imageFeatures(), c.imageDim(), true)
+        SDVariable image = dense(sd, "enc/image", features, c.imageFeatures(), c.image().dim(), true)
                 .mul(dropImage).rename(IMAGE_EMBEDDING);
 
-        SDVariable sentences = Lstm.last(sd, "enc/word_lstm", words, tokenLengths, t, c.wordDim(), c.sentenceDim())
+        SDVariable sentences = Lstm.last(sd, "enc/word_lstm", words, tokenLengths, t, c.text().wordDim(), c.text().sentenceDim())
                 .mul(dropSentences);
         SDVariable matchInput = null;
         int matchWidth = 0;
-        int stepDim = c.sentenceDim();
+        int stepDim = c.text().sentenceDim();
         SDVariable imageRow = image;
         SDVariable match = null;
         if (c.matching()) {
-            if (c.matchBag()) {
+            if (c.matchHead().bag()) {
                 matchInput = sd.placeHolder(BAG, DataType.FLOAT, -1, vocabulary);
                 matchWidth = vocabulary;
             } else {
                 SDVariable tokenMask = sd.expandDims(sd.sequenceMask(tokenLengths.castTo(DataType.INT), t, DataType.FLOAT), 2);
                 SDVariable meanWords = sd.sum(words.mul(tokenMask), 1).div(sd.expandDims(tokenLengths, 1));
                 matchInput = sd.concat(1, sentences, meanWords);
-                matchWidth = c.sentenceDim() + c.wordDim();
+                matchWidth = c.text().sentenceDim() + c.text().wordDim();
             }
             match = MatchHead.ownImage(sd, c, matchInput, matchWidth, placement, features, grid, owner).rename(MATCH);
             // each sentence step carries its match probability; the image step a 0 there
@@ -115,11 +115,33 @@ public final class Encoder {
         SDVariable imageStep = sd.expandDims(imageRow, 1);
         SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
         SDVariable text = Lstm.last(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), s + 1, stepDim,
-                c.textDim())
+                c.text().textDim())
                 .rename(TEXT_EMBEDDING);
-        SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.textDim() + c.imageDim(),
-                c.articleDim(), true).mul(dropArticle).rename(ARTICLE);
+        SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.text().textDim() + c.image().dim(),
+                c.text().articleDim(), true).mul(dropArticle).rename(ARTICLE);
         return new Outputs(image, text, article, placement, matchInput, matchWidth, match);
+    }
+
+    /**
+     * The encoder variables of a network trained with config {@code from}, shaped for an encoder of config
+     * {@code to}: an encoder with the match head feeds each sentence's match probability to the text LSTM as its
+     * last input, which one without the head does not have, so that input's row of the text LSTM's input weights is
+     * dropped and the rest is kept as trained. Every other variable passes as it is (the match head's own are
+     * simply not read). Lets the ablation report train the paper's classifier from an autoencoder with the head.
+     */
+    public static java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> adapt(
+            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> params, ModelConfig from, ModelConfig to) {
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> out = new java.util.LinkedHashMap<>(params);
+        String textW = "enc/text_lstm/W";
+        if (from.matching() && !to.matching() && out.containsKey(textW)) {
+            org.nd4j.linalg.api.ndarray.INDArray w = out.get(textW);
+            out.put(textW, w.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, w.rows() - 1),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+        } else if (!from.matching() && to.matching() && out.containsKey(textW)) {
+            throw new IllegalArgumentException("an encoder trained without the match head cannot give one with it its "
+                    + "text LSTM: train the autoencoder with the matchHead component");
+        }
+        return out;
     }
 
     /** Fully connected layer; tanh when {@code activate}. */

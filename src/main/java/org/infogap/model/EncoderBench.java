@@ -49,7 +49,7 @@ public final class EncoderBench {
      * adds per image over cached features.
      */
     public static Result inceptionTraining(int size, int batch, double seconds) throws java.io.IOException {
-        ModelConfig c = ModelConfig.small().with(java.util.Map.of("imageSize", Integer.toString(size)));
+        ModelConfig c = ModelConfig.generated().with(java.util.Map.of("imageSize", Integer.toString(size)));
         ImageTuner tuner = ImageTuner.create(c, null, null, FeatureNorm.identity(), java.util.Map.of());
         INDArray input = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).subi(0.5).muli(2);
         INDArray gradient = Nd4j.rand(DataType.FLOAT, batch, InceptionV3.FEATURES).subi(0.5);

@@ -27,8 +27,8 @@ public final class Feeds {
     public static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random) {
         ModelConfig c = net.config();
         int b = batch.size();
-        int s = c.maxSentences();
-        int t = c.maxTokens();
+        int s = c.text().maxSentences();
+        int t = c.text().maxTokens();
         int pooled = c.imageFeatures();
         int cells = c.matchGrid() ? batch.get(0).gridCells(pooled) : 0;
         int gridLength = cells * InceptionV3.GRID_CHANNELS;
@@ -45,7 +45,7 @@ public final class Feeds {
             if (c.matchGrid()) {
                 if (own == 0 || own != cells) {
                     throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
-                            + c.gridLayer() + " grid, of " + cells + " cells; its features have "
+                            + c.matchHead().grid() + " grid, of " + cells + " cells; its features have "
                             + own + " (an image encoder without the grid?)");
                 }
                 System.arraycopy(e.features(), pooled, grid, i * gridLength, gridLength);
@@ -100,15 +100,15 @@ public final class Feeds {
             feed.put(Encoder.OWNER, Nd4j.createFromArray(owners.stream().mapToInt(Integer::intValue).toArray()));
         }
         feed.put(Encoder.WORDS, words);
-        if (c.matchBag()) {
+        if (c.matching() && c.matchHead().bag()) {
             feed.put(Encoder.BAG, bag(real, t, (int) vectors.rows()));
         }
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
         feed.put(Encoder.PLACEMENT, placement);
-        feed.put(Encoder.DROP_IMAGE, mask(b, c.imageDim(), c.keepEncoder(), random));
-        feed.put(Encoder.DROP_SENTENCES, mask(n, c.sentenceDim(), c.keepEncoder(), random));
-        feed.put(Encoder.DROP_ARTICLE, mask(b, c.articleDim(), c.keepEncoder(), random));
+        feed.put(Encoder.DROP_IMAGE, mask(b, c.image().dim(), c.training().keepEncoder(), random));
+        feed.put(Encoder.DROP_SENTENCES, mask(n, c.text().sentenceDim(), c.training().keepEncoder(), random));
+        feed.put(Encoder.DROP_ARTICLE, mask(b, c.text().articleDim(), c.training().keepEncoder(), random));
         if (net.imageTuner() != null) {
             feed.put(ImageTuner.PIXELS, net.imageTuner().pixels(batch)); // features from the image, not the cache
         }
@@ -121,7 +121,7 @@ public final class Feeds {
         int vocabulary = (int) net.wordVectors().rows();
         int b = batch.size();
         int r = c.decodedSize();
-        int t = c.maxTokens();
+        int t = c.text().maxTokens();
         int rows = (int) feed.get(Encoder.WORDS).size(0);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, (long) rows * t, vocabulary);
         float[] tokenMask = new float[rows * t];
@@ -133,7 +133,7 @@ public final class Feeds {
                 throw new IllegalArgumentException(e.key() + ": the autoencoder needs the image at " + r + " px");
             }
             System.arraycopy(e.imageTarget(), 0, target, i * 3 * r * r, 3 * r * r);
-            int n = Math.min(c.maxSentences(), e.sentences().size());
+            int n = Math.min(c.text().maxSentences(), e.sentences().size());
             for (int j = 0; j < n; j++, row++) {
                 int[] ids = e.sentences().get(j);
                 for (int k = 0; k < Math.min(t, ids.length); k++) {
@@ -146,7 +146,7 @@ public final class Feeds {
         feed.put(Autoencoder.IMAGE_TARGET, Nd4j.create(target, new long[] {b, 3, r, r}, DataType.FLOAT));
         feed.put(Autoencoder.TOKEN_MASK, Nd4j.createFromArray(tokenMask));
         feed.put(Autoencoder.TOKEN_LABELS, labels);
-        feed.put(Autoencoder.DROP_DECODER, mask(b, c.articleDim(), c.keepDecoder(), random));
+        feed.put(Autoencoder.DROP_DECODER, mask(b, c.text().articleDim(), c.training().keepDecoder(), random));
         if (c.matching()) {
             feed.put(MatchHead.TARGETS, matchTargets(batch, feed, c));
         }
@@ -177,7 +177,7 @@ public final class Feeds {
         }
         feed.put(Classifier.CMI_LABELS, Nd4j.create(cmi, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
         feed.put(Classifier.SC_LABELS, Nd4j.create(sc, new long[] {b, Classifier.LEVELS}, DataType.FLOAT));
-        feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifierHidden(), c.keepDecoder(), random));
+        feed.put(Classifier.DROP_HIDDEN, mask(b, c.classifier().hidden(), c.training().keepDecoder(), random));
         if (c.countsCoverage()) {
             putObjectTargets(batch, feed);
         }
@@ -216,12 +216,12 @@ public final class Feeds {
         float[] objects = new float[b];
         float[] known = new float[b];
         for (int i = 0; i < b; i++) {
-            int n = Classifier.objectsNamed(batch.get(i));
+            int n = SentenceCounts.objectsNamed(batch.get(i));
             objects[i] = Math.max(n, 0);
             known[i] = n >= 0 ? 1 : 0;
         }
-        feed.put(Classifier.OBJECT_TARGETS, Nd4j.create(objects, new long[] {b, 1}, DataType.FLOAT));
-        feed.put(Classifier.OBJECT_MASK, Nd4j.create(known, new long[] {b, 1}, DataType.FLOAT));
+        feed.put(SentenceCounts.OBJECT_TARGETS, Nd4j.create(objects, new long[] {b, 1}, DataType.FLOAT));
+        feed.put(SentenceCounts.OBJECT_MASK, Nd4j.create(known, new long[] {b, 1}, DataType.FLOAT));
     }
 
     /**
@@ -251,7 +251,7 @@ public final class Feeds {
             }
             for (int i = 0; i < b; i++) {
                 List<Integer> same = sameImage.get(i);
-                int n = captions ? batch.get(i).captions().size() : Math.min(c.maxSentences(), batch.get(i).sentences().size());
+                int n = captions ? batch.get(i).captions().size() : Math.min(c.text().maxSentences(), batch.get(i).sentences().size());
                 boolean teaches = captions == c.matchCaptions();
                 for (int j = 0; j < n; j++, row++) {
                     for (int k = 0; k < b; k++) {

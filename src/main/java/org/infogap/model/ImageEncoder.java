@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * InceptionV3 without its top, turning images into features pooled from one block ({@link ModelConfig#imageLayer()})
+ * InceptionV3 without its top, turning images into features pooled from one block ({@link ModelConfig.Image#layer()})
  * through the on-disk {@link FeatureCache}; with a grid, each image's features go on with that block's map
- * ({@link ModelConfig#gridLayer()}), cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the pooled
+ * ({@link MatchHead.Settings#grid()}), cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the pooled
  * features), for {@link ModelConfig#matchGrid()}. Only the blocks up to the deepest one read are computed. Its id
  * names the weights (a file's hash, or random initialisation and its seed), the input size, the pooled block and
  * the grid, so features of different encoders never mix.
@@ -102,7 +102,7 @@ public final class ImageEncoder {
 
     /** The encoder a config asks for: its size, seed and pooled block, with its grid when the match head reads one. */
     public static ImageEncoder create(ModelConfig c, Path weights) throws IOException {
-        return create(c.imageSize(), weights, c.seed(), c.matchGrid() ? c.gridLayer() : null, c.imageLayer());
+        return create(c.image().size(), weights, c.training().seed(), c.matchGrid() ? c.matchHead().grid() : null, c.image().layer());
     }
 
     /**
@@ -152,7 +152,7 @@ public final class ImageEncoder {
         ModelConfig c = bundle.config();
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
         ImageEncoder encoder = tuned != null
-                ? tuned(c.imageSize(), tuned, ImageWeights.Input.ofEncoderId(bundle.imageEncoderId()))
+                ? tuned(c.image().size(), tuned, ImageWeights.Input.ofEncoderId(bundle.imageEncoderId()))
                 : create(c, weights);
         if (!encoder.id().equals(bundle.imageEncoderId())) {
             throw new IllegalArgumentException("the model's image features came from " + bundle.imageEncoderId()

@@ -41,6 +41,21 @@ import org.nd4j.linalg.learning.config.Sgd;
  */
 public final class ImageTuner {
 
+    /**
+     * Image fine-tuning's section of {@link ModelConfig.Components}: on, InceptionV3 trains end to end with the
+     * rest (images are decoded and run through it every step, no feature cache) instead of staying fixed.
+     *
+     * @param lrScale InceptionV3's learning rate (plain SGD, whatever the optimizer) relative to the rest's (flat
+     *                name {@code imageLrScale})
+     */
+    public record Settings(double lrScale) {
+        public Settings {
+            if (!(lrScale > 0)) {
+                throw new IllegalArgumentException("imageFineTuning.lrScale must be > 0, got " + lrScale);
+            }
+        }
+    }
+
     /** Feed key of the batch's images [batch, 3, size, size]; {@link Network} swaps it for features. */
     public static final String PIXELS = "image_pixels";
     /** Name of the flat InceptionV3 parameters among a network's parameters. */
@@ -76,17 +91,20 @@ public final class ImageTuner {
      */
     public static ImageTuner create(ModelConfig c, Path kerasWeights, INDArray params, FeatureNorm norm,
                                     Map<String, Path> images) throws java.io.IOException {
-        IUpdater updater = new Sgd(c.learningRate() * c.imageLrScale());
+        if (!c.fineTuneImage()) {
+            throw new IllegalArgumentException("the config leaves imageFineTuning off: InceptionV3 stays fixed");
+        }
+        IUpdater updater = new Sgd(c.training().learningRate() * c.components().imageFineTuning().lrScale());
         // the pretrained weights are loaded to start from, or, under an earlier tuning's parameters, for their pixel range
-        ComputationGraph start = params == null || kerasWeights != null ? InceptionV3.withoutTop(c.imageSize(), c.seed()).init() : null;
+        ComputationGraph start = params == null || kerasWeights != null ? InceptionV3.withoutTop(c.image().size(), c.training().seed()).init() : null;
         ImageWeights.Input input = kerasWeights == null ? ImageWeights.Input.KERAS : ImageWeights.load(start, kerasWeights).input();
-        ComputationGraph graph = params != null ? InceptionV3.foldedWithoutTop(c.imageSize(), params, updater)
-                : InceptionV3.foldBatchNorm(start, c.imageSize(), updater);
+        ComputationGraph graph = params != null ? InceptionV3.foldedWithoutTop(c.image().size(), params, updater)
+                : InceptionV3.foldBatchNorm(start, c.image().size(), updater);
         // calling feedForward and backpropGradient ourselves, outside fit(), leaves workspace arrays
         // invalid between the two (an ND4J "outdated workspace pointer" error): no workspaces here
         graph.getConfiguration().setTrainingWorkspaceMode(WorkspaceMode.NONE);
         graph.getConfiguration().setInferenceWorkspaceMode(WorkspaceMode.NONE);
-        return new ImageTuner(graph, c.imageSize(), norm, images, c.clipNorm(), input);
+        return new ImageTuner(graph, c.image().size(), norm, images, c.training().clipNorm(), input);
     }
 
     /** The batch's images, loaded and scaled for InceptionV3. */

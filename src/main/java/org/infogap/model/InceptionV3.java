@@ -65,7 +65,7 @@ public final class InceptionV3 extends ZooModel<InceptionV3> {
     public static final int GRID_CHANNELS = 768;
 
     /**
-     * Refuses a grid the match head cannot read ({@link ModelConfig#gridLayer()}): only the 17x17 stage's maps,
+     * Refuses a grid the match head cannot read ({@link MatchHead.Settings#grid()}): only the 17x17 stage's maps,
      * mixed3 (after the 35x35 -> 17x17 reduction) to mixed7 (before the 17x17 -> 8x8 one), 8x8 cells at 160 px and
      * 768 channels each, still know where things are at a resolution the head can attend over.
      */

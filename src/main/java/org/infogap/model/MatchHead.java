@@ -7,8 +7,8 @@ import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
- * Scores a sentence against an image (not in the paper; {@link ModelConfig#matchWeight}). The sentence
- * (the bag of its words with {@link ModelConfig#matchBag()}; else its word-LSTM embedding beside the mean of its
+ * Scores a sentence against an image (not in the paper; {@link MatchHead.Settings#weight()}). The sentence
+ * (the bag of its words with {@link MatchHead.Settings#bag()}; else its word-LSTM embedding beside the mean of its
  * word vectors) and the image are projected to a common space, m = 2 x sentenceDim; their
  * product and both projections go through a ReLU layer to one logit:
  * {@code relu((s*i) W1 + s W2 + i W3 + b) w + c}. The image is its pooled InceptionV3 features, or with
@@ -39,6 +39,44 @@ public final class MatchHead {
     /** Share of the teaching rows whose own image scores above all the batch's others (1/batch by chance). */
     public static final String ACCURACY = "match_accuracy";
 
+    /**
+     * The match head's section of {@link ModelConfig.Components}.
+     *
+     * @param weight       the matching loss's weight beside the stage's own loss (flat name {@code matchWeight})
+     * @param grid         the 17x17-stage block ({@code mixed3..mixed7}, 768 channels, 8x8 cells at 160 px) the head
+     *                     attends over, with the sentence as query; null: the pooled features. Every generated claim
+     *                     ties an attribute to a position, which pooling drops (a verifier told the truth of each
+     *                     sentence reached 0.65 on pooled features, 0.81 on a grid, tools/sentence_verifier_ceiling.py;
+     *                     on nsfwjs's mixed5 grid 0.79, mixed7 0.69; docs/decisions/2026-11-30-pretrained-image-encoder.md)
+     *                     (flat: {@code matchGrid}, {@code gridLayer})
+     * @param captions     learn from captions (COCO texts, BBC image captions) split into object phrases, each picking
+     *                     its own image among the batch's; false: from every sentence of every text, which teaches
+     *                     contradicting sentences to match their image too ({@code matchCaptions})
+     * @param warmupEpochs epochs of the head's warm-up ({@link Matcher}) on caption phrases alone, before the
+     *                     autoencoder's; needs captions ({@code matchEpochs})
+     * @param bag          read each sentence as the bag of its words (a 0/1 vector over the vocabulary through learnt
+     *                     layers) instead of its word-LSTM embedding beside the mean of its fixed Word2Vec vectors: the
+     *                     head must tell "red" from "blue", which fixed vectors barely do (a PyTorch replica of the head,
+     *                     3 epochs: test-claim ROC AUC 0.85 from the bag, 0.78 from whitened Word2Vec means)
+     *                     ({@code matchBag})
+     */
+    public record Settings(double weight, String grid, boolean captions, int warmupEpochs, boolean bag) {
+        public Settings {
+            if (!(weight > 0)) {
+                throw new IllegalArgumentException("matchHead.weight must be > 0 (remove the component to turn it off), got " + weight);
+            }
+            if (grid != null) {
+                InceptionV3.checkGridLayer(grid);
+            }
+            if (warmupEpochs < 0) {
+                throw new IllegalArgumentException("matchHead.warmupEpochs must be >= 0, got " + warmupEpochs);
+            }
+            if (warmupEpochs > 0 && !captions) {
+                throw new IllegalArgumentException("matchHead.warmupEpochs: the warm-up learns from captions, it needs matchHead.captions");
+            }
+        }
+    }
+
     private MatchHead() {
     }
 
@@ -56,7 +94,7 @@ public final class MatchHead {
         } else {
             SDVariable images = imageProjection(sd, c, features);
             // each pair's image at each of its slots, then the placement's transpose picks the real sentences'
-            SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, c.maxSentences(), 1), -1, m);
+            SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, c.text().maxSentences(), 1), -1, m);
             i = sd.mmul(placement, perSlot, true, false, false);
         }
         SDVariable hidden = sd.nn().relu(sd.mmul(s.mul(i), w(sd, "product", m, m)).add(sd.mmul(s, w(sd, "sentence", m, m)))
@@ -122,7 +160,7 @@ public final class MatchHead {
     }
 
     private static int width(ModelConfig c) {
-        return 2 * c.sentenceDim();
+        return 2 * c.text().sentenceDim();
     }
 
     private static SDVariable sentenceProjection(SameDiff sd, ModelConfig c, SDVariable sentences, int nIn) {

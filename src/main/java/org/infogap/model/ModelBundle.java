@@ -49,7 +49,7 @@ public record ModelBundle(String kind, ModelConfig config, Vocabulary vocabulary
             ZipOutputStream zip = new ZipOutputStream(out);
             ObjectNode meta = Json.mapper().createObjectNode();
             meta.put("format", FORMAT).put("kind", kind).put("image_encoder", imageEncoderId);
-            meta.set("config", Json.mapper().valueToTree(config));
+            meta.set("config", config.toTree());
             meta.set("state", state);
             entry(zip, "bundle.json", Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
             entry(zip, "vocabulary.txt", vocabulary.serialize().getBytes(StandardCharsets.UTF_8));
@@ -114,7 +114,12 @@ public record ModelBundle(String kind, ModelConfig config, Vocabulary vocabulary
         if (meta.path("format").asInt() != FORMAT) {
             throw new BadInputException(file, "bundle.json", "format", "unsupported bundle format " + meta.path("format"));
         }
-        ModelConfig config = ModelConfig.fromJson(meta.get("config").toString());
+        ModelConfig config;
+        try {
+            config = ModelConfig.fromTree(meta.path("config"), null);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "bundle.json", "config", e.getMessage());
+        }
         Map<String, INDArray> params = new LinkedHashMap<>();
         arrays.forEach((k, v) -> {
             if (k.startsWith("params/")) {

@@ -4,275 +4,309 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.infogap.data.BadInputException;
 import org.infogap.io.Json;
 
 /**
- * Every hyperparameter of the model and its training, in one object that reads from and writes to
- * JSON. Two presets: {@link #paper()} (Henning & Ewerth's settings) and {@link #small()} (the default
- * generated corpus on 2 CPU cores within the {@code make run} budget); a file or {@code key=value}
- * overrides change single fields.
+ * The model and its training: Henning & Ewerth's network, sized by {@link Image}, {@link Text}, {@link Decoder}
+ * and {@link ClassifierLayer}, trained as {@link Training} says, plus the {@link Components} a preset adds to it
+ * (each off when absent). Presets: {@link #paper()} (the paper's settings, no components), {@link #generated()}
+ * (every component; the generated corpus on 2 CPU cores) and {@link #real()} (the components whose signal
+ * exists in real photos and articles; docs/model.md says which and why).
  *
- * @param imageSize         side of the square image fed to InceptionV3
- * @param imageDim          image embedding (paper 600); equals {@code sentenceDim}, as the image is the
- *                          text LSTM's first input
- * @param wordDim           word vectors (paper 300, from Word2Vec)
- * @param sentenceDim       sentence embeddings, the word LSTM's size (paper 600)
- * @param textDim           the text LSTM's size, the text embedding
- * @param articleDim        article embedding (paper 2400)
- * @param maxSentences      sentences kept per text (paper 50)
- * @param maxTokens         tokens kept per sentence (paper 40)
- * @param thumbnail         side of the image decoder's thumbnail (paper 30); the decoder output is 8 times it
- * @param cosineScale       the cosine similarities to the vocabulary are multiplied by this before the softmax
- * @param classifierHidden  the classifier's FC layer between article embedding and the two heads
- * @param keepEncoder       dropout keep probability in the encoder (paper 0.7)
- * @param keepDecoder       dropout keep probability in decoders and classifier (paper 0.9)
- * @param learningRate      initial SGD learning rate (paper 0.1)
- * @param lrDecay           factor applied to the learning rate after every epoch (paper 0.5)
- * @param batchSize         paper 16
- * @param clipNorm          global gradient norm clipping (paper 5)
- * @param aeEpochs          autoencoder epochs
- * @param classifierEpochs  classifier epochs
- * @param fineTuneEncoder   train the encoder with the classifier (paper: yes) or freeze it
- * @param seed              initialisation, dropout and shuffling
- * @param weightDecay       decoupled L2 decay of weight matrices: each step multiplies them by
- *                          1 - learningRate x weightDecay (paper: none, 0)
- * @param optimizer         {@code sgd} (the paper's) or {@code adam} (ND4J's Adam, beta 0.9/0.999, with the
- *                          same learning-rate schedule, clipping and decay)
- * @param fineTuneImage     train InceptionV3 end to end with the rest ({@link ImageTuner}; images are decoded
- *                          and run through it every step, no feature cache) or keep it fixed (default)
- * @param imageLrScale      InceptionV3's learning rate (plain SGD, whatever {@code optimizer}) relative to the rest's, when trained end to end
- * @param matchWeight       0 (the paper): no sentence-image matching. Above 0 (a departure from the paper): the
- *                          encoder scores every sentence against the image ({@link Encoder}) and feeds that score
- *                          to the text LSTM beside the sentence; both stages learn it, with this weight in
- *                          their loss, by picking each sentence's own image among the batch's ({@link MatchHead})
- * @param whitenWords       centre and whiten the Word2Vec vectors (ZCA) before use. Word2Vec gives words that
- *                          share contexts nearly the same vector (on the generated corpus, cosine 0.93-0.98
- *                          between any two colours, 0.95-0.98 between shapes); the paper fine-tunes the vectors
- *                          and so can pull them apart, this encoder keeps them fixed ({@link Encoder}), so it
- *                          whitens them instead, which keeps every direction Word2Vec found at unit scale
- * @param matchGrid         the match head reads an InceptionV3 map ({@code gridLayer}, 8x8 cells at 160 px),
- *                          attending over its cells with the sentence as query, instead of the pooled features:
- *                          every generated claim ties an attribute to a position, which pooling drops (a verifier
- *                          told the truth of each sentence reached 0.65 on pooled features, 0.81 on this grid;
- *                          {@code tools/sentence_verifier_ceiling.py})
- * @param matchCaptions     the match head learns from captions (COCO texts, BBC image captions), split into object
- *                          phrases, each picking its own image among the batch's; without it, from every sentence
- *                          of every text, which teaches contradicting sentences to match their image too
- * @param matchEpochs       epochs of the match head's warm-up ({@link Matcher}) before the autoencoder's: the head (and
- *                          without matchBag the word LSTM) trained on the training part's caption phrases alone; read as
- *                          0 without matchCaptions
- * @param sentenceCounts    the classifier also reads, per text, soft counts of its sentences that are about the
- *                          image and true of it, about it and false, about it at all (relatedness learnt, truth
- *                          from the match head), as the label rules count them
- * @param matchBag          the match head (and the classifier's relatedness) reads each sentence as the bag of its
- *                          words, a 0/1 vector over the vocabulary through learnt layers, instead of its word-LSTM
- *                          embedding beside the mean of its fixed Word2Vec vectors: the head must tell "red" from
- *                          "blue", which fixed vectors barely do (a PyTorch replica of the head on the same grid and
- *                          captions, 3 epochs: ROC AUC on the test claims 0.85 from the bag, 0.78 from whitened
- *                          Word2Vec means)
- * @param visualWords       the classifier's relatedness of a sentence (is it about the image?) reads the share of its
- *                          words that occur in the caption phrases of the classifier's training pairs (set from
- *                          them, not learnt; {@link Classifier#setVisualWords}), through a learnt threshold, instead
- *                          of a layer over its whole bag learnt from the labels alone, which settled on the inverse
- *                          (fillers 0.86, image-related sentences 0.26: the counts then counted fillers); needs
- *                          sentenceCounts and matchBag, read as off without them
- * @param countsHidden      width of a ReLU layer of the counts alone, which both heads read beside the FC layer; 0:
- *                          the heads read the counts themselves. The label rules are thresholds on ratios of the
- *                          counts, which linear heads learnt slowly beside the article's FC layer (a replica on the
- *                          counts of a trained classifier, batch 16, Adam 0.002: test SC 0.53 after 5 epochs with a
- *                          32-wide layer, 0.38 without); read as 0 without sentenceCounts
- * @param countsCoverage    that layer also reads how many objects the text's true sentences cover (attention over
- *                          the grid), how many objects the image shows (a count over the grid's cells learnt from
- *                          the number of object phrases of the training pairs' captions, no label) and the share
- *                          described, which CMI's rule averages with the share of true sentences (an MLP on a
- *                          trained classifier's counts: test CMI 0.52 alone, 0.62 with these); needs countsHidden
- *                          and matchGrid, read as off without them
- * @param imageLayer        the InceptionV3 block ({@code mixed0..mixed10}) whose map is averaged into the pooled image
- *                          features: the paper's is mixed10 (2048-d); with nsfwjs's weights, whose top was tuned for
- *                          content filtering, a linear probe reads shape 0.79-0.97 from mixed5 and 0.47-0.65 from
- *                          mixed10 (docs/decisions/2026-11-30-pretrained-image-encoder.md); mixed10 with fineTuneImage
- * @param gridLayer         the 17x17-stage block ({@code mixed3..mixed7}, 768 channels, 8x8 cells at 160 px) the
- *                          match head reads with matchGrid: a sentence verifier on nsfwjs's mixed5 grid got 0.79 of
- *                          the test sentences right, on mixed7 0.69 (random weights 0.87 / 0.82; same decision file)
+ * <p>JSON, version {@value #VERSION}: one object per section, {@code "components"} holding those that are on.
+ * Every setting also has a flat name, unique across the sections ({@code batchSize}, {@code matchWeight},
+ * {@code whitenWords}: {@link FlatConfig}), which {@code --set key=value} and error messages use, and in which
+ * configs before version 2 were written; {@link #fromTree} reads both.
  */
-public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
-                          int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
-                          double keepEncoder, double keepDecoder, double learningRate, double lrDecay, int batchSize,
-                          double clipNorm, int aeEpochs, int classifierEpochs, boolean fineTuneEncoder, long seed,
-                          double weightDecay, String optimizer, boolean fineTuneImage,
-                          double imageLrScale, double matchWeight, boolean whitenWords, boolean matchGrid,
-                          boolean matchCaptions, boolean sentenceCounts, int matchEpochs, boolean matchBag,
-                          boolean visualWords, int countsHidden, boolean countsCoverage, String imageLayer,
-                          String gridLayer) {
+public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLayer classifier, Training training,
+                          Components components) {
 
+    public static final int VERSION = 2;
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
-    /** The grid the match head read before {@code gridLayer} was a setting, and the paper preset's (unused there). */
-    private static final String FIRST_GRID_LAYER = "mixed7";
-    /** Settings introduced after the first bundles, with the value that means "as before they existed". */
-    private static final Map<String, JsonNode> ADDED_LATER = Map.ofEntries(
-            Map.entry("imageLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(InceptionV3.LAST_BLOCK)),
-            Map.entry("gridLayer", com.fasterxml.jackson.databind.node.TextNode.valueOf(FIRST_GRID_LAYER)),
-            Map.entry("matchWeight", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(0.0)),
-            Map.entry("whitenWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("matchGrid", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("matchCaptions", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("sentenceCounts", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("matchEpochs", com.fasterxml.jackson.databind.node.IntNode.valueOf(0)),
-            Map.entry("matchBag", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("visualWords", com.fasterxml.jackson.databind.node.BooleanNode.FALSE),
-            Map.entry("countsHidden", com.fasterxml.jackson.databind.node.IntNode.valueOf(0)),
-            Map.entry("countsCoverage", com.fasterxml.jackson.databind.node.BooleanNode.FALSE));
 
-    public ModelConfig {
-        if (matchWeight == 0) {
-            // without matching there is no match head: its settings mean nothing, and read as off
-            matchGrid = false;
-            matchCaptions = false;
-            sentenceCounts = false;
-            matchEpochs = 0;
-            matchBag = false;
-        }
-        if (!matchCaptions) {
-            matchEpochs = 0; // the warm-up learns from captions: without them there is none
-        }
-        if (!sentenceCounts || !matchBag) {
-            visualWords = false; // a relatedness of the counts, read from the bag of words
-        }
-        if (!sentenceCounts) {
-            countsHidden = 0;
-        }
-        if (countsHidden == 0 || !matchGrid) {
-            countsCoverage = false; // read by the counts' layer, from the attention over the grid
-        }
-        if (imageLayer == null) {
-            imageLayer = InceptionV3.LAST_BLOCK;
-        }
-        InceptionV3.channels(imageLayer); // refuses a name that is not a block's
-        if (fineTuneImage) {
-            imageLayer = InceptionV3.LAST_BLOCK; // end-to-end training trains the whole network up to avg_pool
-        }
-        if (gridLayer == null) {
-            gridLayer = FIRST_GRID_LAYER;
-        }
-        InceptionV3.checkGridLayer(gridLayer);
-        if (countsHidden < 0) {
-            throw new IllegalArgumentException("countsHidden must be >= 0, got " + countsHidden);
-        }
-        if (matchEpochs < 0) {
-            throw new IllegalArgumentException("matchEpochs must be >= 0, got " + matchEpochs);
-        }
-        if (imageSize < InceptionV3.MIN_SIZE) {
-            throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + imageSize);
-        }
-        if (imageDim != sentenceDim) {
-            throw new IllegalArgumentException("imageDim (" + imageDim + ") must equal sentenceDim (" + sentenceDim
-                    + "): the image embedding is the text LSTM's first input");
-        }
-        for (int v : new int[] {wordDim, sentenceDim, textDim, articleDim, maxSentences, maxTokens, thumbnail,
-            classifierHidden, batchSize, aeEpochs, classifierEpochs}) {
-            // 0 epochs would end a training run without any model file, after saying where it is
-            if (v <= 0) {
-                throw new IllegalArgumentException("sizes and epochs must be positive: " + this);
+    /**
+     * @param size  side of the square image fed to InceptionV3 (paper 300)
+     * @param dim   image embedding (paper 600); equals {@link Text#sentenceDim}, as the image is the text LSTM's
+     *              first input
+     * @param layer the InceptionV3 block ({@code mixed0..mixed10}) whose map is averaged into the pooled features:
+     *              the paper's is mixed10 (2048-d); with nsfwjs's weights, whose top was tuned for content
+     *              filtering, a linear probe reads shape 0.79-0.97 from mixed5 and 0.47-0.65 from mixed10
+     *              (docs/decisions/2026-11-30-pretrained-image-encoder.md)
+     */
+    public record Image(int size, int dim, String layer) {
+        public Image {
+            if (size < InceptionV3.MIN_SIZE) {
+                throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + size);
             }
+            positive("imageDim", dim);
+            InceptionV3.channels(layer == null ? InceptionV3.LAST_BLOCK : layer); // refuses a name that is not a block's
+            layer = layer == null ? InceptionV3.LAST_BLOCK : layer;
         }
-        if (!SGD.equals(optimizer) && !ADAM.equals(optimizer)) {
-            throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
-        }
-        if (!(imageLrScale > 0)) {
-            throw new IllegalArgumentException("imageLrScale must be > 0, got " + imageLrScale);
-        }
-        if (!(matchWeight >= 0)) {
-            throw new IllegalArgumentException("matchWeight must be >= 0, got " + matchWeight);
-        }
-        if (matchGrid && fineTuneImage) {
-            throw new IllegalArgumentException("matchGrid works on cached features; fineTuneImage trains pooled features only");
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-        }
-        if (!(keepEncoder > 0 && keepEncoder <= 1 && keepDecoder > 0 && keepDecoder <= 1)) {
-            throw new IllegalArgumentException("keep probabilities must be in (0, 1]");
-        }
-    }
-
-    /** Henning & Ewerth's settings. */
-    public static ModelConfig paper() {
-        return new ModelConfig(300, 600, 300, 600, 600, 2400, 50, 40, 30, 10.0, 256, 0.7, 0.9, 0.1, 0.5, 16, 5.0,
-                10, 10, true, 42, 0.0, SGD, false, 0.01, 0.0, true, false, false, false, 0, false, false, 0, false,
-                InceptionV3.LAST_BLOCK, FIRST_GRID_LAYER);
     }
 
     /**
-     * Small dimensions for the generated corpus on 2 CPU cores. Its texts have at most 20 sentences of
-     * at most 15 words, so nothing is cut; its images are 160 px and fed to InceptionV3 at that size (about
-     * 48 images/s with batch norm folded, 2026-11-26; at 96 px the network's last grid is 1x1 and a linear
+     * @param wordDim      word vectors (paper 300, from Word2Vec)
+     * @param sentenceDim  sentence embeddings, the word LSTM's size (paper 600)
+     * @param textDim      the text LSTM's size, the text embedding (paper 600)
+     * @param articleDim   article embedding (paper 2400)
+     * @param maxSentences sentences kept per text (paper 50)
+     * @param maxTokens    tokens kept per sentence (paper 40)
+     */
+    public record Text(int wordDim, int sentenceDim, int textDim, int articleDim, int maxSentences, int maxTokens) {
+        public Text {
+            positive("wordDim", wordDim);
+            positive("sentenceDim", sentenceDim);
+            positive("textDim", textDim);
+            positive("articleDim", articleDim);
+            positive("maxSentences", maxSentences);
+            positive("maxTokens", maxTokens);
+        }
+    }
+
+    /**
+     * The autoencoder's decoders.
+     *
+     * @param thumbnail   side of the image decoder's thumbnail (paper 30); its output is 8 times it
+     * @param cosineScale the cosine similarities to the vocabulary are multiplied by this before the softmax
+     */
+    public record Decoder(int thumbnail, double cosineScale) {
+        public Decoder {
+            positive("thumbnail", thumbnail);
+        }
+    }
+
+    /** @param hidden the FC layer between the article embedding and the two heads */
+    public record ClassifierLayer(int hidden) {
+        public ClassifierLayer {
+            positive("classifierHidden", hidden);
+        }
+    }
+
+    /**
+     * @param optimizer        {@code sgd} (the paper's) or {@code adam} (ND4J's Adam, beta 0.9/0.999, with the same
+     *                         learning-rate schedule, clipping and decay)
+     * @param learningRate     initial learning rate (paper 0.1)
+     * @param lrDecay          factor applied to the learning rate after every epoch (paper 0.5)
+     * @param batchSize        paper 16
+     * @param clipNorm         global gradient norm clipping (paper 5)
+     * @param weightDecay      decoupled L2 decay of weight matrices: each step multiplies them by
+     *                         1 - learningRate x weightDecay (paper: none, 0)
+     * @param keepEncoder      dropout keep probability in the encoder (paper 0.7)
+     * @param keepDecoder      dropout keep probability in decoders and classifier (paper 0.9)
+     * @param aeEpochs         autoencoder epochs
+     * @param classifierEpochs classifier epochs
+     * @param fineTuneEncoder  train the encoder with the classifier (paper: yes) or freeze it
+     * @param seed             initialisation, dropout and shuffling
+     */
+    public record Training(String optimizer, double learningRate, double lrDecay, int batchSize, double clipNorm,
+                           double weightDecay, double keepEncoder, double keepDecoder, int aeEpochs,
+                           int classifierEpochs, boolean fineTuneEncoder, long seed) {
+        public Training {
+            if (!SGD.equals(optimizer) && !ADAM.equals(optimizer)) {
+                throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
+            }
+            positive("batchSize", batchSize);
+            // 0 epochs would end a training run without any model file, after saying where it is
+            positive("aeEpochs", aeEpochs);
+            positive("classifierEpochs", classifierEpochs);
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+            }
+            if (!(keepEncoder > 0 && keepEncoder <= 1 && keepDecoder > 0 && keepDecoder <= 1)) {
+                throw new IllegalArgumentException("keep probabilities must be in (0, 1]");
+            }
+        }
+    }
+
+    /**
+     * The additions to the paper's network, each null when off. Each is a class of its own, which documents
+     * what it adds and why: {@link MatchHead}, {@link SentenceCounts}, {@link WordWhitening}, {@link ImageTuner}.
+     */
+    public record Components(MatchHead.Settings matchHead, SentenceCounts.Settings sentenceCounts,
+                             WordWhitening.Settings wordWhitening, ImageTuner.Settings imageFineTuning) {
+
+        public static final Components NONE = new Components(null, null, null, null);
+
+        /** The names of the components that are on, in the order above. */
+        public List<String> names() {
+            List<String> on = new ArrayList<>();
+            if (matchHead != null) {
+                on.add("matchHead");
+            }
+            if (sentenceCounts != null) {
+                on.add("sentenceCounts");
+            }
+            if (wordWhitening != null) {
+                on.add("wordWhitening");
+            }
+            if (imageFineTuning != null) {
+                on.add("imageFineTuning");
+            }
+            return on;
+        }
+    }
+
+    public ModelConfig {
+        components = components == null ? Components.NONE : components;
+        if (image.dim() != text.sentenceDim()) {
+            throw new IllegalArgumentException("imageDim (" + image.dim() + ") must equal sentenceDim ("
+                    + text.sentenceDim() + "): the image embedding is the text LSTM's first input");
+        }
+        MatchHead.Settings match = components.matchHead();
+        SentenceCounts.Settings counts = components.sentenceCounts();
+        if (counts != null && match == null) {
+            throw new IllegalArgumentException("sentenceCounts needs the matchHead: a sentence's truth is its match score");
+        }
+        if (counts != null && counts.visualWords() && !match.bag()) {
+            throw new IllegalArgumentException("sentenceCounts.visualWords reads the matchHead's bag of words: it needs matchHead.bag");
+        }
+        if (counts != null && counts.coverage() && match.grid() == null) {
+            throw new IllegalArgumentException("sentenceCounts.coverage reads the matchHead's attention over the grid: it needs matchHead.grid");
+        }
+        if (components.imageFineTuning() != null) {
+            if (!InceptionV3.LAST_BLOCK.equals(image.layer())) {
+                throw new IllegalArgumentException("imageFineTuning trains the whole network up to avg_pool: imageLayer must be "
+                        + InceptionV3.LAST_BLOCK + ", got " + image.layer());
+            }
+            if (match != null && match.grid() != null) {
+                throw new IllegalArgumentException("matchHead.grid works on cached features; imageFineTuning trains pooled features only");
+            }
+        }
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** Henning & Ewerth's settings (seed 001, section 3.2), none of the components. */
+    public static ModelConfig paper() {
+        return new ModelConfig(new Image(300, 600, InceptionV3.LAST_BLOCK), new Text(300, 600, 600, 2400, 50, 40),
+                new Decoder(30, 10.0), new ClassifierLayer(256),
+                new Training(SGD, 0.1, 0.5, 16, 5.0, 0.0, 0.7, 0.9, 10, 10, true, 42), Components.NONE);
+    }
+
+    /**
+     * Small dimensions for the generated corpus on 2 CPU cores, and every component. Its texts have at most 20
+     * sentences of at most 15 words, so nothing is cut; its images are 160 px and fed to InceptionV3 at that size
+     * (about 48 images/s with batch norm folded, 2026-11-26; at 96 px the network's last grid is 1x1 and a linear
      * probe reads shape at a position barely above chance).
      *
-     * <p>Adam (lr 0.002, x 0.95 per epoch) instead of the paper's SGD (0.1, halved every epoch): with
-     * SGD the default run's autoencoder reached text perplexity 101 and the classifier stayed at chance
-     * (validation 0.24 / 0.21); with Adam, perplexity 45 after 3 epochs and validation accuracy 0.51 /
-     * 0.61 (measured on the default corpus, 2026-11-24). The paper preset keeps SGD.
+     * <p>Adam (lr 0.002, x 0.95 per epoch) instead of the paper's SGD (0.1, halved every epoch): with SGD the
+     * default run's autoencoder reached text perplexity 101 and the classifier stayed at chance (validation 0.24 /
+     * 0.21); with Adam, perplexity 45 after 3 epochs and validation accuracy 0.51 / 0.61 (measured on the default
+     * corpus, 2026-11-24).
      *
-     * <p>Sentence-image matching on (matchWeight 1, not in the paper): the generated labels depend on which
-     * sentences are true of the image, which the paper's encoder did not learn here. The head reads the mixed5
-     * grid and learns from caption phrases (matchGrid, matchCaptions), and the classifier reads its counts
-     * (sentenceCounts): on pooled features the head could not check claims at all (docs/decisions/2026-11-27-checking-claims-against-the-image.md).
-     * The head warms up on captions alone for 2 epochs (matchEpochs) before the autoencoder: since it reads bags of
-     * words and learns with the binary loss, 2 warm-up epochs (100 s) separate the test claims with ROC AUC 0.88, where 1 epoch of
-     * joint training with the autoencoder (400 s) reached 0.59 (docs/decisions/2026-11-measurements-log.md, 2026-11-27).
+     * <p>The components: the match head on the mixed5 grid, learning from caption phrases as bags of words, 2
+     * warm-up epochs (docs/decisions/2026-11-27-checking-claims-against-the-image.md); sentence counts with visual
+     * words, a 32-wide layer and coverage; word whitening. Not image fine-tuning (hours a run on 2 cores).
      */
-    public static ModelConfig small() {
-        return new ModelConfig(160, 64, 300, 64, 64, 256, 20, 18, 6, 10.0, 64, 0.7, 0.9, 0.002, 0.95, 16, 5.0,
-                4, 8, true, 42, 0.0, ADAM, false, 0.01, 1.0, true, true, true, true, 2, true, true, 32, true, "mixed5",
-                "mixed5");
+    public static ModelConfig generated() {
+        return new ModelConfig(new Image(160, 64, "mixed5"), new Text(300, 64, 64, 256, 20, 18), new Decoder(6, 10.0),
+                new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 4, 8, true, 42),
+                new Components(new MatchHead.Settings(1.0, "mixed5", true, 2, true),
+                        new SentenceCounts.Settings(32, true, true), new WordWhitening.Settings(WordWhitening.FLOOR), null));
     }
 
-    /** Length of the pooled image features the networks read: the channels of {@link #imageLayer}. */
-    public int imageFeatures() {
-        return InceptionV3.channels(imageLayer);
+    /**
+     * {@link #generated()}'s sizes and training with the components whose signal exists in real photos and
+     * articles (docs/model.md, "What transfers"): the match head, learnt from captions, and word whitening. Not
+     * the sentence counts: they are the generated corpus's label rules, and their object count is fitted to
+     * caption phrases that list objects, which real BBC captions do not.
+     */
+    public static ModelConfig real() {
+        ModelConfig g = generated();
+        return g.withComponents(new Components(g.components().matchHead(), null, g.components().wordWhitening(), null));
     }
 
-    /** Whether the encoder scores sentences against the image ({@code matchWeight} above 0). */
-    public boolean matching() {
-        return matchWeight > 0;
-    }
-
-    public int decodedSize() {
-        return thumbnail * 8;
-    }
-
+    /** The presets by name: paper, generated (also by its former name, small), real. */
     public static ModelConfig preset(String name) {
         return switch (name) {
             case "paper" -> paper();
-            case "small" -> small();
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (paper or small)");
+            case "generated", "small" -> generated();
+            case "real" -> real();
+            default -> throw new IllegalArgumentException("unknown preset '" + name + "' (paper, generated or real)");
         };
     }
 
-    /** This config with {@code key=value} overrides, e.g. {@code batchSize=8}. */
+    public ModelConfig withComponents(Components c) {
+        return new ModelConfig(image, text, decoder, classifier, training, c);
+    }
+
+    public ModelConfig withTraining(Training t) {
+        return new ModelConfig(image, text, decoder, classifier, t, components);
+    }
+
+    public MatchHead.Settings matchHead() {
+        return components.matchHead();
+    }
+
+    public SentenceCounts.Settings sentenceCounts() {
+        return components.sentenceCounts();
+    }
+
+    /** Whether the encoder scores sentences against the image ({@link MatchHead}). */
+    public boolean matching() {
+        return components.matchHead() != null;
+    }
+
+    /** Whether the match head reads an InceptionV3 grid (and so the cached features carry one). */
+    public boolean matchGrid() {
+        return matching() && matchHead().grid() != null;
+    }
+
+    /** Whether the match head learns from caption phrases ({@link MatchHead.Settings#captions()}). */
+    public boolean matchCaptions() {
+        return matching() && matchHead().captions();
+    }
+
+    /** Whether InceptionV3 trains end to end with the rest ({@link ImageTuner}). */
+    public boolean fineTuneImage() {
+        return components.imageFineTuning() != null;
+    }
+
+    /** Whether the classifier counts objects ({@link SentenceCounts.Settings#coverage()}). */
+    public boolean countsCoverage() {
+        return sentenceCounts() != null && sentenceCounts().coverage();
+    }
+
+    /** Length of the pooled image features the networks read: the channels of {@link Image#layer}. */
+    public int imageFeatures() {
+        return InceptionV3.channels(image.layer());
+    }
+
+    public int decodedSize() {
+        return decoder.thumbnail() * 8;
+    }
+
+    /** This config with {@code key=value} overrides by flat name ({@link FlatConfig}), e.g. {@code batchSize=8}. */
     public ModelConfig with(Map<String, String> overrides) {
-        ObjectNode node = Json.mapper().valueToTree(this);
+        ObjectNode node = Json.mapper().valueToTree(FlatConfig.of(this));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (!node.has(e.getKey())) {
                 throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'; settings: " + fieldNames(node));
             }
             node.put(e.getKey(), e.getValue());
         }
-        return fromTree(node, null);
+        return FlatConfig.load(node, null);
     }
 
     /**
-     * The settings in which {@code other} differs from this one, each as "name: this -> other", leaving out those
-     * named in {@code ignored}; empty when they agree.
+     * The settings in which {@code other} differs from this one, each as "flatName: this -> other", leaving out
+     * those named in {@code ignored}; empty when they agree.
      */
-    public java.util.List<String> differences(ModelConfig other, java.util.Set<String> ignored) {
-        ObjectNode mine = Json.mapper().valueToTree(this);
-        ObjectNode theirs = Json.mapper().valueToTree(other);
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> differences(ModelConfig other, Set<String> ignored) {
+        ObjectNode mine = Json.mapper().valueToTree(FlatConfig.of(this));
+        ObjectNode theirs = Json.mapper().valueToTree(FlatConfig.of(other));
+        List<String> out = new ArrayList<>();
         for (Iterator<String> it = mine.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!ignored.contains(name) && !mine.get(name).equals(theirs.get(name))) {
@@ -282,58 +316,92 @@ public record ModelConfig(int imageSize, int imageDim, int wordDim, int sentence
         return out;
     }
 
-    public static ModelConfig read(Path file) throws IOException {
-        return fromTree(Json.mapper().readTree(file.toFile()), file);
+    /** The version-{@value #VERSION} JSON tree: {@code version}, then the sections. */
+    public ObjectNode toTree() {
+        ObjectNode node = Json.mapper().createObjectNode().put("version", VERSION);
+        node.setAll((ObjectNode) Json.mapper().valueToTree(this));
+        return node;
     }
 
     public String toJson() {
         try {
-            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(toTree());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public static ModelConfig read(Path file) throws IOException {
+        return fromTree(Json.mapper().readTree(file.toFile()), file);
     }
 
     public static ModelConfig fromJson(String json) throws IOException {
         return fromTree(Json.mapper().readTree(json), null);
     }
 
-    private static ModelConfig fromTree(JsonNode node, Path file) {
-        ObjectNode full = Json.mapper().valueToTree(small());
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!full.has(name)) {
-                throw file == null ? new IllegalArgumentException("unknown setting '" + name + "'")
-                        : new BadInputException(file, null, name, "unknown setting; settings: " + fieldNames(full));
-            }
+    /**
+     * A config as written by any version: with a {@code version} field, this record's sections; without one, the
+     * flat settings of version 1 ({@link FlatConfig}), where settings added after a bundle was written take the
+     * value that reproduces how it was trained. A file (not a bundle) must state every setting.
+     */
+    public static ModelConfig fromTree(JsonNode node, Path file) {
+        if (!node.isObject()) {
+            throw error(file, null, "a config is a JSON object");
         }
-        if (file != null) {
-            for (Iterator<String> it = full.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!node.has(name)) {
-                    throw new BadInputException(file, null, name, "missing setting (a config file states every setting)");
-                }
-            }
+        if (!node.has("version")) {
+            return FlatConfig.load((ObjectNode) node, file);
         }
-        // settings added after a bundle was written take the value that reproduces how it was trained
-        for (Map.Entry<String, JsonNode> added : ADDED_LATER.entrySet()) {
-            if (!node.has(added.getKey())) {
-                full.set(added.getKey(), added.getValue());
-            }
+        if (node.get("version").asInt() != VERSION) {
+            throw error(file, "version", "unsupported config version " + node.get("version") + " (this build reads 1 and " + VERSION + ")");
         }
-        full.setAll((ObjectNode) node);
+        ObjectNode sections = ((ObjectNode) node).deepCopy();
+        sections.remove("version");
+        checkFields(Json.mapper().valueToTree(generated()), sections, "", file);
         try {
-            return Json.mapper().treeToValue(full, ModelConfig.class);
+            return Json.mapper().treeToValue(sections, ModelConfig.class);
         } catch (IOException | IllegalArgumentException e) {
-            String message = e.getCause() instanceof IllegalArgumentException ? e.getCause().getMessage() : e.getMessage();
-            if (file != null) {
-                throw new BadInputException(file, null, null, message);
-            }
-            throw new IllegalArgumentException(message, e);
+            throw error(file, null, message(e));
         }
     }
 
-    private static String fieldNames(JsonNode node) {
+    /**
+     * Every section of {@code expected} present in {@code actual} with the same fields, and no others; a component
+     * may be absent or null (off), but one that is on states all its settings (null where a setting may be none, as
+     * the match head's grid).
+     */
+    private static void checkFields(JsonNode expected, JsonNode actual, String path, Path file) {
+        for (Iterator<String> it = actual.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!expected.has(name)) {
+                throw error(file, path + name, "unknown setting; here: " + fieldNames(expected));
+            }
+        }
+        for (Iterator<String> it = expected.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            JsonNode a = actual.get(name);
+            boolean component = path.equals("components.");
+            if (a == null && !component) {
+                throw error(file, path + name, "missing setting (a config states every setting; null where it may be none)");
+            } else if (a != null && !a.isNull() && expected.get(name).isObject()) {
+                checkFields(expected.get(name), a, path + name + ".", file);
+            }
+        }
+    }
+
+    static RuntimeException error(Path file, String field, String message) {
+        return file == null ? new IllegalArgumentException(field == null ? message : field + ": " + message)
+                : new BadInputException(file, null, field, message);
+    }
+
+    static String message(Exception e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof IllegalArgumentException && t != e)) {
+            t = t.getCause();
+        }
+        return t instanceof IllegalArgumentException ? t.getMessage() : e.getMessage();
+    }
+
+    static String fieldNames(JsonNode node) {
         StringBuilder s = new StringBuilder();
         node.fieldNames().forEachRemaining(n -> s.append(s.length() == 0 ? "" : ", ").append(n));
         return s.toString();

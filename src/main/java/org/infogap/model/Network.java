@@ -147,8 +147,8 @@ public abstract class Network {
             }
         }
         double norm = Math.sqrt(sumSq);
-        double scale = norm > config.clipNorm() ? config.clipNorm() / norm : 1.0;
-        boolean adam = ModelConfig.ADAM.equals(config.optimizer());
+        double scale = norm > config.training().clipNorm() ? config.training().clipNorm() / norm : 1.0;
+        boolean adam = ModelConfig.ADAM.equals(config.training().optimizer());
         for (String n : names) {
             INDArray g = grads.get(n);
             if (g != null) {
@@ -162,14 +162,14 @@ public abstract class Network {
                 } else {
                     w.subi(g.muli(learningRate * scale));
                 }
-                if (config.weightDecay() > 0 && w.rank() == 2) {
+                if (config.training().weightDecay() > 0 && w.rank() == 2) {
                     // decoupled from the gradient, so clipping does not scale it away; matrices only, not biases
-                    w.muli(1 - learningRate * config.weightDecay());
+                    w.muli(1 - learningRate * config.training().weightDecay());
                 }
             }
         }
         if (pixels != null) {
-            imageTuner.backward(grads.get(Encoder.FEATURES), learningRate * config.imageLrScale(), steps);
+            imageTuner.backward(grads.get(Encoder.FEATURES), learningRate * config.components().imageFineTuning().lrScale(), steps);
             pixels.close();
         }
         steps++;
@@ -250,7 +250,7 @@ public abstract class Network {
      */
     public int setParameters(Map<String, INDArray> values) {
         int set = 0;
-        if (values.containsKey(STEPS) && ModelConfig.ADAM.equals(config.optimizer())) {
+        if (values.containsKey(STEPS) && ModelConfig.ADAM.equals(config.training().optimizer())) {
             steps = values.get(STEPS).getInt(0);
             for (String n : variableNames()) {
                 INDArray state = values.get(OPTIMIZER + n);

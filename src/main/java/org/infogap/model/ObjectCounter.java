@@ -16,18 +16,18 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ObjectCounter extends Network {
 
     private ObjectCounter(SameDiff sd, ModelConfig config, INDArray wordVectors) {
-        super(sd, config, wordVectors, Classifier.OBJECTS_LOSS);
+        super(sd, config, wordVectors, SentenceCounts.OBJECTS_LOSS);
     }
 
     public static ObjectCounter create(ModelConfig c, INDArray wordVectors) {
         if (!c.countsCoverage()) {
             throw new IllegalArgumentException("only a classifier with countsCoverage counts objects");
         }
-        Nd4j.getRandom().setSeed(c.seed() + 2);
+        Nd4j.getRandom().setSeed(c.training().seed() + 2);
         SameDiff sd = SameDiff.create();
         sd.placeHolder(Encoder.GRID, DataType.FLOAT, -1, -1, InceptionV3.GRID_CHANNELS);
-        Classifier.objects(sd);
-        Classifier.objectsLoss(sd);
+        SentenceCounts.objects(sd);
+        SentenceCounts.objectsLoss(sd);
         return new ObjectCounter(sd, c, wordVectors);
     }
 

@@ -37,7 +37,7 @@ public final class Predictor {
 
     public List<Prediction> predict(List<Example> examples) {
         List<Prediction> out = new ArrayList<>(examples.size());
-        int batch = Math.max(1, bundle.config().batchSize() * 4);
+        int batch = Math.max(1, bundle.config().training().batchSize() * 4);
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
             Map<String, INDArray> feed = Feeds.classifier(part, classifier, null);

@@ -462,7 +462,7 @@ public final class ApiServer {
     }
 
     private BufferedImage decodeImage(ServingModel m, byte[] bytes, String field, int[] size) {
-        ImageLoader loader = new ImageLoader(m.bundle().config().imageSize(), config.maxPixels());
+        ImageLoader loader = new ImageLoader(m.bundle().config().image().size(), config.maxPixels());
         try {
             BufferedImage full = loader.decodeBytes(bytes, Path.of(field));
             size[0] = full.getWidth();

@@ -54,16 +54,16 @@ public final class AutoencoderTraining {
     public static ArrayNode run(Options o) throws IOException {
         ModelConfig c = o.config();
         CorpusManifest manifest = CorpusManifest.read(o.manifest());
-        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs(), c.seed());
-        List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation(), c.seed());
+        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs(), c.training().seed());
+        List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation(), c.training().seed());
         if (train.isEmpty()) {
             throw new IllegalArgumentException(o.manifest() + ": the corpus has no training pairs");
         }
         Vocabulary vocabulary = Vocabulary.load(o.vocabulary());
         INDArray wordVectors = ExampleBuilder.wordVectors(vocabulary, WordVectorTrainer.load(o.word2vec()), c);
-        if (wordVectors.columns() != c.wordDim()) {
+        if (wordVectors.columns() != c.text().wordDim()) {
             throw new IllegalArgumentException(o.word2vec() + " has " + wordVectors.columns() + "-d vectors, the config "
-                    + "says wordDim " + c.wordDim());
+                    + "says wordDim " + c.text().wordDim());
         }
         ImageEncoder encoder = ImageEncoder.create(c, o.inceptionWeights());
         FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
@@ -85,7 +85,7 @@ public final class AutoencoderTraining {
             LOG.info("autoencoder: InceptionV3 ({} parameters) trained end to end: every step decodes and encodes its images",
                     net.imageTuner().parameterCount());
         }
-        if (c.matchEpochs() > 0 && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
+        if (c.matching() && c.matchHead().warmupEpochs() > 0 && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
             net.setParameters(warmUpMatchHead(o, manifest, builder, vocabulary, wordVectors, norm, validation));
         }
         LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
@@ -105,11 +105,11 @@ public final class AutoencoderTraining {
                     return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm,
                             imageEncoderId(c, encoder.id(), params), state, params);
                 });
-        return trainer.run(trainExamples, c.aeEpochs(), o.out(), o.resume());
+        return trainer.run(trainExamples, c.training().aeEpochs(), o.out(), o.resume());
     }
 
     /**
-     * The match head's warm-up ({@link ModelConfig#matchEpochs()}): a {@link Matcher} trained on the caption phrases
+     * The match head's warm-up ({@link MatchHead.Settings#warmupEpochs()}): a {@link Matcher} trained on the caption phrases
      * of every training pair that has captions (not only the autoencoder's sample), validated on the validation
      * pairs' captions, checkpointed under {@code OUT/matcher/} (resumable); returns its best parameters, without
      * optimiser state, for the autoencoder to start from.
@@ -118,9 +118,9 @@ public final class AutoencoderTraining {
                                                          Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
                                                          List<ImageTextPair> validation) throws IOException {
         ModelConfig c = o.config();
-        List<Example> train = captionExamples(builder, pairs(manifest, Split.TRAIN, o.readOptions(), 0, c.seed()), norm);
+        List<Example> train = captionExamples(builder, pairs(manifest, Split.TRAIN, o.readOptions(), 0, c.training().seed()), norm);
         List<Example> val = captionExamples(builder, validation, norm);
-        LOG.info("match head warm-up: {} epochs on the captions of {} training pairs ({} validation)", c.matchEpochs(),
+        LOG.info("match head warm-up: {} epochs on the captions of {} training pairs ({} validation)", c.matchHead().warmupEpochs(),
                 train.size(), val.size());
         Matcher matcher = Matcher.create(c, wordVectors);
         Path dir = o.out().resolve("matcher");
@@ -128,7 +128,7 @@ public final class AutoencoderTraining {
                 n -> meanLosses(n, val.isEmpty() ? train : val, Feeds::matcher), MatchHead.LOSS, false,
                 state -> new ModelBundle(ModelBundle.MATCHER, c, vocabulary, wordVectors, norm, builder.encoder().id(), state,
                         matcher.parameters()));
-        trainer.run(train, c.matchEpochs(), dir, o.resume());
+        trainer.run(train, c.matchHead().warmupEpochs(), dir, o.resume());
         Map<String, INDArray> params = new LinkedHashMap<>(ModelBundle.load(dir.resolve(Trainer.BEST)).parameters());
         params.keySet().removeIf(name -> name.startsWith(Network.OPTIMIZER)); // the autoencoder's optimiser starts afresh
         return params;
@@ -161,7 +161,7 @@ public final class AutoencoderTraining {
     /** The id of the features a bundle's network expects: the tuned InceptionV3's, when it carries one. */
     static String imageEncoderId(ModelConfig c, String fixedId, Map<String, INDArray> params) {
         INDArray tuned = params.get(ImageTuner.PARAMS);
-        return tuned == null ? fixedId : ImageEncoder.tunedId(c.imageSize(), tuned,
+        return tuned == null ? fixedId : ImageEncoder.tunedId(c.image().size(), tuned,
                 org.infogap.model.ImageWeights.Input.ofEncoderId(fixedId));
     }
 
@@ -176,7 +176,7 @@ public final class AutoencoderTraining {
     static Map<String, Double> meanLosses(Network net, List<Example> examples,
                                           Feeds.Maker feeds) {
         Map<String, Double> sums = new LinkedHashMap<>();
-        int batch = net.config().batchSize() * 2;
+        int batch = net.config().training().batchSize() * 2;
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
             net.losses(feeds.feed(part, net, null)).forEach((k, v) -> sums.merge(k, v * part.size(), Double::sum));

@@ -14,6 +14,7 @@ import org.infogap.data.ImageTextPair;
 import org.infogap.data.Split;
 import org.infogap.io.Json;
 import org.infogap.model.Classifier;
+import org.infogap.model.SentenceCounts;
 import org.infogap.model.Encoder;
 import org.infogap.model.Example;
 import org.infogap.model.FeatureCache;
@@ -77,15 +78,18 @@ public final class ClassifierTraining {
         INDArray tunedImage = fromAe ? ae.parameters().get(ImageTuner.PARAMS) : null;
         ImageEncoder encoder;
         if (tunedImage != null) {
-            if (c.imageSize() != ae.config().imageSize()) {
-                throw new IllegalArgumentException("the autoencoder's InceptionV3 was trained at " + ae.config().imageSize()
-                        + " px, this run's config says imageSize " + c.imageSize());
+            if (c.image().size() != ae.config().image().size()) {
+                throw new IllegalArgumentException("the autoencoder's InceptionV3 was trained at " + ae.config().image().size()
+                        + " px, this run's config says imageSize " + c.image().size());
             }
             encoder = ImageEncoder.forBundle(ae, o.inceptionWeights());
         } else {
             // an autoencoder's end-to-end trained InceptionV3 belongs to its encoder: the "no AE" baseline
             // starts from the untrained one, like the rest of its encoder
-            encoder = ImageEncoder.create(c, o.inceptionWeights());
+            // a classifier that reads no grid takes the autoencoder's features, grid and all, and ignores the grid:
+            // the ablation report's variants share the autoencoder's feature cache
+            boolean aeFeatures = ae != null && !c.matchGrid() && c.image().equals(ae.config().image());
+            encoder = ImageEncoder.create(aeFeatures ? ae.config() : c, o.inceptionWeights());
             if (ae != null && !ae.parameters().containsKey(ImageTuner.PARAMS) && !encoder.id().equals(ae.imageEncoderId())) {
                 throw new IllegalArgumentException("the autoencoder's image features came from " + ae.imageEncoderId()
                         + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
@@ -94,7 +98,7 @@ public final class ClassifierTraining {
         FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
 
-        long seed = o.validationSeed() != null ? o.validationSeed() : c.seed();
+        long seed = o.validationSeed() != null ? o.validationSeed() : c.training().seed();
         List<LabelledPairs.Labelled> train = new ArrayList<>();
         List<LabelledPairs.Labelled> validation = new ArrayList<>();
         for (LabelledPairs.Labelled l : all) {
@@ -152,12 +156,12 @@ public final class ClassifierTraining {
         if (s.autoencoder() != null) {
             Map<String, INDArray> encoderParams = new LinkedHashMap<>(s.autoencoder().parameters());
             encoderParams.keySet().removeIf(n -> !n.startsWith(Encoder.PREFIX));
-            int set = net.setParameters(encoderParams);
+            int set = net.setParameters(Encoder.adapt(encoderParams, s.autoencoder().config(), c));
             init = "autoencoder " + s.autoencoderFile() + " (epoch " + s.autoencoder().state().path("epoch").asInt() + ", "
                     + set + " encoder variables)";
         }
         int visual = net.setVisualWords(train);
-        if (c.visualWords()) {
+        if (c.sentenceCounts() != null && c.sentenceCounts().visualWords()) {
             LOG.info("classifier: {} visual words (in the training pairs' caption phrases)", visual);
         }
         if (c.countsCoverage() && !(resume && java.nio.file.Files.exists(out.resolve(Trainer.LAST)))) {
@@ -186,7 +190,7 @@ public final class ClassifierTraining {
                     return new ModelBundle(ModelBundle.CLASSIFIER, c, s.vocabulary(), s.wordVectors(), s.norm(),
                             AutoencoderTraining.imageEncoderId(c, s.imageEncoderId(), params), state, params);
                 });
-        return trainer.run(train, c.classifierEpochs(), out, resume);
+        return trainer.run(train, c.training().classifierEpochs(), out, resume);
     }
 
     /**
@@ -197,14 +201,14 @@ public final class ClassifierTraining {
      */
     static double fitObjectCount(Classifier net, List<Example> train, List<Example> validation) {
         ModelConfig c = net.config();
-        List<Example> known = train.stream().filter(e -> Classifier.objectsNamed(e) >= 0).toList();
-        List<Example> held = validation.stream().filter(e -> Classifier.objectsNamed(e) >= 0).toList();
+        List<Example> known = train.stream().filter(e -> SentenceCounts.objectsNamed(e) >= 0).toList();
+        List<Example> held = validation.stream().filter(e -> SentenceCounts.objectsNamed(e) >= 0).toList();
         if (known.isEmpty()) {
             LOG.warn("object count: no training pair has a caption; the count stays untrained");
             return Double.NaN;
         }
         ObjectCounter counter = ObjectCounter.create(c, net.wordVectors());
-        java.util.Random random = new java.util.Random(c.seed() + 3);
+        java.util.Random random = new java.util.Random(c.training().seed() + 3);
         List<Example> order = new ArrayList<>(known);
         double right = Double.NaN;
         long start = System.nanoTime();
@@ -214,8 +218,8 @@ public final class ClassifierTraining {
             int batches = 0;
             for (int from = 0; from < order.size(); from += OBJECT_BATCH) {
                 List<Example> batch = order.subList(from, Math.min(order.size(), from + OBJECT_BATCH));
-                loss += counter.trainStep(Feeds.objects(batch, counter, random), c.learningRate()).losses()
-                        .get(Classifier.OBJECTS_LOSS);
+                loss += counter.trainStep(Feeds.objects(batch, counter, random), c.training().learningRate()).losses()
+                        .get(SentenceCounts.OBJECTS_LOSS);
                 batches++;
             }
             if (epoch % 10 == 0 || epoch == OBJECT_EPOCHS) {
@@ -236,9 +240,9 @@ public final class ClassifierTraining {
         int right = 0;
         for (int from = 0; from < examples.size(); from += OBJECT_BATCH) {
             List<Example> batch = examples.subList(from, Math.min(examples.size(), from + OBJECT_BATCH));
-            Map<String, INDArray> o = counter.output(Feeds.objects(batch, counter, null), Classifier.OBJECTS);
+            Map<String, INDArray> o = counter.output(Feeds.objects(batch, counter, null), SentenceCounts.OBJECTS);
             for (int i = 0; i < batch.size(); i++) {
-                if (Math.round(o.get(Classifier.OBJECTS).getDouble(i, 0)) == Classifier.objectsNamed(batch.get(i))) {
+                if (Math.round(o.get(SentenceCounts.OBJECTS).getDouble(i, 0)) == SentenceCounts.objectsNamed(batch.get(i))) {
                     right++;
                 }
             }
@@ -252,7 +256,7 @@ public final class ClassifierTraining {
         int cmiRight = 0;
         int scRight = 0;
         double loss = 0;
-        int batch = net.config().batchSize() * 4;
+        int batch = net.config().training().batchSize() * 4;
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
             Map<String, INDArray> feed = Feeds.classifier(part, net, null);

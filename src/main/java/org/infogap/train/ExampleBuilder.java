@@ -47,7 +47,7 @@ public final class ExampleBuilder {
     public ExampleBuilder(ModelConfig config, Vocabulary vocabulary, ImageEncoder encoder, FeatureCache cache) {
         this.config = config;
         this.vocabulary = vocabulary;
-        this.pipeline = new TextPipeline(new TextLimits(config.maxSentences(), config.maxTokens()));
+        this.pipeline = new TextPipeline(new TextLimits(config.text().maxSentences(), config.text().maxTokens()));
         this.encoder = encoder;
         this.cache = cache;
     }
@@ -145,7 +145,7 @@ public final class ExampleBuilder {
     public static INDArray wordVectors(Vocabulary vocabulary, Word2Vec word2vec, ModelConfig c) {
         int dim = word2vec.getLayerSize();
         INDArray m = Nd4j.zeros(DataType.FLOAT, vocabulary.size(), dim);
-        java.util.Random random = new java.util.Random(c.seed());
+        java.util.Random random = new java.util.Random(c.training().seed());
         for (int id = 1; id < vocabulary.size(); id++) {
             String w = vocabulary.word(id);
             if (word2vec.hasWord(w)) {
@@ -156,31 +156,6 @@ public final class ExampleBuilder {
                 }
             }
         }
-        return c.whitenWords() ? whiten(m) : m;
-    }
-
-    /**
-     * ZCA whitening of the word rows (all but row 0, the padding, which stays zero): centred, rotated to
-     * the principal axes, each scaled to unit variance, rotated back. Axes with almost no variance (a
-     * vocabulary smaller than the dimension leaves some) are scaled by at most 1/sqrt(1e-4 x the mean
-     * variance), so noise along them stays small.
-     */
-    public static INDArray whiten(INDArray vectors) {
-        INDArray words = vectors.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, vectors.rows()),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).castTo(DataType.DOUBLE);
-        INDArray centred = words.subRowVector(words.mean(0));
-        INDArray covariance = centred.transpose().mmul(centred).divi(words.rows());
-        INDArray axes = covariance.dup(); // overwritten by the eigenvectors, one per column
-        INDArray variances = org.nd4j.linalg.eigen.Eigen.symmetricGeneralizedEigenvalues(axes, true);
-        double floor = 1e-4 * variances.meanNumber().doubleValue();
-        INDArray scale = Nd4j.createUninitialized(DataType.DOUBLE, variances.length());
-        for (int i = 0; i < variances.length(); i++) {
-            scale.putScalar(i, 1 / Math.sqrt(Math.max(variances.getDouble(i), 0) + floor));
-        }
-        INDArray zca = axes.mulRowVector(scale).mmul(axes.transpose());
-        INDArray out = Nd4j.zeros(DataType.FLOAT, vectors.rows(), vectors.columns());
-        out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, vectors.rows()), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                .assign(centred.mmul(zca).castTo(DataType.FLOAT));
-        return out;
+        return org.infogap.model.WordWhitening.apply(m, c);
     }
 }

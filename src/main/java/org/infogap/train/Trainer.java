@@ -113,13 +113,13 @@ public final class Trainer {
             LOG.info("nothing to resume in {}: starting from scratch", dir);
         }
         var c = net.config();
-        int batchSize = c.batchSize();
+        int batchSize = c.training().batchSize();
         int globalStep = (start - 1) * ((train.size() + batchSize - 1) / batchSize);
         for (int epoch = start; epoch <= epochs; epoch++) {
-            double lr = c.learningRate() * Math.pow(c.lrDecay(), epoch - 1);
+            double lr = c.training().learningRate() * Math.pow(c.training().lrDecay(), epoch - 1);
             List<Example> order = new ArrayList<>(train);
-            Collections.shuffle(order, new Random(c.seed() * 1_000_003L + epoch));
-            Random dropout = new Random(c.seed() * 7919L + epoch);
+            Collections.shuffle(order, new Random(c.training().seed() * 1_000_003L + epoch));
+            Random dropout = new Random(c.training().seed() * 7919L + epoch);
             Map<String, Double> sums = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))

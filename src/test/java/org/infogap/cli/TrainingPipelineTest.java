@@ -59,7 +59,7 @@ class TrainingPipelineTest {
                 corpus.resolve("labels/bbc_annotations.jsonl").toString(), corpus.resolve("labels/wiki_annotations.jsonl").toString()));
         labelled = dir.resolve("labelled.jsonl");
         assertEquals(0, run("annotations", "export", "--store", store, "--split", "corpus", "--out", labelled.toString()));
-        ModelConfig tiny = ModelConfig.small().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
+        ModelConfig tiny = ModelConfig.generated().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
                 "textDim", "8", "articleDim", "16", "wordDim", "16", "thumbnail", "2", "classifierHidden", "8",
                 "aeEpochs", "1", "classifierEpochs", "2")).with(Map.of("maxSentences", "10", "maxTokens", "12"));
         // shorter texts than the presets': the LSTMs are unrolled, one set of ops per step (Lstm)
@@ -125,7 +125,7 @@ class TrainingPipelineTest {
         assertNotEquals(first.parameters().get("enc/article/W"), b.parameters().get("enc/article/W"));
         JsonNode epoch2 = b.state().withArray("history").get(1);
         ModelConfig c = ModelConfig.read(config);
-        assertEquals(c.learningRate() * c.lrDecay(), epoch2.path("learning_rate").asDouble(), 1e-12, "lr decayed after epoch 1");
+        assertEquals(c.training().learningRate() * c.training().lrDecay(), epoch2.path("learning_rate").asDouble(), 1e-12, "lr decayed after epoch 1");
         assertTrue(b.parameters().keySet().stream().anyMatch(k -> k.startsWith(org.infogap.model.Network.OPTIMIZER)),
                 "Adam's moments travel with the checkpoint");
         assertTrue(epoch2.path("validation").has("text_perplexity"));
@@ -230,7 +230,7 @@ class TrainingPipelineTest {
         ModelBundle aeBundle = ModelBundle.load(ae.resolve(Trainer.LAST));
         INDArray tunedByAe = aeBundle.parameters().get(ImageTuner.PARAMS);
         ModelConfig c = aeBundle.config();
-        INDArray untrained = InceptionV3.foldBatchNorm(InceptionV3.withoutTop(c.imageSize(), c.seed()).init(), c.imageSize()).params();
+        INDArray untrained = InceptionV3.foldBatchNorm(InceptionV3.withoutTop(c.image().size(), c.training().seed()).init(), c.image().size()).params();
         assertEquals(untrained.length(), tunedByAe.length());
         assertFalse(untrained.equalsWithEps(tunedByAe, 1e-7), "InceptionV3 should have trained");
         assertTrue(aeBundle.imageEncoderId().startsWith("inception_v3-75-tuned-"), aeBundle.imageEncoderId());
@@ -243,7 +243,7 @@ class TrainingPipelineTest {
         ModelBundle bundle = ModelBundle.load(cl.resolve(Trainer.LAST));
         INDArray tuned = bundle.parameters().get(ImageTuner.PARAMS);
         assertFalse(tunedByAe.equalsWithEps(tuned, 1e-7), "the classifier should train InceptionV3 further");
-        assertEquals(ImageEncoder.tunedId(c.imageSize(), tuned, org.infogap.model.ImageWeights.Input.KERAS), bundle.imageEncoderId());
+        assertEquals(ImageEncoder.tunedId(c.image().size(), tuned, org.infogap.model.ImageWeights.Input.KERAS), bundle.imageEncoderId());
 
         // the bundle predicts through its own InceptionV3, exactly as the in-memory network with it attached
         List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST)
@@ -299,6 +299,44 @@ class TrainingPipelineTest {
         byte[] png = Files.readAllBytes(report.resolve("plots/confusion_svm_SC.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
+    }
+
+    @Test
+    void theAblationReportTrainsEachDistinctVariantFromOneAutoencoderAndRendersItsTable() throws Exception {
+        Path ae = dir.resolve("ae-for-ablation");
+        assertEquals(0, run(ae(ae)));
+        Path out = dir.resolve("ablation");
+        assertEquals(0, run("report", "ablation", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--feature-cache",
+                dir.resolve("features").toString(), "--out", out.toString()));
+        JsonNode results = org.infogap.io.Json.mapper().readTree(out.resolve("ablation.json").toFile());
+        List<String> names = new ArrayList<>();
+        results.path("variants").forEach(v -> names.add(v.path("name").asText()));
+        assertEquals(List.of("paper's classifier", "+ matchHead", "+ sentenceCounts", "+ visualWords", "+ coverage", "all"), names);
+        for (JsonNode v : results.path("variants")) {
+            for (String measure : List.of("CMI", "SC")) {
+                double acc = v.path(measure).path("accuracy").asDouble(-1);
+                assertTrue(acc >= 0 && acc <= 1, v.path("name") + " " + measure);
+                assertTrue(v.path(measure).has("macro_f1") && v.path(measure).has("mean_absolute_error"));
+            }
+            if (!v.path("name").asText().equals("paper's classifier")) {
+                double low = v.path("versus").path("SC").path("low").asDouble(2);
+                double high = v.path("versus").path("SC").path("high").asDouble(-2);
+                double d = v.path("versus").path("SC").path("accuracy_difference").asDouble(9);
+                assertTrue(low <= d && d <= high, v.toString());
+            }
+        }
+        // the paper's classifier took the autoencoder's encoder less the match score's input to the text LSTM
+        ModelBundle paper = ModelBundle.load(out.resolve("models/paper-classifier").resolve(Trainer.BEST));
+        assertEquals(List.of("wordWhitening"), paper.config().components().names());
+        assertTrue(paper.parameters().keySet().stream().noneMatch(k -> k.startsWith("enc/match/") || k.startsWith("cls/related")));
+        ModelBundle source = ModelBundle.load(ae.resolve(Trainer.BEST));
+        assertEquals(source.parameters().get("enc/text_lstm/W").rows() - 1, paper.parameters().get("enc/text_lstm/W").rows());
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("paper's classifier (= all - matchHead)")
+                && md.contains("most frequent label (reference)") && md.contains("plots/ablation.png"), md);
+        assertTrue(Files.readString(out.resolve("ablation.html")).contains("data:image/png;base64,"));
+        assertEquals((byte) 0x89, Files.readAllBytes(out.resolve("plots/ablation.png"))[0]);
     }
 
     @Test

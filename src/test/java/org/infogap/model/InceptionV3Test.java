@@ -106,32 +106,32 @@ class InceptionV3Test {
 
     @Test
     void theGridLayerIsASettingOfTheSeventeenBySeventeenStageOldBundlesReadAsMixed7() throws IOException {
-        assertEquals("mixed5", ModelConfig.small().gridLayer());
+        assertEquals("mixed5", ModelConfig.generated().matchHead().grid());
         com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
-                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
+                org.infogap.io.Json.mapper().valueToTree(FlatConfig.of(ModelConfig.generated()));
         old.remove("gridLayer");
-        assertEquals("mixed7", ModelConfig.fromJson(old.toString()).gridLayer(), "a bundle from before the setting");
+        assertEquals("mixed7", ModelConfig.fromJson(old.toString()).matchHead().grid(), "a bundle from before the setting");
         for (String wrong : new String[] {"mixed2", "mixed8", "conv2d_5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ModelConfig.small().with(java.util.Map.of("gridLayer", wrong)));
+                    () -> ModelConfig.generated().with(java.util.Map.of("gridLayer", wrong)));
             assertTrue(e.getMessage().contains("mixed3..mixed7"), e.getMessage());
         }
     }
 
     @Test
     void thePooledLayerIsASettingOldBundlesReadAsMixed10() throws IOException {
-        assertEquals("mixed10", ModelConfig.paper().imageLayer(), "the paper pools InceptionV3's last block");
+        assertEquals("mixed10", ModelConfig.paper().image().layer(), "the paper pools InceptionV3's last block");
         assertEquals(2048, ModelConfig.paper().imageFeatures());
-        assertEquals("mixed5", ModelConfig.small().imageLayer());
-        assertEquals(768, ModelConfig.small().imageFeatures());
+        assertEquals("mixed5", ModelConfig.generated().image().layer());
+        assertEquals(768, ModelConfig.generated().imageFeatures());
         com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
-                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
+                org.infogap.io.Json.mapper().valueToTree(FlatConfig.of(ModelConfig.generated()));
         old.remove("imageLayer");
-        assertEquals("mixed10", ModelConfig.fromJson(old.toString()).imageLayer(), "a bundle from before the setting");
-        assertEquals("mixed10", ModelConfig.small().with(java.util.Map.of("fineTuneImage", "true", "matchGrid", "false")).imageLayer(),
+        assertEquals("mixed10", ModelConfig.fromJson(old.toString()).image().layer(), "a bundle from before the setting");
+        assertEquals("mixed10", ModelConfig.generated().with(java.util.Map.of("fineTuneImage", "true", "matchGrid", "false")).image().layer(),
                 "end-to-end training trains up to avg_pool");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelConfig.small().with(java.util.Map.of("imageLayer", "conv2d_5")));
+                () -> ModelConfig.generated().with(java.util.Map.of("imageLayer", "conv2d_5")));
         assertTrue(e.getMessage().contains("mixed0..mixed10"), e.getMessage());
     }
 

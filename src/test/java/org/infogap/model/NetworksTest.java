@@ -3,6 +3,7 @@ package org.infogap.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class NetworksTest {
         // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1; the paper's pooled
         // mixed10 (2048 features), as ImageTuner's end-to-end steps give (the small preset's mixed5 is tested by
         // InceptionV3Test, ApiServerTest and TrainingPipelineTest)
-        return ModelConfig.small().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
+        return ModelConfig.generated().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
                 "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
                 "imageSize", "75")).with(Map.of("optimizer", "sgd", "imageLayer", "mixed10"));
     }
@@ -39,7 +40,7 @@ class NetworksTest {
         }
         List<int[]> text = new ArrayList<>();
         for (int s = 0; s < sentences; s++) {
-            int[] ids = new int[1 + r.nextInt(c.maxTokens())];
+            int[] ids = new int[1 + r.nextInt(c.text().maxTokens())];
             for (int k = 0; k < ids.length; k++) {
                 ids[k] = 2 + r.nextInt(VOCAB - 2);
             }
@@ -72,7 +73,7 @@ class NetworksTest {
         Map<String, INDArray> feed = Feeds.encoder(List.of(shortText), ae, null);
         INDArray words = feed.get(Encoder.WORDS); // [real sentences, tokens, dim]
         int len = shortText.sentences().get(0).length;
-        if (len < c.maxTokens()) {
+        if (len < c.text().maxTokens()) {
             words.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(len)).assign(9);
         }
         INDArray changed = ae.output(feed, Encoder.ARTICLE).get(Encoder.ARTICLE);
@@ -120,7 +121,7 @@ class NetworksTest {
         Example pooled = new Example("pooled", new float[ae.config().imageFeatures()], a.sentences(), null, -1, -1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Feeds.encoder(List.of(pooled), ae, null));
-        assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's " + ae.config().gridLayer() + " grid"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("pooled: the match head reads the image's " + ae.config().matchHead().grid() + " grid"), e.getMessage());
     }
 
     @Test
@@ -162,12 +163,12 @@ class NetworksTest {
         Classifier cl = Classifier.create(c, VECTORS);
         Random r = new Random(13);
         List<Example> batch = List.of(example(r, "a", 1, c), example(r, "b", 4, c), example(r, "c", 0, c));
-        INDArray counts = cl.output(Feeds.encoder(batch, cl, null), Classifier.COUNTS).get(Classifier.COUNTS);
+        INDArray counts = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.COUNTS).get(SentenceCounts.COUNTS);
         assertArrayEquals(new long[] {3, 5}, counts.shape());
         for (int i = 0; i < 3; i++) {
             float[] x = counts.getRow(i).toFloatVector();
             int n = batch.get(i).sentences().size();
-            assertEquals(n / (double) c.maxSentences(), x[4], 1e-6, "length share");
+            assertEquals(n / (double) c.text().maxSentences(), x[4], 1e-6, "length share");
             // true and false related shares add up to the related share, each within [0, 1]; agreement within [-1, 1]
             assertEquals(x[2], x[0] + x[1], 1e-5);
             assertTrue(x[2] >= 0 && x[2] <= 1 && Math.abs(x[3]) <= 1, java.util.Arrays.toString(x));
@@ -178,21 +179,21 @@ class NetworksTest {
         assertFalse(Classifier.create(c.with(Map.of("sentenceCounts", "false")), VECTORS).variableNames().contains("cls/related/W"));
         // the heads read the FC layer and the counts' own ReLU layer, or (countsHidden 0) the counts themselves
         Map<String, INDArray> own = cl.parameters();
-        assertArrayEquals(new long[] {c.classifierHidden() + c.countsHidden(), 5}, own.get("cls/sc/W").shape());
+        assertArrayEquals(new long[] {c.classifier().hidden() + c.sentenceCounts().hidden(), 5}, own.get("cls/sc/W").shape());
         Map<String, INDArray> raw = Classifier.create(c.with(Map.of("countsHidden", "0")), VECTORS).parameters();
         assertFalse(raw.containsKey("cls/counts_hidden/W"));
-        assertArrayEquals(new long[] {c.classifierHidden() + 5, 5}, raw.get("cls/cmi/W").shape());
+        assertArrayEquals(new long[] {c.classifier().hidden() + 5, 5}, raw.get("cls/cmi/W").shape());
         // the counts' layer reads the counts, and with countsCoverage the coverage, the objects shown and the share
         // described
         Classifier plain = Classifier.create(c.with(Map.of("countsCoverage", "false")), VECTORS);
-        assertArrayEquals(new long[] {5, c.countsHidden()}, plain.parameters().get("cls/counts_hidden/W").shape());
-        assertFalse(plain.sameDiff().hasVariable(Classifier.COVERAGE) || plain.sameDiff().hasVariable(Classifier.OBJECTS));
+        assertArrayEquals(new long[] {5, c.sentenceCounts().hidden()}, plain.parameters().get("cls/counts_hidden/W").shape());
+        assertFalse(plain.sameDiff().hasVariable(SentenceCounts.COVERAGE) || plain.sameDiff().hasVariable(SentenceCounts.OBJECTS));
         assertTrue(c.countsCoverage(), "on in small");
-        counts = cl.output(Feeds.encoder(batch, cl, null), Classifier.COUNTS).get(Classifier.COUNTS);
-        assertArrayEquals(new long[] {5 + 3, c.countsHidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
-        INDArray coverage = cl.output(Feeds.encoder(batch, cl, null), Classifier.COVERAGE).get(Classifier.COVERAGE);
+        counts = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.COUNTS).get(SentenceCounts.COUNTS);
+        assertArrayEquals(new long[] {5 + 3, c.sentenceCounts().hidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
+        INDArray coverage = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.COVERAGE).get(SentenceCounts.COVERAGE);
         assertArrayEquals(new long[] {3, 1}, coverage.shape());
-        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), Classifier.OBJECTS).get(Classifier.OBJECTS);
+        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.OBJECTS).get(SentenceCounts.OBJECTS);
         assertArrayEquals(new long[] {3, 1}, shown.shape());
         for (int i = 0; i < 3; i++) {
             // a probability per cell (4 here), summed; untrained, each cell starts well below 1/2
@@ -237,23 +238,23 @@ class NetworksTest {
             }
             batch.add(new Example("bbc:" + batch.size(), f, List.of(new int[] {2, 3}), phrases, null, 1, 2));
         }
-        assertEquals(3, Classifier.objectsNamed(batch.get(2)));
-        assertEquals(-1, Classifier.objectsNamed(new Example("bbc:x", features(c), List.of(), null, 0, 0)), "no caption");
-        assertEquals(-1, Classifier.objectsNamed(new Example("coco:1", features(c), List.of(), List.of(new int[] {2},
+        assertEquals(3, SentenceCounts.objectsNamed(batch.get(2)));
+        assertEquals(-1, SentenceCounts.objectsNamed(new Example("bbc:x", features(c), List.of(), null, 0, 0)), "no caption");
+        assertEquals(-1, SentenceCounts.objectsNamed(new Example("coco:1", features(c), List.of(), List.of(new int[] {2},
                 new int[] {2}), null, 0, 0)), "a COCO pair's captions repeat its objects, one caption each");
-        assertEquals(-1, Classifier.objectsNamed(new Example("wiki:1", features(c), List.of(), List.of(new int[] {2, 3}),
+        assertEquals(-1, SentenceCounts.objectsNamed(new Example("wiki:1", features(c), List.of(), List.of(new int[] {2, 3}),
                 null, 0, 0)), "a Wikipedia caption names the figure");
-        assertEquals(-1, Classifier.objectsNamed(new Example("v", features(c), List.of(), List.of(new int[] {2}), null, 0,
+        assertEquals(-1, SentenceCounts.objectsNamed(new Example("v", features(c), List.of(), List.of(new int[] {2}), null, 0,
                 0)), "a key that names no source");
-        assertEquals(3.0, Feeds.classifier(batch, cl, null).get(Classifier.OBJECT_TARGETS).getDouble(2, 0));
+        assertEquals(3.0, Feeds.classifier(batch, cl, null).get(SentenceCounts.OBJECT_TARGETS).getDouble(2, 0));
         // the counter fits the count alone, then the classifier takes it and keeps it as it is
         ObjectCounter counter = ObjectCounter.create(c, VECTORS);
         Map<String, INDArray> feed = Feeds.objects(batch, counter, null);
-        double first = counter.losses(feed).get(Classifier.OBJECTS_LOSS);
+        double first = counter.losses(feed).get(SentenceCounts.OBJECTS_LOSS);
         for (int step = 0; step < 150; step++) {
             counter.trainStep(Feeds.objects(batch, counter, null), 0.1);
         }
-        double last = counter.losses(Feeds.objects(batch, counter, null)).get(Classifier.OBJECTS_LOSS);
+        double last = counter.losses(Feeds.objects(batch, counter, null)).get(SentenceCounts.OBJECTS_LOSS);
         assertTrue(last < 0.1 * first && last < 0.1, first + " -> " + last);
         Map<String, INDArray> fitted = counter.parameters();
         assertEquals(4, cl.setParameters(fitted), "the count's two layers, weights and biases");
@@ -261,16 +262,16 @@ class NetworksTest {
             cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
         }
         fitted.forEach((name, value) -> assertEquals(value, cl.parameters().get(name), name + " trained on"));
-        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), Classifier.OBJECTS).get(Classifier.OBJECTS);
+        INDArray shown = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.OBJECTS).get(SentenceCounts.OBJECTS);
         for (int i = 0; i < batch.size(); i++) {
-            assertEquals(Classifier.objectsNamed(batch.get(i)), shown.getDouble(i, 0), 0.4, "pair " + i);
+            assertEquals(SentenceCounts.objectsNamed(batch.get(i)), shown.getDouble(i, 0), 0.4, "pair " + i);
         }
     }
 
     @Test
     void theClassifiersRelatednessIsTheShareOfVisualWordsSetFromCaptionsAndNeverTrained() {
         ModelConfig c = tiny();
-        assertTrue(c.visualWords());
+        assertTrue(c.sentenceCounts().visualWords());
         Classifier cl = Classifier.create(c, VECTORS);
         float[] f = features(c);
         // words 2..4 occur in two caption phrases each, word 5 in one (not enough), the others in none
@@ -279,8 +280,8 @@ class NetworksTest {
         Example other = new Example("o", f, List.of(new int[] {6, 7, 5}), List.of(), null, 0, 0);
         Example mixed = new Example("m", f, List.of(new int[] {2, 7}, new int[] {3, 4}), List.of(), null, 0, 0);
         assertEquals(3, cl.setVisualWords(List.of(visual, other)));
-        INDArray counts = cl.output(Feeds.encoder(List.of(visual, other, mixed), cl, null), Classifier.COUNTS)
-                .get(Classifier.COUNTS);
+        INDArray counts = cl.output(Feeds.encoder(List.of(visual, other, mixed), cl, null), SentenceCounts.COUNTS)
+                .get(SentenceCounts.COUNTS);
         // related share of the text: its rows' relatedness sigmoid(15 (share - 1/2)) over its sentences
         double all = 1 / (1 + Math.exp(-7.5));
         double half = 0.5;
@@ -289,23 +290,23 @@ class NetworksTest {
         assertEquals(none, counts.getDouble(1, 2), 1e-4);
         assertEquals((half + all) / 2, counts.getDouble(2, 2), 1e-4, "rows of 1/2 and 2/2 visual words");
         // the words stay as set through training, and travel with the parameters
-        INDArray before = cl.parameters().get(Classifier.VISUAL_WORDS);
+        INDArray before = cl.parameters().get(SentenceCounts.VISUAL_WORDS);
         List<Example> batch = List.of(new Example("v", f, visual.sentences(), visual.captions(), null, 4, 4),
                 new Example("o", f, other.sentences(), List.of(), null, 0, 2));
         INDArray related = cl.parameters().get("cls/related/W");
         for (int i = 0; i < 3; i++) {
             cl.trainStep(Feeds.classifier(batch, cl, null), 0.1);
         }
-        assertArrayEquals(before.toFloatVector(), cl.parameters().get(Classifier.VISUAL_WORDS).toFloatVector());
+        assertArrayEquals(before.toFloatVector(), cl.parameters().get(SentenceCounts.VISUAL_WORDS).toFloatVector());
         assertFalse(java.util.Arrays.equals(related.toFloatVector(), cl.parameters().get("cls/related/W").toFloatVector()),
                 "the threshold learns");
         Classifier copy = Classifier.create(c, VECTORS);
         copy.setParameters(cl.parameters());
-        assertArrayEquals(before.toFloatVector(), copy.parameters().get(Classifier.VISUAL_WORDS).toFloatVector());
+        assertArrayEquals(before.toFloatVector(), copy.parameters().get(SentenceCounts.VISUAL_WORDS).toFloatVector());
         // without the setting (or without counts), no visual words: relatedness learnt over the whole bag
-        assertFalse(c.with(Map.of("sentenceCounts", "false")).visualWords());
+        assertNull(c.with(Map.of("sentenceCounts", "false")).sentenceCounts());
         Classifier learnt = Classifier.create(c.with(Map.of("visualWords", "false")), VECTORS);
-        assertFalse(learnt.variableNames().contains(Classifier.VISUAL_WORDS));
+        assertFalse(learnt.variableNames().contains(SentenceCounts.VISUAL_WORDS));
         assertEquals(0, learnt.setVisualWords(List.of(visual)));
         assertArrayEquals(new long[] {VOCAB, 1}, learnt.parameters().get("cls/related/W").shape());
     }
@@ -412,14 +413,14 @@ class NetworksTest {
     @Test
     void paperSizedAutoencoderAndClassifierRunAForwardAndABackwardPass() {
         ModelConfig paper = ModelConfig.paper();
-        INDArray vectors = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 50, paper.wordDim());
+        INDArray vectors = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 50, paper.text().wordDim());
         Autoencoder ae = Autoencoder.create(paper, vectors);
         Random r = new Random(5);
         List<Example> batch = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             List<int[]> text = new ArrayList<>();
-            for (int s = 0; s < paper.maxSentences(); s++) {
-                text.add(r.ints(paper.maxTokens(), 2, 50).toArray());
+            for (int s = 0; s < paper.text().maxSentences(); s++) {
+                text.add(r.ints(paper.text().maxTokens(), 2, 50).toArray());
             }
             float[] image = new float[3 * paper.decodedSize() * paper.decodedSize()];
             batch.add(new Example("p" + i, new float[InceptionV3.FEATURES], text, image, -1, -1));
@@ -437,10 +438,10 @@ class NetworksTest {
         List<Example> labelled = batch.stream().map(e -> new Example(e.key(), e.features(), e.sentences(), e.imageTarget(), 1, 3))
                 .toList();
         INDArray before = cl.parameters().get("enc/word_lstm/W");
-        Network.Step step = cl.trainStep(Feeds.classifier(labelled, cl, new Random(6)), paper.learningRate());
+        Network.Step step = cl.trainStep(Feeds.classifier(labelled, cl, new Random(6)), paper.training().learningRate());
         assertTrue(Double.isFinite(step.losses().get(Classifier.LOSS)) && step.gradientNorm() > 0, step.toString());
         assertTrue(cl.parameters().get("enc/word_lstm/W").sub(before).amaxNumber().doubleValue() > 0, "the encoder moved");
-        Network.Step aeStep = ae.trainStep(Feeds.autoencoder(batch, ae, new Random(7)), paper.learningRate());
+        Network.Step aeStep = ae.trainStep(Feeds.autoencoder(batch, ae, new Random(7)), paper.training().learningRate());
         assertTrue(Double.isFinite(aeStep.losses().get(Autoencoder.LOSS)) && aeStep.gradientNorm() > 0, aeStep.toString());
     }
 
@@ -468,29 +469,27 @@ class NetworksTest {
         for (String key : List.of("aeEpochs", "classifierEpochs")) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> tiny().with(Map.of(key, "0")));
-            assertTrue(e.getMessage().contains("epochs must be positive"), e.getMessage());
+            assertTrue(e.getMessage().contains(key + " must be positive"), e.getMessage());
         }
     }
 
     @Test
     void aBundleConfigFromBeforeMatchingAndWhiteningReadsAsItWasTrained() throws Exception {
-        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode)
-                org.infogap.io.Json.mapper().readTree(ModelConfig.small().toJson());
-        old.remove(List.of("matchWeight", "whitenWords", "matchGrid", "matchCaptions", "sentenceCounts", "visualWords",
-                "countsHidden", "countsCoverage"));
+        com.fasterxml.jackson.databind.node.ObjectNode old = org.infogap.io.Json.mapper().valueToTree(FlatConfig.of(ModelConfig.generated()));
+        old.remove(List.of("whitenFloor", "matchWeight", "whitenWords", "matchGrid", "matchCaptions", "sentenceCounts",
+                "visualWords", "countsHidden", "countsCoverage"));
         ModelConfig read = ModelConfig.fromJson(old.toString());
-        assertEquals(0.0, read.matchWeight());
-        assertFalse(read.whitenWords() || read.matchGrid() || read.matchCaptions() || read.sentenceCounts()
-                || read.visualWords());
-        assertEquals(0, read.countsHidden());
-        assertFalse(read.countsCoverage());
+        assertEquals(List.of(), read.components().names(), "no component: matching and whitening came later");
         // a bundle from before the grid, with matching: pooled features, every sentence teaching, no counts
         old.put("matchWeight", 1.0);
         ModelConfig pooled = ModelConfig.fromJson(old.toString());
-        assertTrue(pooled.matching() && !pooled.matchGrid() && !pooled.matchCaptions() && !pooled.sentenceCounts());
-        ModelConfig current = ModelConfig.fromJson(ModelConfig.small().toJson());
-        assertEquals(ModelConfig.small(), current);
-        assertTrue(current.matching() && current.whitenWords());
+        assertEquals(new MatchHead.Settings(1.0, null, false, 0, true), pooled.matchHead());
+        assertEquals(List.of("matchHead"), pooled.components().names());
+        // a version-1 config of today's preset: every component it had, whitened with the floor it used
+        com.fasterxml.jackson.databind.node.ObjectNode flat = org.infogap.io.Json.mapper().valueToTree(FlatConfig.of(ModelConfig.generated()));
+        flat.remove("whitenFloor");
+        assertEquals(ModelConfig.generated(), ModelConfig.fromJson(flat.toString()));
+        assertEquals(ModelConfig.generated(), ModelConfig.fromJson(ModelConfig.generated().toJson()));
     }
 
     @Test
@@ -550,13 +549,13 @@ class NetworksTest {
     void endToEndStepsTrainInceptionV3ThroughTheFeatureGradient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         // end to end trains pooled features; the match head as before the grid, so the loss stays close to linear in the step
-        ModelConfig c = tiny().with(Map.of("imageLrScale", "1", "matchGrid", "false", "matchCaptions", "false",
-                "sentenceCounts", "false"));
+        ModelConfig c = tiny().with(Map.of("fineTuneImage", "true", "imageLrScale", "1", "matchGrid", "false",
+                "matchCaptions", "false", "sentenceCounts", "false"));
         Random r = new Random(5);
         List<Example> batch = new ArrayList<>();
         Map<String, java.nio.file.Path> files = new java.util.HashMap<>();
         List<float[]> initial = new ArrayList<>();
-        ImageEncoder fixed = ImageEncoder.create(c.imageSize(), null, c.seed());
+        ImageEncoder fixed = ImageEncoder.create(c.image().size(), null, c.training().seed());
         for (int i = 0; i < 6; i++) {
             java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(75, 75, java.awt.image.BufferedImage.TYPE_INT_RGB);
             java.awt.Graphics2D g = image.createGraphics();

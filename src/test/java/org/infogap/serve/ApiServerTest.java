@@ -64,7 +64,7 @@ class ApiServerTest {
 
     /** A classifier with the small preset's image encoder at 75 px, trained a few steps on made-up pairs. */
     static Path tinyModel(Path dir) throws Exception {
-        ModelConfig c = ModelConfig.small().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
+        ModelConfig c = ModelConfig.generated().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
                 "textDim", "8", "articleDim", "16", "wordDim", "6", "classifierHidden", "8", "optimizer", "sgd"));
         Vocabulary.Builder vb = Vocabulary.builder();
         vb.add(List.of("a", "red", "blue", "circle", "square", "on", "the", "left", "right", "."));
@@ -85,7 +85,7 @@ class ApiServerTest {
         }
         Path file = dir.resolve("classifier.zip");
         new ModelBundle(ModelBundle.CLASSIFIER, c, vocabulary, vectors, FeatureNorm.identity(length),
-                "inception_v3-75-random-42-pool_" + c.imageLayer() + "-" + c.gridLayer(),
+                "inception_v3-75-random-42-pool_" + c.image().layer() + "-" + c.matchHead().grid(),
                 Json.mapper().createObjectNode().put("epoch", 1), cl.parameters()).save(file);
         return file;
     }

@@ -1,4 +1,4 @@
-package org.infogap.train;
+package org.infogap.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +29,7 @@ class WordWhiteningTest {
     void whitenedWordsAreCentredWithUnitCovarianceAndNearSynonymsComeApart() {
         INDArray raw = nearSynonyms();
         assertTrue(Transforms.cosineSim(raw.getRow(1), raw.getRow(2)) > 0.95);
-        INDArray white = ExampleBuilder.whiten(raw);
+        INDArray white = WordWhitening.whiten(raw, WordWhitening.FLOOR);
         assertEquals(0.0, white.getRow(0).norm2Number().doubleValue(), 0.0, "padding stays zero");
         INDArray words = white.get(NDArrayIndex.interval(1, 41), NDArrayIndex.all()).castTo(DataType.DOUBLE);
         assertEquals(0.0, words.mean(0).norm2Number().doubleValue(), 1e-4);
@@ -47,7 +47,7 @@ class WordWhiteningTest {
     @Test
     void aVocabularySmallerThanTheDimensionStaysFinite() {
         INDArray few = nearSynonyms().get(NDArrayIndex.interval(0, 5), NDArrayIndex.all()).dup(); // 4 words, 8 dims
-        INDArray white = ExampleBuilder.whiten(few);
+        INDArray white = WordWhitening.whiten(few, WordWhitening.FLOOR);
         for (float v : white.toFloatMatrix()[1]) {
             assertTrue(Float.isFinite(v), white.toString());
         }

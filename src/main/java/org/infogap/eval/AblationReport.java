@@ -1,0 +1,272 @@
+package org.infogap.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.infogap.annotate.LabelledPairs;
+import org.infogap.data.Split;
+import org.infogap.io.AtomicFiles;
+import org.infogap.io.Json;
+import org.infogap.model.Example;
+import org.infogap.model.MatchHead;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.model.Predictor;
+import org.infogap.model.SentenceCounts;
+import org.infogap.train.ClassifierTraining;
+import org.infogap.train.ExampleBuilder;
+import org.infogap.train.Trainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which of the classifier's components earn their place: the paper's classifier, each component added alone,
+ * all of them less each one, and all, every one trained from the same autoencoder with the same seed, validation
+ * share and epochs, and scored on the labelled file's test split (accuracy, macro-F1, MAE for CMI and SC).
+ *
+ * <p>The units are the components the classifier stage can leave out of one autoencoder: the {@link MatchHead}
+ * (its loss in the classifier and its score as the text LSTM's input) and {@link SentenceCounts} with its two parts,
+ * visual words and coverage. A unit needs the ones it builds on (counts need the head, the parts need the counts),
+ * so "alone" takes those too and "less it" drops what needs it; variants that come out the same are trained once.
+ * Word whitening and image fine-tuning change what the autoencoder learns from, so they are compared across
+ * autoencoders, not here.
+ *
+ * <p>Noise: every difference to a variant's reference (the paper's classifier for "+ x", all for "all - x") comes
+ * with a paired bootstrap over the test pairs (2,000 resamples, seeded): the 95% interval of the accuracy
+ * difference when the test pairs are drawn again. It does not include the training's own variance (seed, order).
+ */
+public final class AblationReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AblationReport.class);
+    static final String PAPER = "paper's classifier";
+    static final String ALL = "all";
+    private static final int RESAMPLES = 2000;
+
+    /**
+     * Inputs. {@code config}: the configuration every variant starts from (the autoencoder's when null), whose
+     * components are "all".
+     */
+    public record Options(Path labelled, Path autoencoder, ModelConfig config, Path inceptionWeights, Path featureCache,
+                          Path out, long seed, double validationFraction, boolean resume) {
+    }
+
+    /** One configuration to train: its name, the names of the other rows it also stands for, and the reference row. */
+    record Variant(String name, List<String> aliases, ModelConfig config, String reference) {
+    }
+
+    private AblationReport() {
+    }
+
+    /** The classifier-stage units {@code all} holds, in the order they build on each other. */
+    static List<String> units(ModelConfig all) {
+        List<String> units = new ArrayList<>();
+        if (all.matching()) {
+            units.add("matchHead");
+        }
+        if (all.sentenceCounts() != null) {
+            units.add("sentenceCounts");
+            if (all.sentenceCounts().visualWords()) {
+                units.add("visualWords");
+            }
+            if (all.sentenceCounts().coverage()) {
+                units.add("coverage");
+            }
+        }
+        return units;
+    }
+
+    /** {@code all} with only the units in {@code on} (those whose prerequisites are also on). */
+    static ModelConfig only(ModelConfig all, List<String> on) {
+        MatchHead.Settings head = on.contains("matchHead") ? all.matchHead() : null;
+        SentenceCounts.Settings counts = null;
+        if (head != null && on.contains("sentenceCounts")) {
+            SentenceCounts.Settings s = all.sentenceCounts();
+            counts = new SentenceCounts.Settings(s.hidden(), s.visualWords() && on.contains("visualWords"),
+                    s.coverage() && on.contains("coverage"));
+        }
+        ModelConfig.Components c = all.components();
+        return all.withComponents(new ModelConfig.Components(head, counts, c.wordWhitening(), c.imageFineTuning()));
+    }
+
+    private static List<String> prerequisites(String unit) {
+        return switch (unit) {
+            case "matchHead" -> List.of();
+            case "sentenceCounts" -> List.of("matchHead");
+            default -> List.of("matchHead", "sentenceCounts");
+        };
+    }
+
+    /** The rows: the paper's classifier, + each unit, all - each unit, all; the same configuration trained once. */
+    static List<Variant> variants(ModelConfig all) {
+        List<String> units = units(all);
+        Map<String, String> rows = new LinkedHashMap<>(); // row name -> its reference row
+        Map<String, ModelConfig> configs = new LinkedHashMap<>();
+        rows.put(PAPER, PAPER);
+        configs.put(PAPER, only(all, List.of()));
+        for (String u : units) {
+            List<String> on = new ArrayList<>(prerequisites(u));
+            on.add(u);
+            rows.put("+ " + u, PAPER);
+            configs.put("+ " + u, only(all, on));
+        }
+        for (String u : units) {
+            List<String> on = new ArrayList<>(units);
+            on.remove(u);
+            rows.put("all - " + u, ALL);
+            configs.put("all - " + u, only(all, on));
+        }
+        rows.put(ALL, PAPER);
+        configs.put(ALL, only(all, units));
+        List<Variant> out = new ArrayList<>();
+        Map<ModelConfig, Integer> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelConfig> e : configs.entrySet()) {
+            Integer at = seen.get(e.getValue());
+            if (at == null) {
+                seen.put(e.getValue(), out.size());
+                out.add(new Variant(e.getKey(), new ArrayList<>(), e.getValue(), rows.get(e.getKey())));
+            } else {
+                out.get(at).aliases().add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** Trains every variant, scores it on the test split, writes ablation.json/.md/.html and a plot; returns the JSON. */
+    public static ObjectNode run(Options o) throws IOException {
+        ModelBundle ae = ModelBundle.load(o.autoencoder());
+        if (!ModelBundle.AUTOENCODER.equals(ae.kind())) {
+            throw new IllegalArgumentException(o.autoencoder() + " holds a " + ae.kind() + ", not an autoencoder");
+        }
+        ModelConfig all = o.config() != null ? o.config() : ae.config();
+        Files.createDirectories(o.out());
+        List<LabelledPairs.Labelled> labelled = LabelledPairs.read(o.labelled());
+        List<LabelledPairs.Labelled> testPairs = labelled.stream().filter(l -> l.split() == Split.TEST).toList();
+        if (testPairs.isEmpty() || testPairs.size() == labelled.size()) {
+            throw new IllegalArgumentException(o.labelled() + ": needs pairs in both the train and the test split");
+        }
+        List<Example> test = ExampleBuilder.forBundle(ae, o.inceptionWeights(), o.featureCache())
+                .classifierExamples(testPairs, ae.featureNorm());
+        int[] cmi = test.stream().mapToInt(Example::cmi).toArray();
+        int[] sc = test.stream().mapToInt(Example::sc).toArray();
+
+        ObjectNode results = Json.mapper().createObjectNode();
+        results.putObject("provenance").put("labelled", o.labelled().toString()).put("autoencoder", o.autoencoder().toString())
+                .put("image_encoder", ae.imageEncoderId()).put("seed", o.seed()).put("test_pairs", test.size())
+                .put("created", Instant.now().toString()).put("resamples", RESAMPLES)
+                .set("config", all.toTree());
+        List<String> trainLevels = labelled.stream().filter(l -> l.split() != Split.TEST).map(l -> l.cmi().index() + "," + l.sc().index()).toList();
+        int majorityCmi = MajorityBaseline.fit(trainLevels.stream().mapToInt(s -> Integer.parseInt(s.split(",")[0])).toArray());
+        int majoritySc = MajorityBaseline.fit(trainLevels.stream().mapToInt(s -> Integer.parseInt(s.split(",")[1])).toArray());
+        ObjectNode majority = results.putObject("most_frequent");
+        majority.set("CMI", summary(Metrics.of(cmi, constant(majorityCmi, cmi.length))));
+        majority.set("SC", summary(Metrics.of(sc, constant(majoritySc, sc.length))));
+
+        List<Variant> variants = variants(all);
+        Map<String, int[][]> predictions = new LinkedHashMap<>();
+        ArrayNode rows = results.putArray("variants");
+        long started = System.nanoTime();
+        for (int i = 0; i < variants.size(); i++) {
+            Variant v = variants.get(i);
+            LOG.info("ablation: variant {} of {}, {} (components: {})", i + 1, variants.size(), v.name(),
+                    String.join(", ", v.config().components().names()));
+            Path dir = o.out().resolve("models").resolve(slug(v.name()));
+            ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(), false,
+                    o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), false, o.seed()));
+            List<Predictor.Prediction> p = new Predictor(ModelBundle.load(dir.resolve(Trainer.BEST))).predict(test);
+            int[][] levels = {p.stream().mapToInt(x -> x.cmi().index()).toArray(), p.stream().mapToInt(x -> x.sc().index()).toArray()};
+            predictions.put(v.name(), levels);
+            ObjectNode row = rows.addObject().put("name", v.name()).put("reference", v.reference());
+            ArrayNode aliases = row.putArray("same_as");
+            v.aliases().forEach(aliases::add);
+            ArrayNode components = row.putArray("components");
+            v.config().components().names().forEach(components::add);
+            row.set("CMI", summary(Metrics.of(cmi, levels[0])));
+            row.set("SC", summary(Metrics.of(sc, levels[1])));
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            LOG.info("ablation: {} CMI {} / SC {}; {} of {} variants in {} min, about {} min to go", v.name(),
+                    String.format(Locale.ROOT, "%.4f", row.path("CMI").path("accuracy").asDouble()),
+                    String.format(Locale.ROOT, "%.4f", row.path("SC").path("accuracy").asDouble()), i + 1, variants.size(),
+                    Math.round(elapsed / 60), Math.round(elapsed / (i + 1) * (variants.size() - i - 1) / 60));
+        }
+        // each row against its reference: the paired bootstrap of the accuracy difference
+        for (JsonNode r : rows) {
+            ObjectNode row = (ObjectNode) r;
+            String reference = resolve(row.path("reference").asText(), variants);
+            if (reference.equals(row.path("name").asText())) {
+                continue;
+            }
+            ObjectNode diff = row.putObject("versus").put("reference", reference);
+            int[][] mine = predictions.get(row.path("name").asText());
+            int[][] theirs = predictions.get(reference);
+            diff.set("CMI", bootstrap(cmi, mine[0], theirs[0], o.seed()));
+            diff.set("SC", bootstrap(sc, mine[1], theirs[1], o.seed() + 1));
+        }
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("ablation.json.tmp").toFile(), results);
+        AtomicFiles.writeVia(o.out().resolve("ablation.json"), tmp ->
+                Files.move(o.out().resolve("ablation.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        AblationWriter.write(results, o.out());
+        return results;
+    }
+
+    /** The row a reference name stands for: itself, or the trained variant it is an alias of. */
+    private static String resolve(String name, List<Variant> variants) {
+        for (Variant v : variants) {
+            if (v.name().equals(name) || v.aliases().contains(name)) {
+                return v.name();
+            }
+        }
+        throw new IllegalStateException("no variant " + name);
+    }
+
+    private static ObjectNode summary(Metrics m) {
+        return Json.mapper().createObjectNode().put("accuracy", m.accuracy()).put("macro_f1", m.macroF1())
+                .put("mean_absolute_error", m.meanAbsoluteError());
+    }
+
+    /**
+     * Accuracy of {@code mine} minus that of {@code theirs} on the same pairs, and its 2.5% and 97.5% quantiles over
+     * resamples of the pairs with replacement.
+     */
+    static ObjectNode bootstrap(int[] actual, int[] mine, int[] theirs, long seed) {
+        int n = actual.length;
+        int[] delta = new int[n]; // +1 where only mine is right, -1 where only theirs is
+        double observed = 0;
+        for (int i = 0; i < n; i++) {
+            delta[i] = (mine[i] == actual[i] ? 1 : 0) - (theirs[i] == actual[i] ? 1 : 0);
+            observed += delta[i];
+        }
+        Random random = new Random(seed);
+        double[] draws = new double[RESAMPLES];
+        for (int b = 0; b < RESAMPLES; b++) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += delta[random.nextInt(n)];
+            }
+            draws[b] = (double) sum / n;
+        }
+        java.util.Arrays.sort(draws);
+        return Json.mapper().createObjectNode().put("accuracy_difference", observed / n)
+                .put("low", draws[(int) Math.floor(0.025 * (RESAMPLES - 1))])
+                .put("high", draws[(int) Math.ceil(0.975 * (RESAMPLES - 1))]);
+    }
+
+    private static int[] constant(int level, int n) {
+        int[] out = new int[n];
+        java.util.Arrays.fill(out, level);
+        return out;
+    }
+
+    static String slug(String name) {
+        return name.replace("'s", "").replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
+    }
+}
