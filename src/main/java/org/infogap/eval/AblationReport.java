@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * Word whitening and image fine-tuning change what the autoencoder learns from, so they are compared across
  * autoencoders, not here.
  *
- * <p>Noise: every difference to a variant's reference (the paper's classifier for "+ x", all for "all - x") comes
- * with a paired bootstrap over the test pairs (2,000 resamples, seeded): the 95% interval of the accuracy
- * difference when the test pairs are drawn again. It does not include the training's own variance (seed, order).
+ * <p>Each unit's contribution is measured twice: "+ x" against what it needs alone (the paper's classifier for the
+ * match head, "+ matchHead" for the counts, "+ sentenceCounts" for their parts) and all against "all - x" (what
+ * it adds beside the others). Each difference comes with a paired
+ * bootstrap over the test pairs (2,000 resamples, seeded): the 95% interval of the accuracy difference when the test
+ * pairs are drawn again. It does not include the training's own variance (seed, order), which a second run with
+ * another {@code seed} setting shows.
  */
 public final class AblationReport {
 
@@ -60,8 +63,8 @@ public final class AblationReport {
                           Path out, long seed, double validationFraction, boolean resume) {
     }
 
-    /** One configuration to train: its name, the names of the other rows it also stands for, and the reference row. */
-    record Variant(String name, List<String> aliases, ModelConfig config, String reference) {
+    /** One configuration to train: its name, and the names of the other rows it also stands for. */
+    record Variant(String name, List<String> aliases, ModelConfig config) {
     }
 
     private AblationReport() {
@@ -109,23 +112,18 @@ public final class AblationReport {
     /** The rows: the paper's classifier, + each unit, all - each unit, all; the same configuration trained once. */
     static List<Variant> variants(ModelConfig all) {
         List<String> units = units(all);
-        Map<String, String> rows = new LinkedHashMap<>(); // row name -> its reference row
         Map<String, ModelConfig> configs = new LinkedHashMap<>();
-        rows.put(PAPER, PAPER);
         configs.put(PAPER, only(all, List.of()));
         for (String u : units) {
             List<String> on = new ArrayList<>(prerequisites(u));
             on.add(u);
-            rows.put("+ " + u, PAPER);
             configs.put("+ " + u, only(all, on));
         }
         for (String u : units) {
             List<String> on = new ArrayList<>(units);
             on.remove(u);
-            rows.put("all - " + u, ALL);
             configs.put("all - " + u, only(all, on));
         }
-        rows.put(ALL, PAPER);
         configs.put(ALL, only(all, units));
         List<Variant> out = new ArrayList<>();
         Map<ModelConfig, Integer> seen = new LinkedHashMap<>();
@@ -133,12 +131,21 @@ public final class AblationReport {
             Integer at = seen.get(e.getValue());
             if (at == null) {
                 seen.put(e.getValue(), out.size());
-                out.add(new Variant(e.getKey(), new ArrayList<>(), e.getValue(), rows.get(e.getKey())));
+                out.add(new Variant(e.getKey(), new ArrayList<>(), e.getValue()));
             } else {
                 out.get(at).aliases().add(e.getKey());
             }
         }
         return out;
+    }
+
+    /** The units a config holds, and word whitening when on: what a row of the table says it uses. */
+    static List<String> describe(ModelConfig c) {
+        List<String> parts = new ArrayList<>(units(c));
+        if (c.components().wordWhitening() != null) {
+            parts.add("wordWhitening");
+        }
+        return parts;
     }
 
     /** Trains every variant, scores it on the test split, writes ablation.json/.md/.html and a plot; returns the JSON. */
@@ -185,11 +192,12 @@ public final class AblationReport {
             List<Predictor.Prediction> p = new Predictor(ModelBundle.load(dir.resolve(Trainer.BEST))).predict(test);
             int[][] levels = {p.stream().mapToInt(x -> x.cmi().index()).toArray(), p.stream().mapToInt(x -> x.sc().index()).toArray()};
             predictions.put(v.name(), levels);
-            ObjectNode row = rows.addObject().put("name", v.name()).put("reference", v.reference());
+            v.aliases().forEach(alias -> predictions.put(alias, levels));
+            ObjectNode row = rows.addObject().put("name", v.name());
             ArrayNode aliases = row.putArray("same_as");
             v.aliases().forEach(aliases::add);
             ArrayNode components = row.putArray("components");
-            v.config().components().names().forEach(components::add);
+            describe(v.config()).forEach(components::add);
             row.set("CMI", summary(Metrics.of(cmi, levels[0])));
             row.set("SC", summary(Metrics.of(sc, levels[1])));
             double elapsed = (System.nanoTime() - started) / 1e9;
@@ -198,34 +206,28 @@ public final class AblationReport {
                     String.format(Locale.ROOT, "%.4f", row.path("SC").path("accuracy").asDouble()), i + 1, variants.size(),
                     Math.round(elapsed / 60), Math.round(elapsed / (i + 1) * (variants.size() - i - 1) / 60));
         }
-        // each row against its reference: the paired bootstrap of the accuracy difference
-        for (JsonNode r : rows) {
-            ObjectNode row = (ObjectNode) r;
-            String reference = resolve(row.path("reference").asText(), variants);
-            if (reference.equals(row.path("name").asText())) {
-                continue;
+        // each unit: added alone to the paper's classifier, and taken out of all; paired bootstraps of the differences
+        ArrayNode contributions = results.putArray("components");
+        long draw = o.seed();
+        for (String u : units(all)) {
+            ObjectNode c = contributions.addObject().put("component", u);
+            // alone: against what it needs, so that a part of the counts is not credited with the counts themselves
+            List<String> needs = prerequisites(u);
+            String without = needs.isEmpty() ? PAPER : "+ " + needs.get(needs.size() - 1);
+            ObjectNode alone = c.putObject("alone").put("variant", "+ " + u).put("versus", without);
+            ObjectNode within = c.putObject("within_all").put("variant", ALL).put("versus", "all - " + u);
+            for (int m = 0; m < 2; m++) {
+                int[] actual = m == 0 ? cmi : sc;
+                String measure = AccuracyReport.MEASURES.get(m);
+                alone.set(measure, bootstrap(actual, predictions.get("+ " + u)[m], predictions.get(without)[m], draw++));
+                within.set(measure, bootstrap(actual, predictions.get(ALL)[m], predictions.get("all - " + u)[m], draw++));
             }
-            ObjectNode diff = row.putObject("versus").put("reference", reference);
-            int[][] mine = predictions.get(row.path("name").asText());
-            int[][] theirs = predictions.get(reference);
-            diff.set("CMI", bootstrap(cmi, mine[0], theirs[0], o.seed()));
-            diff.set("SC", bootstrap(sc, mine[1], theirs[1], o.seed() + 1));
         }
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("ablation.json.tmp").toFile(), results);
         AtomicFiles.writeVia(o.out().resolve("ablation.json"), tmp ->
                 Files.move(o.out().resolve("ablation.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
         AblationWriter.write(results, o.out());
         return results;
-    }
-
-    /** The row a reference name stands for: itself, or the trained variant it is an alias of. */
-    private static String resolve(String name, List<Variant> variants) {
-        for (Variant v : variants) {
-            if (v.name().equals(name) || v.aliases().contains(name)) {
-                return v.name();
-            }
-        }
-        throw new IllegalStateException("no variant " + name);
     }
 
     private static ObjectNode summary(Metrics m) {

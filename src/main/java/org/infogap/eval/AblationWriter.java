@@ -26,31 +26,40 @@ public final class AblationWriter {
         byte[] plot = plot(results);
         Files.createDirectories(dir.resolve("plots"));
         AtomicFiles.write(dir.resolve("plots/ablation.png"), out -> out.write(plot));
-        List<List<String>> table = table(results);
-        AtomicFiles.writeString(dir.resolve("ablation.md"), markdown(results, table));
-        AtomicFiles.writeString(dir.resolve("ablation.html"), html(results, table, plot));
+        List<List<List<String>>> tables = List.of(table(results), contributions(results));
+        AtomicFiles.writeString(dir.resolve("ablation.md"), markdown(results, tables));
+        AtomicFiles.writeString(dir.resolve("ablation.html"), html(results, tables, plot));
     }
 
     static List<List<String>> table(JsonNode results) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("variant", "components", "CMI acc.", "CMI macro-F1", "CMI MAE", "SC acc.", "SC macro-F1", "SC MAE",
-                "vs", "Δ CMI acc. [95%]", "Δ SC acc. [95%]"));
+        rows.add(List.of("variant", "components", "CMI acc.", "CMI macro-F1", "CMI MAE", "SC acc.", "SC macro-F1", "SC MAE"));
         for (JsonNode v : results.path("variants")) {
             List<String> aliases = new ArrayList<>();
             v.path("same_as").forEach(a -> aliases.add(a.asText()));
             String name = v.path("name").asText() + (aliases.isEmpty() ? "" : " (= " + String.join(", ", aliases) + ")");
             List<String> components = new ArrayList<>();
             v.path("components").forEach(c -> components.add(c.asText()));
-            JsonNode versus = v.path("versus");
             rows.add(List.of(name, components.isEmpty() ? "none" : String.join(", ", components),
                     f(v.path("CMI").path("accuracy")), f(v.path("CMI").path("macro_f1")), f(v.path("CMI").path("mean_absolute_error")),
-                    f(v.path("SC").path("accuracy")), f(v.path("SC").path("macro_f1")), f(v.path("SC").path("mean_absolute_error")),
-                    versus.path("reference").asText(""), difference(versus.path("CMI")), difference(versus.path("SC"))));
+                    f(v.path("SC").path("accuracy")), f(v.path("SC").path("macro_f1")), f(v.path("SC").path("mean_absolute_error"))));
         }
         JsonNode m = results.path("most_frequent");
         rows.add(List.of("most frequent label (reference)", "", f(m.path("CMI").path("accuracy")), f(m.path("CMI").path("macro_f1")),
                 f(m.path("CMI").path("mean_absolute_error")), f(m.path("SC").path("accuracy")), f(m.path("SC").path("macro_f1")),
-                f(m.path("SC").path("mean_absolute_error")), "", "", ""));
+                f(m.path("SC").path("mean_absolute_error"))));
+        return rows;
+    }
+
+    /** Per component: accuracy points it adds to what it needs, and beside the others in all. */
+    static List<List<String>> contributions(JsonNode results) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("component", "alone: CMI", "alone: SC", "within all: CMI", "within all: SC"));
+        for (JsonNode c : results.path("components")) {
+            rows.add(List.of(c.path("component").asText(), difference(c.path("alone").path("CMI")),
+                    difference(c.path("alone").path("SC")), difference(c.path("within_all").path("CMI")),
+                    difference(c.path("within_all").path("SC"))));
+        }
         return rows;
     }
 
@@ -66,40 +75,53 @@ public final class AblationWriter {
     private static String about(JsonNode results) {
         JsonNode p = results.path("provenance");
         return String.format(Locale.ROOT, "Every variant is a classifier trained from the same autoencoder (%s, image encoder %s) "
-                + "with seed %d on %s, and scored on its %d test pairs. Δ: accuracy in points against the row named under "
-                + "\"vs\", with the 95%% interval of a paired bootstrap over the test pairs (%d resamples); it does not "
-                + "include the variance of training itself. Created %s.", p.path("autoencoder").asText(),
-                p.path("image_encoder").asText(), p.path("seed").asLong(), p.path("labelled").asText(),
+                + "with training seed %d and validation seed %d on %s, and scored on its %d test pairs. Differences are accuracy points with the 95%% interval "
+                + "of a paired bootstrap over the test pairs (%d resamples); it does not include the variance of training "
+                + "itself (seed, order). Created %s.", p.path("autoencoder").asText(),
+                p.path("image_encoder").asText(), p.path("config").path("training").path("seed").asLong(), p.path("seed").asLong(),
+                p.path("labelled").asText(),
                 p.path("test_pairs").asInt(), p.path("resamples").asInt(), p.path("created").asText());
     }
 
-    private static String markdown(JsonNode results, List<List<String>> table) {
-        StringBuilder md = new StringBuilder("# infogap ablation report\n\n").append(about(results)).append("\n\n");
-        for (int r = 0; r < table.size(); r++) {
-            md.append("| ").append(String.join(" | ", table.get(r))).append(" |\n");
-            if (r == 0) {
-                md.append("|").append("---|".repeat(table.get(0).size())).append('\n');
+    private static String markdown(JsonNode results, List<List<List<String>>> tables) {
+        StringBuilder md = new StringBuilder("# infogap ablation report\n\n").append(about(results)).append("\n");
+        for (int t = 0; t < tables.size(); t++) {
+            md.append("\n## ").append(TITLES[t]).append("\n\n");
+            List<List<String>> table = tables.get(t);
+            for (int r = 0; r < table.size(); r++) {
+                md.append("| ").append(String.join(" | ", table.get(r))).append(" |\n");
+                if (r == 0) {
+                    md.append("|").append("---|".repeat(table.get(0).size())).append('\n');
+                }
             }
         }
         return md.append("\n![accuracy per variant](plots/ablation.png)\n").toString();
     }
 
-    private static String html(JsonNode results, List<List<String>> table, byte[] plot) {
+    private static final String[] TITLES = {"Variants on the test split",
+        "What each component adds: accuracy points, alone (+ it against what it needs: the paper's classifier, + matchHead or + sentenceCounts) and within all (all against all - it), [95% paired bootstrap]"};
+
+    private static String html(JsonNode results, List<List<List<String>>> tables, byte[] plot) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>infogap ablation report"
                 + "</title><style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
                 + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
                 + "td:first-child,th:first-child,td:nth-child(2){text-align:left}</style></head><body>"
                 + "<h1>infogap ablation report</h1>");
-        h.append("<p>").append(ReportWriter.escape(about(results))).append("</p><table>");
-        for (int r = 0; r < table.size(); r++) {
-            String cell = r == 0 ? "th" : "td";
-            h.append("<tr>");
-            for (String c : table.get(r)) {
-                h.append('<').append(cell).append('>').append(ReportWriter.escape(c)).append("</").append(cell).append('>');
+        h.append("<p>").append(ReportWriter.escape(about(results))).append("</p>");
+        for (int t = 0; t < tables.size(); t++) {
+            h.append("<h2>").append(ReportWriter.escape(TITLES[t])).append("</h2><table>");
+            List<List<String>> table = tables.get(t);
+            for (int r = 0; r < table.size(); r++) {
+                String cell = r == 0 ? "th" : "td";
+                h.append("<tr>");
+                for (String c : table.get(r)) {
+                    h.append('<').append(cell).append('>').append(ReportWriter.escape(c)).append("</").append(cell).append('>');
+                }
+                h.append("</tr>");
             }
-            h.append("</tr>");
+            h.append("</table>");
         }
-        return h.append("</table><img alt=\"accuracy per variant\" src=\"data:image/png;base64,")
+        return h.append("<img alt=\"accuracy per variant\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(plot)).append("\"></body></html>\n").toString();
     }
 

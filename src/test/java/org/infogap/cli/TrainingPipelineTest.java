@@ -319,13 +319,17 @@ class TrainingPipelineTest {
                 assertTrue(acc >= 0 && acc <= 1, v.path("name") + " " + measure);
                 assertTrue(v.path(measure).has("macro_f1") && v.path(measure).has("mean_absolute_error"));
             }
-            if (!v.path("name").asText().equals("paper's classifier")) {
-                double low = v.path("versus").path("SC").path("low").asDouble(2);
-                double high = v.path("versus").path("SC").path("high").asDouble(-2);
-                double d = v.path("versus").path("SC").path("accuracy_difference").asDouble(9);
-                assertTrue(low <= d && d <= high, v.toString());
+        }
+        List<String> components = new ArrayList<>();
+        for (JsonNode c : results.path("components")) {
+            components.add(c.path("component").asText());
+            for (String part : List.of("alone", "within_all")) {
+                JsonNode d = c.path(part).path("SC");
+                assertTrue(d.path("low").asDouble(2) <= d.path("accuracy_difference").asDouble(9)
+                        && d.path("accuracy_difference").asDouble(9) <= d.path("high").asDouble(-2), c.toString());
             }
         }
+        assertEquals(List.of("matchHead", "sentenceCounts", "visualWords", "coverage"), components);
         // the paper's classifier took the autoencoder's encoder less the match score's input to the text LSTM
         ModelBundle paper = ModelBundle.load(out.resolve("models/paper-classifier").resolve(Trainer.BEST));
         assertEquals(List.of("wordWhitening"), paper.config().components().names());
@@ -334,7 +338,8 @@ class TrainingPipelineTest {
         assertEquals(source.parameters().get("enc/text_lstm/W").rows() - 1, paper.parameters().get("enc/text_lstm/W").rows());
         String md = Files.readString(out.resolve("ablation.md"));
         assertTrue(md.contains("paper's classifier (= all - matchHead)")
-                && md.contains("most frequent label (reference)") && md.contains("plots/ablation.png"), md);
+                && md.contains("most frequent label (reference)") && md.contains("| coverage | ")
+                && md.contains("plots/ablation.png"), md);
         assertTrue(Files.readString(out.resolve("ablation.html")).contains("data:image/png;base64,"));
         assertEquals((byte) 0x89, Files.readAllBytes(out.resolve("plots/ablation.png"))[0]);
     }
