@@ -307,8 +307,8 @@ class TrainingPipelineTest {
         assertEquals(0, run(ae(ae)));
         Path out = dir.resolve("ablation");
         assertEquals(0, run("report", "ablation", "--labelled", labelled.toString(), "--autoencoder",
-                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--feature-cache",
-                dir.resolve("features").toString(), "--out", out.toString()));
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--set", "countsCoverage=true",
+                "--feature-cache", dir.resolve("features").toString(), "--out", out.toString()));
         JsonNode results = org.infogap.io.Json.mapper().readTree(out.resolve("ablation.json").toFile());
         List<String> names = new ArrayList<>();
         results.path("variants").forEach(v -> names.add(v.path("name").asText()));

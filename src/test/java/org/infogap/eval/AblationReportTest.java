@@ -13,7 +13,7 @@ class AblationReportTest {
 
     @Test
     void theVariantsAreThePapersClassifierEachComponentAloneAllLessEachAndAllEachTrainedOnce() {
-        ModelConfig all = ModelConfig.generated();
+        ModelConfig all = ModelConfig.generated().with(java.util.Map.of("countsCoverage", "true"));
         List<AblationReport.Variant> v = AblationReport.variants(all);
         assertEquals(List.of("paper's classifier", "+ matchHead", "+ sentenceCounts", "+ visualWords", "+ coverage", "all"),
                 v.stream().map(AblationReport.Variant::name).toList());
@@ -31,6 +31,15 @@ class AblationReportTest {
         assertEquals(all.matchHead(), counts.matchHead());
         assertEquals(all, v.get(5).config());
         assertEquals(List.of("matchHead", "sentenceCounts", "visualWords", "wordWhitening"), AblationReport.describe(v.get(3).config()));
+    }
+
+    @Test
+    void theGeneratedPresetsAllIsItsLastUnitAdded() {
+        List<AblationReport.Variant> v = AblationReport.variants(ModelConfig.generated());
+        assertEquals(List.of("paper's classifier", "+ matchHead", "+ sentenceCounts", "+ visualWords"),
+                v.stream().map(AblationReport.Variant::name).toList());
+        assertEquals(List.of("all - visualWords"), v.get(2).aliases());
+        assertEquals(List.of("all"), v.get(3).aliases());
     }
 
     @Test

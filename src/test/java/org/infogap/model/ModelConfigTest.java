@@ -37,6 +37,8 @@ class ModelConfigTest {
     @Test
     void presetsListTheirComponents() {
         assertEquals(List.of("matchHead", "sentenceCounts", "wordWhitening"), ModelConfig.generated().components().names());
+        assertEquals(new org.infogap.model.SentenceCounts.Settings(32, true, false), ModelConfig.generated().sentenceCounts(),
+                "coverage lost its place in the ablation");
         assertEquals(List.of("matchHead", "wordWhitening"), ModelConfig.real().components().names());
         assertEquals(ModelConfig.generated(), ModelConfig.preset("small"), "the former name still works");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.preset("large"));

@@ -18,14 +18,14 @@ class NetworksTest {
     static final int VOCAB = 30;
     static final INDArray VECTORS = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, VOCAB, 6).subi(0.5);
 
-    /** Tiny dimensions, so a step takes milliseconds. */
+    /** Tiny dimensions, so a step takes milliseconds; every component of the classifier, coverage included. */
     static ModelConfig tiny() {
         // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1; the paper's pooled
         // mixed10 (2048 features), as ImageTuner's end-to-end steps give (the small preset's mixed5 is tested by
         // InceptionV3Test, ApiServerTest and TrainingPipelineTest)
         return ModelConfig.generated().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
                 "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
-                "imageSize", "75")).with(Map.of("optimizer", "sgd", "imageLayer", "mixed10"));
+                "imageSize", "75")).with(Map.of("optimizer", "sgd", "imageLayer", "mixed10", "countsCoverage", "true"));
     }
 
     /** Zero features of the length the config's image encoder gives: with the grid, 4 cells of it. */
@@ -188,7 +188,7 @@ class NetworksTest {
         Classifier plain = Classifier.create(c.with(Map.of("countsCoverage", "false")), VECTORS);
         assertArrayEquals(new long[] {5, c.sentenceCounts().hidden()}, plain.parameters().get("cls/counts_hidden/W").shape());
         assertFalse(plain.sameDiff().hasVariable(SentenceCounts.COVERAGE) || plain.sameDiff().hasVariable(SentenceCounts.OBJECTS));
-        assertTrue(c.countsCoverage(), "on in small");
+        assertTrue(c.countsCoverage(), "on in tiny()");
         counts = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.COUNTS).get(SentenceCounts.COUNTS);
         assertArrayEquals(new long[] {5 + 3, c.sentenceCounts().hidden()}, cl.parameters().get("cls/counts_hidden/W").shape());
         INDArray coverage = cl.output(Feeds.encoder(batch, cl, null), SentenceCounts.COVERAGE).get(SentenceCounts.COVERAGE);
