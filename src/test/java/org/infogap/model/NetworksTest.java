@@ -21,7 +21,7 @@ class NetworksTest {
     /** Tiny dimensions, so a step takes milliseconds; every component of the classifier, coverage included. */
     static ModelConfig tiny() {
         // plain SGD, the paper's optimiser, which the steps below call with its learning rate 0.1; the paper's pooled
-        // mixed10 (2048 features), as ImageTuner's end-to-end steps give (the small preset's mixed5 is tested by
+        // mixed10 (2048 features), as ImageTuner's end-to-end steps give (the generated preset's mixed5 is tested by
         // InceptionV3Test, ApiServerTest and TrainingPipelineTest)
         return ModelConfig.generated().with(Map.of("imageDim", "8", "sentenceDim", "8", "textDim", "8", "articleDim", "16",
                 "wordDim", "6", "maxSentences", "4", "maxTokens", "5", "thumbnail", "2", "classifierHidden", "8",
@@ -339,7 +339,7 @@ class NetworksTest {
     }
 
     private static void matchingLearns(ModelConfig tiny) {
-        // Adam, as the small preset: the match head's own weights then learn at full rate beside the text loss
+        // Adam, as the generated preset: the match head's own weights then learn at full rate beside the text loss
         ModelConfig c = tiny.with(Map.of("matchWeight", "1", "optimizer", "adam"));
         Autoencoder ae = Autoencoder.create(c, VECTORS);
         Random r = new Random(5);

@@ -62,7 +62,7 @@ class ApiServerTest {
     String red;
     String blue;
 
-    /** A classifier with the small preset's image encoder at 75 px, trained a few steps on made-up pairs. */
+    /** A classifier with the generated preset's image encoder at 75 px, trained a few steps on made-up pairs. */
     static Path tinyModel(Path dir) throws Exception {
         ModelConfig c = ModelConfig.generated().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
                 "textDim", "8", "articleDim", "16", "wordDim", "6", "classifierHidden", "8", "optimizer", "sgd"));
