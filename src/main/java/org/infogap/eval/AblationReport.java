@@ -21,7 +21,6 @@ import org.infogap.model.Example;
 import org.infogap.model.MatchHead;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
-import org.infogap.model.Predictor;
 import org.infogap.model.SentenceCounts;
 import org.infogap.train.ClassifierTraining;
 import org.infogap.train.ExampleBuilder;
@@ -171,12 +170,12 @@ public final class AblationReport {
                 .put("image_encoder", ae.imageEncoderId()).put("seed", o.seed()).put("test_pairs", test.size())
                 .put("created", Instant.now().toString()).put("resamples", RESAMPLES)
                 .set("config", all.toTree());
-        List<String> trainLevels = labelled.stream().filter(l -> l.split() != Split.TEST).map(l -> l.cmi().index() + "," + l.sc().index()).toList();
-        int majorityCmi = MajorityBaseline.fit(trainLevels.stream().mapToInt(s -> Integer.parseInt(s.split(",")[0])).toArray());
-        int majoritySc = MajorityBaseline.fit(trainLevels.stream().mapToInt(s -> Integer.parseInt(s.split(",")[1])).toArray());
+        List<LabelledPairs.Labelled> trainPairs = labelled.stream().filter(l -> l.split() != Split.TEST).toList();
+        int majorityCmi = MajorityBaseline.fit(trainPairs.stream().mapToInt(l -> l.cmi().index()).toArray());
+        int majoritySc = MajorityBaseline.fit(trainPairs.stream().mapToInt(l -> l.sc().index()).toArray());
         ObjectNode majority = results.putObject("most_frequent");
-        majority.set("CMI", summary(Metrics.of(cmi, constant(majorityCmi, cmi.length))));
-        majority.set("SC", summary(Metrics.of(sc, constant(majoritySc, sc.length))));
+        majority.set("CMI", summary(Metrics.of(cmi, AccuracyReport.constant(majorityCmi, cmi.length))));
+        majority.set("SC", summary(Metrics.of(sc, AccuracyReport.constant(majoritySc, sc.length))));
 
         List<Variant> variants = variants(all);
         Map<String, int[][]> predictions = new LinkedHashMap<>();
@@ -189,8 +188,8 @@ public final class AblationReport {
             Path dir = o.out().resolve("models").resolve(slug(v.name()));
             ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(), false,
                     o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), false, o.seed()));
-            List<Predictor.Prediction> p = new Predictor(ModelBundle.load(dir.resolve(Trainer.BEST))).predict(test);
-            int[][] levels = {p.stream().mapToInt(x -> x.cmi().index()).toArray(), p.stream().mapToInt(x -> x.sc().index()).toArray()};
+            AccuracyReport.Predictions p = AccuracyReport.classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test);
+            int[][] levels = {p.cmi(), p.sc()};
             predictions.put(v.name(), levels);
             v.aliases().forEach(alias -> predictions.put(alias, levels));
             ObjectNode row = rows.addObject().put("name", v.name());
@@ -223,9 +222,7 @@ public final class AblationReport {
                 within.set(measure, bootstrap(actual, predictions.get(ALL)[m], predictions.get("all - " + u)[m], draw++));
             }
         }
-        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("ablation.json.tmp").toFile(), results);
-        AtomicFiles.writeVia(o.out().resolve("ablation.json"), tmp ->
-                Files.move(o.out().resolve("ablation.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        AtomicFiles.writeString(o.out().resolve("ablation.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
         AblationWriter.write(results, o.out());
         return results;
     }
@@ -260,12 +257,6 @@ public final class AblationReport {
         return Json.mapper().createObjectNode().put("accuracy_difference", observed / n)
                 .put("low", draws[(int) Math.floor(0.025 * (RESAMPLES - 1))])
                 .put("high", draws[(int) Math.ceil(0.975 * (RESAMPLES - 1))]);
-    }
-
-    private static int[] constant(int level, int n) {
-        int[] out = new int[n];
-        java.util.Arrays.fill(out, level);
-        return out;
     }
 
     static String slug(String name) {

@@ -87,13 +87,7 @@ public final class AblationWriter {
         StringBuilder md = new StringBuilder("# infogap ablation report\n\n").append(about(results)).append("\n");
         for (int t = 0; t < tables.size(); t++) {
             md.append("\n## ").append(TITLES[t]).append("\n\n");
-            List<List<String>> table = tables.get(t);
-            for (int r = 0; r < table.size(); r++) {
-                md.append("| ").append(String.join(" | ", table.get(r))).append(" |\n");
-                if (r == 0) {
-                    md.append("|").append("---|".repeat(table.get(0).size())).append('\n');
-                }
-            }
+            ReportWriter.markdownTable(md, tables.get(t));
         }
         return md.append("\n![accuracy per variant](plots/ablation.png)\n").toString();
     }
@@ -109,17 +103,8 @@ public final class AblationWriter {
                 + "<h1>infogap ablation report</h1>");
         h.append("<p>").append(ReportWriter.escape(about(results))).append("</p>");
         for (int t = 0; t < tables.size(); t++) {
-            h.append("<h2>").append(ReportWriter.escape(TITLES[t])).append("</h2><table>");
-            List<List<String>> table = tables.get(t);
-            for (int r = 0; r < table.size(); r++) {
-                String cell = r == 0 ? "th" : "td";
-                h.append("<tr>");
-                for (String c : table.get(r)) {
-                    h.append('<').append(cell).append('>').append(ReportWriter.escape(c)).append("</").append(cell).append('>');
-                }
-                h.append("</tr>");
-            }
-            h.append("</table>");
+            h.append("<h2>").append(ReportWriter.escape(TITLES[t])).append("</h2>");
+            ReportWriter.htmlTable(h, tables.get(t));
         }
         return h.append("<img alt=\"accuracy per variant\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(plot)).append("\"></body></html>\n").toString();

@@ -178,9 +178,8 @@ public final class AccuracyReport {
         PAPER.forEach((system, acc) -> paper.putObject(system).put("CMI", acc[0]).put("SC", acc[1]));
         curves.set("autoencoder", ae.state().withArray("history").deepCopy());
         results.set("learning_curves", curves);
-        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(o.out().resolve("results.json.tmp").toFile(), results);
-        org.infogap.io.AtomicFiles.writeVia(o.out().resolve("results.json"), tmp ->
-                Files.move(o.out().resolve("results.json.tmp"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        org.infogap.io.AtomicFiles.writeString(o.out().resolve("results.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
         return results;
     }
 
@@ -270,7 +269,7 @@ public final class AccuracyReport {
                 o.seed()));
     }
 
-    private static Predictions classify(ModelBundle bundle, List<Example> test) {
+    static Predictions classify(ModelBundle bundle, List<Example> test) {
         List<Predictor.Prediction> p = new Predictor(bundle).predict(test);
         return new Predictions(p.stream().mapToInt(x -> x.cmi().index()).toArray(),
                 p.stream().mapToInt(x -> x.sc().index()).toArray());
@@ -293,7 +292,7 @@ public final class AccuracyReport {
         return out;
     }
 
-    private static int[] constant(int level, int n) {
+    static int[] constant(int level, int n) {
         int[] out = new int[n];
         java.util.Arrays.fill(out, level);
         return out;

@@ -175,12 +175,7 @@ public final class ReportWriter {
                 md.append(s.text()).append("\n\n");
             }
             if (!s.table().isEmpty()) {
-                for (int r = 0; r < s.table().size(); r++) {
-                    md.append("| ").append(String.join(" | ", s.table().get(r))).append(" |\n");
-                    if (r == 0) {
-                        md.append("|").append("---|".repeat(s.table().get(0).size())).append('\n');
-                    }
-                }
+                markdownTable(md, s.table());
                 md.append('\n');
             }
             for (String image : s.images()) {
@@ -203,17 +198,7 @@ public final class ReportWriter {
                 h.append("<p>").append(escape(s.text())).append("</p>");
             }
             if (!s.table().isEmpty()) {
-                h.append("<table>");
-                for (int r = 0; r < s.table().size(); r++) {
-                    List<String> row = s.table().get(r);
-                    String cell = r == 0 ? "th" : "td";
-                    h.append(row.get(0).contains("(paper, reference)") ? "<tr class=\"ref\">" : "<tr>");
-                    for (String c : row) {
-                        h.append('<').append(cell).append('>').append(escape(c)).append("</").append(cell).append('>');
-                    }
-                    h.append("</tr>");
-                }
-                h.append("</table>");
+                htmlTable(h, s.table());
             }
             for (String image : s.images()) {
                 h.append("<img alt=\"").append(escape(image)).append("\" src=\"data:image/png;base64,")
@@ -228,6 +213,31 @@ public final class ReportWriter {
         return "Labelled pairs: " + p.path("labelled").asText() + "; autoencoder: " + p.path("autoencoder").asText()
                 + " (epoch " + p.path("autoencoder_state").path("epoch").asText() + "); image encoder: "
                 + p.path("image_encoder").asText() + "; created " + p.path("created").asText() + ".";
+    }
+
+    /** A table as Markdown, its first row the header. */
+    static void markdownTable(StringBuilder md, List<List<String>> table) {
+        for (int r = 0; r < table.size(); r++) {
+            md.append("| ").append(String.join(" | ", table.get(r))).append(" |\n");
+            if (r == 0) {
+                md.append("|").append("---|".repeat(table.get(0).size())).append('\n');
+            }
+        }
+    }
+
+    /** A table as HTML, its first row the header; rows of the paper's reference figures get class "ref". */
+    static void htmlTable(StringBuilder h, List<List<String>> table) {
+        h.append("<table>");
+        for (int r = 0; r < table.size(); r++) {
+            List<String> row = table.get(r);
+            String cell = r == 0 ? "th" : "td";
+            h.append(row.get(0).contains("(paper, reference)") ? "<tr class=\"ref\">" : "<tr>");
+            for (String c : row) {
+                h.append('<').append(cell).append('>').append(escape(c)).append("</").append(cell).append('>');
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
     }
 
     static String escape(String s) {

@@ -46,8 +46,8 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
                 throw new IllegalArgumentException("imageSize must be at least " + InceptionV3.MIN_SIZE + ", got " + size);
             }
             positive("imageDim", dim);
-            InceptionV3.channels(layer == null ? InceptionV3.LAST_BLOCK : layer); // refuses a name that is not a block's
             layer = layer == null ? InceptionV3.LAST_BLOCK : layer;
+            InceptionV3.channels(layer); // refuses a name that is not a block's
         }
     }
 
