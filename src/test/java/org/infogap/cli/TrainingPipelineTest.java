@@ -61,7 +61,7 @@ class TrainingPipelineTest {
         assertEquals(0, run("annotations", "export", "--store", store, "--split", "corpus", "--out", labelled.toString()));
         ModelConfig tiny = ModelConfig.generated().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
                 "textDim", "8", "articleDim", "16", "wordDim", "16", "thumbnail", "2", "classifierHidden", "8",
-                "aeEpochs", "1", "classifierEpochs", "2")).with(Map.of("maxSentences", "10", "maxTokens", "12"));
+                "aeEpochs", "1", "classifierEpochs", "2")).with(Map.of("maxSentences", "10", "maxTokens", "12", "matchEpochs", "2"));
         // shorter texts than the presets': the LSTMs are unrolled, one set of ops per step (Lstm)
         config = Files.writeString(dir.resolve("tiny.json"), tiny.toJson());
     }
