@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The model configuration (preset or file, plus overrides) and the image encoder's inputs. */
 final class ModelOptions {
 
-    @Option(names = "--config", paramLabel = "generated|real|paper|FILE",
+    @Option(names = "--config", paramLabel = "generated|real|paper|small|FILE",
             description = "Hyperparameters: a preset or a JSON file stating every setting. Default: generated (classifier: the autoencoder's).")
     String config;
 

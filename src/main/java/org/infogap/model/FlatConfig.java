@@ -57,7 +57,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
         ModelConfig.Components preset = ModelConfig.generated().components();
         MatchHead.Settings m = on.matchHead() != null ? on.matchHead() : preset.matchHead();
         SentenceCounts.Settings s = on.sentenceCounts() != null ? on.sentenceCounts() : preset.sentenceCounts();
-        WordWhitening.Settings w = on.wordWhitening() != null ? on.wordWhitening() : preset.wordWhitening();
+        double whitenFloor = on.wordWhitening() != null ? on.wordWhitening().floor() : WordWhitening.FLOOR;
         double lrScale = on.imageFineTuning() != null ? on.imageFineTuning().lrScale() : IMAGE_LR_SCALE;
         boolean match = on.matchHead() != null;
         boolean counts = on.sentenceCounts() != null;
@@ -70,7 +70,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                 on.imageFineTuning() != null, lrScale, match ? m.weight() : 0, on.wordWhitening() != null,
                 match && m.grid() != null, match && m.captions(), counts, match ? m.warmupEpochs() : 0,
                 match && m.bag(), counts && s.visualWords(), counts ? s.hidden() : 0, counts && s.coverage(),
-                c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, w.floor());
+                c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, whitenFloor);
     }
 
     /**

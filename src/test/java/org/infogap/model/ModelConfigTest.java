@@ -36,18 +36,34 @@ class ModelConfigTest {
 
     @Test
     void presetsListTheirComponents() {
-        assertEquals(List.of("matchHead", "sentenceCounts", "wordWhitening"), ModelConfig.generated().components().names());
+        assertEquals(List.of("matchHead", "sentenceCounts"), ModelConfig.generated().components().names(),
+                "word whitening lost its place in the ablation");
         assertEquals(new org.infogap.model.SentenceCounts.Settings(32, true, false), ModelConfig.generated().sentenceCounts(),
                 "coverage lost its place in the ablation");
-        assertEquals(List.of("matchHead", "wordWhitening"), ModelConfig.real().components().names());
-        assertEquals(ModelConfig.generated(), ModelConfig.preset("small"), "the former name still works");
+        assertEquals(List.of("matchHead"), ModelConfig.real().components().names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.preset("large"));
-        assertTrue(e.getMessage().contains("paper, generated or real"), e.getMessage());
+        assertTrue(e.getMessage().contains("paper, generated, real or small"), e.getMessage());
+    }
+
+    @Test
+    void smallIsTheFormerDefaultSettingBySetting() throws Exception {
+        // the default's flat config as version 1 (1f093ce) wrote it into every bundle, before the ablation
+        String v1 = """
+                {"imageSize":160,"imageDim":64,"wordDim":300,"sentenceDim":64,"textDim":64,"articleDim":256,
+                 "maxSentences":20,"maxTokens":18,"thumbnail":6,"cosineScale":10.0,"classifierHidden":64,
+                 "keepEncoder":0.7,"keepDecoder":0.9,"learningRate":0.002,"lrDecay":0.95,"batchSize":16,
+                 "clipNorm":5.0,"aeEpochs":4,"classifierEpochs":8,"fineTuneEncoder":true,"seed":42,
+                 "weightDecay":0.0,"optimizer":"adam","fineTuneImage":false,"imageLrScale":0.01,"matchWeight":1.0,
+                 "whitenWords":true,"matchGrid":true,"matchCaptions":true,"sentenceCounts":true,"matchEpochs":2,
+                 "matchBag":true,"visualWords":true,"countsHidden":32,"countsCoverage":true,"imageLayer":"mixed5",
+                 "gridLayer":"mixed5"}""";
+        assertEquals(ModelConfig.fromJson(v1), ModelConfig.preset("small"));
+        assertEquals(List.of("matchHead", "sentenceCounts", "wordWhitening"), ModelConfig.small().components().names());
     }
 
     @Test
     void everyPresetSurvivesItsFlatNamesAndItsJson() throws Exception {
-        for (ModelConfig c : List.of(ModelConfig.paper(), ModelConfig.generated(), ModelConfig.real())) {
+        for (ModelConfig c : List.of(ModelConfig.paper(), ModelConfig.generated(), ModelConfig.real(), ModelConfig.small())) {
             assertEquals(c, FlatConfig.of(c).toConfig());
             assertEquals(c, ModelConfig.fromJson(c.toJson()));
             ModelConfig pooled = c.with(Map.of("matchGrid", "false"));
