@@ -15,7 +15,7 @@ CORPUS := datasets/default
 # test split only, taking the trained classifier as CL (2 trainings: this one and CL without AE).
 # `make report`: 5 folds.
 GENERATE_OPTS ?= --unlabelled 1800
-# The model preset (docs/model.md, "Configuration and presets"): generated, real or paper. The default is generated
+# The model preset (docs/model.md, "Configuration and presets"): generated, real, paper or small. The default is generated
 # because this corpus is generated: its labels follow rules that the generated preset's sentence counts read.
 PRESET ?= generated
 # e.g. AE_OPTS='--max-pairs 1500 --set aeEpochs=2' CL_OPTS='--set classifierEpochs=5' for a quicker, weaker run
@@ -85,7 +85,7 @@ $(WEIGHTS_DIR)/model.json: | $(JAR)
 	$(INFOGAP) weights import --tarball $(NSFWJS_TGZ) --integrity $(NSFWJS_INTEGRITY) --out $(WEIGHTS_DIR)
 
 run: data $(WEIGHTS_DEP)
-	@echo "model preset: $(PRESET) (PRESET=generated|real|paper; generated is the default for the generated corpus,"\
+	@echo "model preset: $(PRESET) (PRESET=generated|real|paper|small; generated is the default for the generated corpus,"\
 		"whose label rules its sentence counts read; on real data use PRESET=real: docs/model.md)"
 	$(call stage,5,train-autoencoder,$(INFOGAP) train-autoencoder --corpus $(CORPUS)/corpus.json --out models/autoencoder --config $(PRESET) $(IMAGE_OPT) $(AE_OPTS))
 	$(call stage,6,train-classifier,$(INFOGAP) train-classifier --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/classifier $(CL_OPTS))
