@@ -37,7 +37,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report ablation test test-setup weights build clean-data help serve bench-api bench-encoder bench-train
+.PHONY: run data report ablation real-data report-real pictures test test-setup weights build clean-data help serve bench-api bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -45,6 +45,7 @@ help:
 	@echo "make weights  fetch nsfwjs $(NSFWJS_VERSION) from npm, check its sha-512, convert its InceptionV3 (make run does it)"
 	@echo "make data   only the corpus, vocabulary, Word2Vec and labels (stages 1-4 of make run)"
 	@echo "make report the 5-fold accuracy report (after make run)"
+	@echo "make report-real  the real-image corpus (emoji pictures from npm), its training and its report, image dependence included"
 	@echo "make ablation  the ablation report: which model components earn their place (after make run)"
 	@echo "make bench-train  resident memory of a classifier training, epoch by epoch (after make data)"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
@@ -105,6 +106,58 @@ report: $(JAR)
 # which components earn their place: the paper's classifier, + each, all - each, all, from make run's autoencoder
 ablation: $(JAR)
 	$(INFOGAP) report ablation --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip --out models/ablation $(CL_OPTS)
+
+# The real-image corpus (docs/report.md, "Image dependence"): the drawn shapes replaced by real pictures of 150 kinds
+# of things (animals, food, vehicles, household things), each drawn by two artists (Google's Noto and Twitter's Twemoji
+# emoji, from npm's emoji-datasource packages, integrity pinned and checked before anything is unpacked), named by their
+# own Unicode and short names. Same formats, plans and label rules as the default corpus, so CMI and SC must be read
+# from the picture. Nothing of it is committed; it lives in datasets/pictures and datasets/real.
+EMOJI_VERSION := 16.0.0
+EMOJI_INTEGRITY_google := sha512-ZRexfzs7MVoLnmzZmNsO4TKhnAJp5D++Vm6PpUpH/jEQQlemp3l88CjZ+DoZ2faM9R4QxZkOPJCoT8DlPhfQ3A==
+EMOJI_INTEGRITY_twitter := sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8jBbuL2eyELQ==
+PICTURES := datasets/pictures
+REAL := datasets/real
+REAL_MODELS := models/real
+# the components whose signal exists in real pictures (docs/model.md); PRESET_REAL=generated compares the default's
+PRESET_REAL ?= real
+REAL_GENERATE_OPTS ?= --unlabelled 1800
+REAL_AE_OPTS ?=
+REAL_CL_OPTS ?=
+REAL_REPORT_OPTS ?= --folds 0 --classifier $(REAL_MODELS)/classifier/best.zip
+REAL_FEATURES := --feature-cache $(REAL_MODELS)/features
+
+pictures: $(PICTURES)/google/emoji.json $(PICTURES)/twitter/emoji.json
+
+$(PICTURES)/%/emoji.json:
+	@command -v npm >/dev/null 2>&1 || { echo "make pictures: npm is not installed (Debian: apt-get install npm)"; exit 1; }
+	@mkdir -p $(PICTURES)
+	@test -f $(PICTURES)/emoji-datasource-$*-$(EMOJI_VERSION).tgz || (cd $(PICTURES) && npm pack emoji-datasource-$*@$(EMOJI_VERSION) --silent >/dev/null)
+	@got=$$(node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' \
+		$(PICTURES)/emoji-datasource-$*-$(EMOJI_VERSION).tgz); if [ "$$got" != "$(EMOJI_INTEGRITY_$*)" ]; then \
+		echo "make pictures: sha-512 mismatch for $(PICTURES)/emoji-datasource-$*-$(EMOJI_VERSION).tgz (got $$got); delete it and run again"; exit 1; fi
+	@rm -rf $(PICTURES)/$*.tmp && mkdir -p $(PICTURES)/$*.tmp && tar xzf $(PICTURES)/emoji-datasource-$*-$(EMOJI_VERSION).tgz \
+		-C $(PICTURES)/$*.tmp --strip-components=1 && rm -rf $(PICTURES)/$* && mv $(PICTURES)/$*.tmp $(PICTURES)/$*
+	@echo "pictures: $(PICTURES)/$* (emoji-datasource-$*@$(EMOJI_VERSION), integrity checked)"
+
+# the real-image corpus, its vocabulary, Word2Vec and labels (its own annotation store)
+real-data: $(JAR) pictures
+	@mkdir -p $(REAL_MODELS)
+	$(INFOGAP) generate --out $(REAL) --pictures $(PICTURES)/google,$(PICTURES)/twitter $(REAL_GENERATE_OPTS)
+	$(INFOGAP) vocab --corpus $(REAL)/corpus.json --out $(REAL_MODELS)/vocab.txt
+	$(INFOGAP) word2vec --corpus $(REAL)/corpus.json --out $(REAL_MODELS)/word2vec.zip
+	$(INFOGAP) annotations import --store annotations/real.db --corpus $(REAL)/corpus.json $(REAL)/labels/bbc_annotations.jsonl $(REAL)/labels/wiki_annotations.jsonl
+	$(INFOGAP) annotations export --store annotations/real.db --split corpus --out $(REAL)/labelled.jsonl
+
+# one command from a clean clone: the real-image corpus, both trainings, and the test-split report with its image
+# dependence (accuracy with the test images shuffled, per-text AUC of the own image, the match head against chance)
+report-real: real-data weights
+	$(INFOGAP) train-autoencoder --corpus $(REAL)/corpus.json --vocab $(REAL_MODELS)/vocab.txt --word2vec $(REAL_MODELS)/word2vec.zip \
+		--out $(REAL_MODELS)/autoencoder --config $(PRESET_REAL) $(REAL_FEATURES) $(REAL_AE_OPTS)
+	$(INFOGAP) train-classifier --labelled $(REAL)/labelled.jsonl --autoencoder $(REAL_MODELS)/autoencoder/best.zip \
+		--out $(REAL_MODELS)/classifier $(REAL_FEATURES) $(REAL_CL_OPTS)
+	$(INFOGAP) report --labelled $(REAL)/labelled.jsonl --autoencoder $(REAL_MODELS)/autoencoder/best.zip \
+		--out $(REAL_MODELS)/report $(REAL_FEATURES) $(REAL_REPORT_OPTS)
+	@echo "report: $(REAL_MODELS)/report/report.html"
 
 # resident memory of a classifier training in one process, epoch by epoch (after make data)
 bench-train: $(JAR) $(WEIGHTS_DEP)

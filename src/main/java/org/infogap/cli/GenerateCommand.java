@@ -1,9 +1,11 @@
 package org.infogap.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.infogap.synth.CorpusGenerator;
 import org.infogap.synth.GeneratorConfig;
+import org.infogap.synth.PictureCatalogue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,11 +36,29 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--paper-skew", description = "Draw labels with the paper's distribution (Tables 1 and 2) instead of uniformly.")
     boolean paperSkew;
 
+    @Option(names = "--pictures", paramLabel = "FOLDER|FILE", split = ",",
+            description = {"Real pictures instead of drawn shapes: emoji-datasource package folders (npm emoji-datasource-google, "
+                + "-twitter: each artist's picture of a thing) or catalogue JSONL files (one kind per line: kind, names, group, "
+                + "pictures). make real-data fetches the default ones. Texts name the things by their own names.",
+                "Default: none (the shapes corpus)."})
+    List<Path> pictures = List.of();
+
+    @Option(names = "--kinds", defaultValue = "150",
+            description = "With --pictures: at most this many kinds of things, a seeded sample (0: all). Default: ${DEFAULT-VALUE}")
+    int kinds;
+
     @Override
     public Integer call() throws Exception {
         GeneratorConfig config = new GeneratorConfig(seed, unlabelled, labelled, testFraction, imageSize, paperSkew);
         long start = System.nanoTime();
-        CorpusGenerator.Summary summary = new CorpusGenerator(config).generate(out);
+        CorpusGenerator generator = new CorpusGenerator(config);
+        if (!pictures.isEmpty()) {
+            PictureCatalogue catalogue = PictureCatalogue.read(pictures, kinds, seed);
+            System.out.printf("pictures: %d kinds, %d pictures from %s%n", catalogue.kinds().size(),
+                    catalogue.kinds().stream().mapToInt(k -> k.pictures().size()).sum(), catalogue.sources());
+            generator = new CorpusGenerator(config, catalogue);
+        }
+        CorpusGenerator.Summary summary = generator.generate(out);
         System.out.printf("generated %d pairs (%d labelled) in %.1f s -> %s%n", summary.pairs(), summary.labelled(),
                 (System.nanoTime() - start) / 1e9, summary.manifest());
         System.out.println("CMI labels: " + summary.cmi());

@@ -128,8 +128,13 @@ public final class AccuracyReport {
         LOG.info("report: the test split ({} train, {} test pairs)", train.size(), test.size());
         ObjectNode split = results.putObject("test_split");
         ObjectNode svmChoice = results.putObject("svm");
+        ObjectNode dependence = results.putObject("image_dependence");
         Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true,
-                o.splitClassifier());
+                o.splitClassifier(), dependence);
+        ObjectNode matchHead = ImageDependence.matchHead(ae);
+        if (matchHead != null) {
+            dependence.set("match_head", matchHead);
+        }
         int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
         int[] actualSc = test.stream().mapToInt(Example::sc).toArray();
         Map<String, Metrics[]> splitMetrics = metrics(actualCmi, actualSc, predictions);
@@ -151,7 +156,8 @@ public final class AccuracyReport {
                     (i % o.folds() == f ? foldTest : foldTrain).add(shuffled.get(i));
                 }
                 LOG.info("report: fold {}/{} ({} train, {} test pairs)", f + 1, o.folds(), foldTrain.size(), foldTest.size());
-                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false, null);
+                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false,
+                        null, null);
                 Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
                         foldTest.stream().mapToInt(Example::sc).toArray(), p);
                 // a long report's figures so far, should it be stopped before it writes its files
@@ -200,10 +206,16 @@ public final class AccuracyReport {
         return s.toString();
     }
 
-    /** All four systems trained on {@code train}, predicting {@code test}. */
+    /**
+     * All four systems trained on {@code train}, predicting {@code test}; with {@code dependence}, each system that
+     * reads images is measured by {@link ImageDependence} into it.
+     */
     private Map<String, Predictions> systems(List<Example> train, List<Example> test, Path models, ObjectNode svmChoice,
-                                             boolean keepCurves, Path trainedCl) throws IOException {
+                                             boolean keepCurves, Path trainedCl, ObjectNode dependence) throws IOException {
         Map<String, Predictions> out = new LinkedHashMap<>();
+        ImageDependence shuffles = dependence == null ? null : new ImageDependence(test, o.seed());
+        int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
+        int[] actualSc = test.stream().mapToInt(Example::sc).toArray();
         Files.createDirectories(models);
         Path pairs = models.resolve("training-pairs.jsonl");
         List<LabelledPairs.Labelled> trainPairs = new ArrayList<>();
@@ -238,6 +250,12 @@ public final class AccuracyReport {
                 curves.set(system, ModelBundle.load(last).state().withArray("history").deepCopy());
             }
             out.put(system, classify(best, test));
+            if (shuffles != null) {
+                LOG.info("report: image dependence of {} (test images shuffled, own image against {} others)", system,
+                        ImageDependence.CANDIDATES);
+                Metrics[] own = {Metrics.of(actualCmi, out.get(system).cmi()), Metrics.of(actualSc, out.get(system).sc())};
+                dependence.set(system, shuffles.classifier(best, own));
+            }
         }
         float[][] trainX = articles(train);
         float[][] testX = articles(test);
@@ -255,6 +273,13 @@ public final class AccuracyReport {
             }
         }
         out.put(SVM, new Predictions(svmCmi.predict(testX), svmSc.predict(testX)));
+        if (shuffles != null) {
+            Metrics[] own = {Metrics.of(actualCmi, out.get(SVM).cmi()), Metrics.of(actualSc, out.get(SVM).sc())};
+            dependence.set(SVM, shuffles.accuracy(own, s -> {
+                float[][] x = articles(shuffles.shuffled(s));
+                return new Predictions(svmCmi.predict(x), svmSc.predict(x));
+            }));
+        }
         out.put(MAJORITY, new Predictions(constant(MajorityBaseline.fit(cmi), test.size()),
                 constant(MajorityBaseline.fit(sc), test.size())));
         return out;

@@ -79,6 +79,9 @@ public final class ReportWriter {
                     detail(measure), List.of()));
             s.add(new Section(measure + " per level (CL, test split)", "", perLevel(measure), List.of()));
         }
+        if (results.path("image_dependence").size() > 0) {
+            s.add(new Section("Image dependence (test split)", imageDependenceText(), imageDependence(), List.of()));
+        }
         s.add(new Section("SVM regularisation", "C chosen by 5-fold cross-validation accuracy on the training pairs only.",
                 svmTable(), List.of()));
         s.add(new Section("Plots", "", List.of(), new ArrayList<>(plots.keySet())));
@@ -142,6 +145,44 @@ public final class ReportWriter {
                     m.path("support").path(l).asText()));
         }
         return t;
+    }
+
+    private String imageDependenceText() {
+        String text = "Each system again with the test images shuffled among the test pairs (mean of "
+                + ImageDependence.SHUFFLES + " shuffles, no pair keeps its image): a system that reads the image loses "
+                + "accuracy. Own-image AUC: for each test text that shares something with its image (CMI > 0), the share of "
+                + ImageDependence.CANDIDATES + " other test images that score a lower expected CMI with it than its own "
+                + "(0.5: blind to the image).";
+        JsonNode m = results.path("image_dependence").path("match_head");
+        if (!m.isMissingNode()) {
+            text += String.format(Locale.ROOT, " The autoencoder's match head, epoch %d: match accuracy %.3f on its training "
+                    + "pairs, %.3f on validation pairs, chance %.3f (%.1fx chance).", m.path("epoch").asInt(),
+                    m.path("train_accuracy").asDouble(), m.path("validation_accuracy").asDouble(), m.path("chance").asDouble(),
+                    m.path("times_chance").asDouble());
+        }
+        return text;
+    }
+
+    private List<List<String>> imageDependence() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "CMI", "CMI, images shuffled", "CMI drop", "SC", "SC, images shuffled", "SC drop",
+                "own-image AUC (CMI)"));
+        JsonNode d = results.path("image_dependence");
+        for (String system : AccuracyReport.SYSTEMS) {
+            JsonNode n = d.path(system);
+            if (n.isMissingNode()) {
+                continue;
+            }
+            JsonNode c = n.path("CMI");
+            JsonNode s = n.path("SC");
+            t.add(List.of(system, f(c.path("accuracy")), f(c.path("shuffled")), signed(c.path("drop")), f(s.path("accuracy")),
+                    f(s.path("shuffled")), signed(s.path("drop")), n.has("own_image_auc") ? f(n.path("own_image_auc")) : ""));
+        }
+        return t;
+    }
+
+    private static String signed(JsonNode n) {
+        return n.isMissingNode() ? "" : String.format(Locale.ROOT, "%+.1f pt", 100 * n.asDouble());
     }
 
     private List<List<String>> svmTable() {

@@ -3,10 +3,13 @@ package org.infogap.synth;
 import java.util.List;
 
 /**
- * A generated text and the scene it was written for, sentence by sentence with the role each
- * sentence plays; the labels follow from it by {@link LabelRules}.
+ * A generated text, sentence by sentence with the role each sentence plays, and how many objects the image it was
+ * written for shows; the labels follow from it by {@link LabelRules}.
+ *
+ * @param objects    objects in the image
+ * @param statements the sentences in order
  */
-public record Composition(Scene scene, List<Statement> statements) {
+public record Composition(int objects, List<Statement> statements) {
 
     /** What a sentence does relative to the image. */
     public enum Role {

@@ -55,10 +55,21 @@ public final class CorpusGenerator {
     private static final String IMAGE_TYPE = "Illustration";
 
     private final GeneratorConfig config;
-    private final SceneRenderer renderer = new SceneRenderer();
+    private final Depiction<?> depiction;
 
+    /** The default corpus: drawn shapes. */
     public CorpusGenerator(GeneratorConfig config) {
+        this(config, new ShapeDepiction());
+    }
+
+    /** A corpus of real pictures: the catalogue's things, named by their own names ({@link PictureDepiction}). */
+    public CorpusGenerator(GeneratorConfig config, PictureCatalogue pictures) {
+        this(config, new PictureDepiction(pictures));
+    }
+
+    private CorpusGenerator(GeneratorConfig config, Depiction<?> depiction) {
         this.config = config;
+        this.depiction = depiction;
     }
 
     /** Counts of what was written. */
@@ -66,11 +77,11 @@ public final class CorpusGenerator {
     }
 
     /** An image to render and where. */
-    private record ImageJob(Scene scene, Path file) {
+    private record ImageJob(java.util.function.IntFunction<BufferedImage> render, Path file) {
     }
 
     /** A labelled or unlabelled text with its scene. */
-    private record Item(int index, Scene scene, Composition composition, boolean labelled, Split split) {
+    private record Item<S>(int index, S scene, Composition composition, boolean labelled, Split split) {
     }
 
     public Summary generate(Path outDir) throws IOException {
@@ -78,7 +89,7 @@ public final class CorpusGenerator {
         Files.createDirectories(out.getParent());
         Path tmp = Files.createTempDirectory(out.getParent(), "." + out.getFileName() + ".tmp-");
         try {
-            Summary summary = write(tmp, out);
+            Summary summary = write(depiction, tmp, out);
             replace(tmp, out);
             return summary;
         } finally {
@@ -86,7 +97,7 @@ public final class CorpusGenerator {
         }
     }
 
-    private Summary write(Path dir, Path finalDir) throws IOException {
+    private <S> Summary write(Depiction<S> depiction, Path dir, Path finalDir) throws IOException {
         Random random = new Random(config.seed());
         List<ImageJob> images = new ArrayList<>();
         int cocoImages = config.unlabelled() / 3 / CAPTIONS_PER_IMAGE;
@@ -98,11 +109,12 @@ public final class CorpusGenerator {
 
         Path cocoDir = dir.resolve("coco");
         Path cocoJson = cocoDir.resolve("annotations/captions_train.json");
-        writeCoco(cocoJson, cocoDir.resolve("images"), cocoImages, random, images);
+        writeCoco(depiction, cocoJson, cocoDir.resolve("images"), cocoImages, random, images);
 
-        List<Item> bbc = items(bbcUnlabelled, bbcLabelled, BBC_MAX_SENTENCES, TextComposer.Style.NEWS, random);
-        List<Item> wiki = items(wikiUnlabelled, wikiLabelled, WIKI_MAX_SENTENCES, TextComposer.Style.ENCYCLOPEDIA,
+        List<Item<S>> bbc = items(depiction, bbcUnlabelled, bbcLabelled, BBC_MAX_SENTENCES, TextComposer.Style.NEWS,
                 random);
+        List<Item<S>> wiki = items(depiction, wikiUnlabelled, wikiLabelled, WIKI_MAX_SENTENCES,
+                TextComposer.Style.ENCYCLOPEDIA, random);
         Map<CmiLevel, Integer> cmiCounts = new EnumMap<>(CmiLevel.class);
         Map<ScLevel, Integer> scCounts = new EnumMap<>(ScLevel.class);
         Path labels = dir.resolve("labels");
@@ -110,17 +122,17 @@ public final class CorpusGenerator {
         try (BufferedWriter bbcLabels = Files.newBufferedWriter(labels.resolve("bbc_annotations.jsonl"));
              BufferedWriter wikiLabels = Files.newBufferedWriter(labels.resolve("wiki_annotations.jsonl"));
              BufferedWriter truth = Files.newBufferedWriter(labels.resolve("composition.jsonl"))) {
-            for (Item item : bbc) {
+            for (Item<S> item : bbc) {
                 String name = String.format(Locale.ROOT, "bbc%05d", item.index);
                 Path folder = dir.resolve("bbc").resolve(item.split.label());
-                writeBbcEntry(folder, name, item, random);
-                images.add(new ImageJob(item.scene, folder.resolve(name + ".jpg")));
+                writeBbcEntry(depiction, folder, name, item, random);
+                images.add(new ImageJob(size -> depiction.render(item.scene, size), folder.resolve(name + ".jpg")));
                 if (item.labelled) {
                     ObjectNode label = Json.mapper().createObjectNode().put("name", name);
                     putLabels(label, item.composition).put("train", item.split == Split.TRAIN).put("type", IMAGE_TYPE);
                     snippets(label, item.composition);
                     writeLine(bbcLabels, label);
-                    writeLine(truth, groundTruth("bbc:" + name, item.composition));
+                    writeLine(truth, groundTruth(depiction, "bbc:" + name, item));
                     count(item.composition, cmiCounts, scCounts);
                 }
             }
@@ -128,19 +140,20 @@ public final class CorpusGenerator {
             Files.createDirectories(wikiDir.resolve("images"));
             try (BufferedWriter train = Files.newBufferedWriter(wikiDir.resolve("simplewiki_train.jsonl"));
                  BufferedWriter test = Files.newBufferedWriter(wikiDir.resolve("simplewiki_test.jsonl"))) {
-                for (Item item : wiki) {
+                for (Item<S> item : wiki) {
                     long articleId = 100_000L + item.index;
                     String file = "Synthetic_" + articleId + (item.index % 5 == 4 ? ".png" : ".jpg");
-                    String section = writeWikiArticle(item.split == Split.TEST ? test : train, articleId, file, item,
-                            random);
-                    images.add(new ImageJob(item.scene, wikiDir.resolve("images").resolve(file)));
+                    String section = writeWikiArticle(depiction, item.split == Split.TEST ? test : train, articleId,
+                            file, item, random);
+                    images.add(new ImageJob(size -> depiction.render(item.scene, size),
+                            wikiDir.resolve("images").resolve(file)));
                     if (item.labelled) {
                         ObjectNode label = Json.mapper().createObjectNode().put("id", Long.toString(articleId))
                                 .put("section", section).put("name", "/wiki/File:" + file);
                         putLabels(label, item.composition).put("valid", true).put("type", IMAGE_TYPE);
                         snippets(label, item.composition);
                         writeLine(wikiLabels, label);
-                        writeLine(truth, groundTruth("wiki:" + articleId + "#" + section + "#" + file, item.composition));
+                        writeLine(truth, groundTruth(depiction, "wiki:" + articleId + "#" + section + "#" + file, item));
                         count(item.composition, cmiCounts, scCounts);
                     }
                 }
@@ -167,9 +180,10 @@ public final class CorpusGenerator {
         return new Summary(finalDir.resolve("corpus.json"), total, config.labelled(), cmiCounts, scCounts);
     }
 
-    private List<Item> items(int unlabelled, int labelled, int maxSentences, TextComposer.Style style, Random random) {
-        List<Item> items = new ArrayList<>(unlabelled + labelled);
-        TextComposer composer = new TextComposer(style, random);
+    private <S> List<Item<S>> items(Depiction<S> depiction, int unlabelled, int labelled, int maxSentences,
+                                    TextComposer.Style style, Random random) {
+        List<Item<S>> items = new ArrayList<>(unlabelled + labelled);
+        Depiction.Writer<S> composer = depiction.writer(style, random);
         List<Integer> labelledIndex = new ArrayList<>();
         for (int i = 0; i < labelled; i++) {
             labelledIndex.add(i);
@@ -179,13 +193,13 @@ public final class CorpusGenerator {
         boolean[] test = new boolean[labelled];
         labelledIndex.subList(0, testCount).forEach(i -> test[i] = true);
         for (int i = 0; i < unlabelled + labelled; i++) {
-            Scene scene = randomScene(random);
+            S scene = depiction.randomScene(random);
             boolean isLabelled = i >= unlabelled;
             TextComposer.Plan plan = isLabelled
-                    ? planFor(scene.objects().size(), maxSentences, random)
-                    : TextComposer.randomPlan(scene.objects().size(), maxSentences, random);
+                    ? planFor(depiction.objects(scene), maxSentences, random)
+                    : TextComposer.randomPlan(depiction.objects(scene), maxSentences, random);
             Split split = isLabelled && test[i - unlabelled] ? Split.TEST : Split.TRAIN;
-            items.add(new Item(i, scene, composer.compose(scene, plan), isLabelled, split));
+            items.add(new Item<>(i, scene, composer.compose(scene, plan), isLabelled, split));
         }
         return items;
     }
@@ -224,21 +238,8 @@ public final class CorpusGenerator {
         throw new AssertionError();
     }
 
-    private static Scene randomScene(Random random) {
-        int n = 1 + random.nextInt(4);
-        List<Position> positions = new ArrayList<>(List.of(Position.values()));
-        Collections.shuffle(positions, random);
-        List<Scene.SceneObject> objects = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            objects.add(new Scene.SceneObject(Shape.values()[random.nextInt(Shape.values().length)],
-                    Colour.values()[random.nextInt(Colour.values().length)], random.nextBoolean(), positions.get(i)));
-        }
-        Scene.Background background = Scene.Background.values()[random.nextInt(Scene.Background.values().length)];
-        return new Scene(objects, background, random.nextLong());
-    }
-
-    private void writeCoco(Path json, Path imageDir, int count, Random random, List<ImageJob> images)
-            throws IOException {
+    private <S> void writeCoco(Depiction<S> depiction, Path json, Path imageDir, int count, Random random,
+                               List<ImageJob> images) throws IOException {
         Files.createDirectories(json.getParent());
         Files.createDirectories(imageDir);
         ObjectNode root = Json.mapper().createObjectNode();
@@ -246,24 +247,25 @@ public final class CorpusGenerator {
                 .put("seed", config.seed());
         ArrayNode imagesNode = root.putArray("images");
         ArrayNode annotations = root.putArray("annotations");
-        TextComposer composer = new TextComposer(TextComposer.Style.CAPTION, random);
+        Depiction.Writer<S> composer = depiction.writer(TextComposer.Style.CAPTION, random);
         long annotationId = 1;
         for (int i = 0; i < count; i++) {
             long id = 1 + i;
             String file = String.format(Locale.ROOT, "COCO_synthetic_%012d.jpg", id);
-            Scene scene = randomScene(random);
+            S scene = depiction.randomScene(random);
             imagesNode.addObject().put("id", id).put("file_name", file).put("width", config.imageSize())
                     .put("height", config.imageSize());
             for (int c = 0; c < CAPTIONS_PER_IMAGE; c++) {
                 annotations.addObject().put("id", annotationId++).put("image_id", id)
                         .put("caption", composer.caption(scene));
             }
-            images.add(new ImageJob(scene, imageDir.resolve(file)));
+            images.add(new ImageJob(size -> depiction.render(scene, size), imageDir.resolve(file)));
         }
         Json.mapper().writeValue(json.toFile(), root);
     }
 
-    private void writeBbcEntry(Path folder, String name, Item item, Random random) throws IOException {
+    private static <S> void writeBbcEntry(Depiction<S> depiction, Path folder, String name, Item<S> item, Random random)
+            throws IOException {
         Files.createDirectories(folder);
         StringBuilder html = new StringBuilder()
                 .append("<!DOCTYPE html>\n<html><head><meta charset=\"iso-8859-1\"><title>BBC NEWS | ")
@@ -276,19 +278,19 @@ public final class CorpusGenerator {
         }
         html.append("</body></html>\n");
         Files.write(folder.resolve(name + ".html"), html.toString().getBytes(StandardCharsets.ISO_8859_1));
-        String caption = new TextComposer(TextComposer.Style.NEWS, random).caption(item.scene);
+        String caption = depiction.writer(TextComposer.Style.NEWS, random).caption(item.scene);
         Files.write(folder.resolve(name + ".txt"), caption.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Writes one article line; returns the section name the image's pair gets. */
-    private String writeWikiArticle(BufferedWriter out, long id, String file, Item item, Random random)
-            throws IOException {
+    private static <S> String writeWikiArticle(Depiction<S> depiction, BufferedWriter out, long id, String file,
+                                               Item<S> item, Random random) throws IOException {
         String[] titles = {"Summary", "History", "Geography", "Culture"};
         int sectionCount = 1 + random.nextInt(titles.length);
         boolean summaryImage = sectionCount == 1 || random.nextBoolean();
         int imageSection = summaryImage ? 0 : 1 + random.nextInt(sectionCount - 1);
         List<String> sentences = item.composition.sentences();
-        TextComposer filler = new TextComposer(TextComposer.Style.ENCYCLOPEDIA, random);
+        Depiction.Writer<S> filler = depiction.writer(TextComposer.Style.ENCYCLOPEDIA, random);
         List<List<String>> texts = new ArrayList<>();
         for (int s = 0; s < sectionCount; s++) {
             texts.add(new ArrayList<>());
@@ -327,7 +329,7 @@ public final class CorpusGenerator {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("render images").setInitialMax(jobs.size())
                 .setUnit(" img", 1).showSpeed().build()) {
             jobs.parallelStream().forEach(job -> {
-                BufferedImage image = renderer.render(job.scene, config.imageSize());
+                BufferedImage image = job.render.apply(config.imageSize());
                 String format = job.file.getFileName().toString().endsWith(".png") ? "png" : "jpg";
                 try (OutputStream os = Files.newOutputStream(job.file)) {
                     if (!ImageIO.write(image, format, os)) {
@@ -351,14 +353,11 @@ public final class CorpusGenerator {
                 .forEach(s -> snippets.add(s.text()));
     }
 
-    private static ObjectNode groundTruth(String key, Composition composition) {
+    private static <S> ObjectNode groundTruth(Depiction<S> depiction, String key, Item<S> item) {
         ObjectNode node = Json.mapper().createObjectNode().put("pair", key);
-        ArrayNode objects = node.putArray("objects");
-        for (Scene.SceneObject o : composition.scene().objects()) {
-            objects.addObject().put("shape", o.shape().word()).put("colour", o.colour().word(false))
-                    .put("size", o.large() ? "large" : "small").put("position", o.position().name().toLowerCase(Locale.ROOT));
-        }
+        depiction.describe(item.scene, node.putArray("objects"));
         ArrayNode sentences = node.putArray("sentences");
+        Composition composition = item.composition;
         for (Composition.Statement s : composition.statements()) {
             sentences.addObject().put("role", s.role().name().toLowerCase(Locale.ROOT)).put("object", s.object())
                     .put("text", s.text());
@@ -375,6 +374,7 @@ public final class CorpusGenerator {
             throws IOException {
         ObjectNode node = Json.mapper().createObjectNode();
         node.set("config", Json.mapper().valueToTree(config));
+        depiction.provenance(node);
         node.put("generated_at", Instant.now().toString()).put("pairs", pairs);
         ObjectNode cmiNode = node.putObject("cmi_counts");
         cmi.forEach((k, v) -> cmiNode.put(Double.toString(k.value()), v));

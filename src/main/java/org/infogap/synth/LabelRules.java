@@ -27,7 +27,7 @@ public final class LabelRules {
     }
 
     public static CmiLevel cmi(Composition c) {
-        return cmi(c.scene().objects().size(), c.describedObjects(), c.count(Composition.Role.VISUAL),
+        return cmi(c.objects(), c.describedObjects(), c.count(Composition.Role.VISUAL),
                 c.statements().size());
     }
 

@@ -44,7 +44,7 @@ public final class SceneRenderer {
         return image;
     }
 
-    private static void paintBackground(Graphics2D g, Scene.Background background, int size, Random random) {
+    static void paintBackground(Graphics2D g, Scene.Background background, int size, Random random) {
         Color a = pastel(random);
         Color b = pastel(random);
         switch (background) {
@@ -116,7 +116,7 @@ public final class SceneRenderer {
         return path;
     }
 
-    private static void addNoise(BufferedImage image, Random random) {
+    static void addNoise(BufferedImage image, Random random) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[] pixels = image.getRGB(0, 0, w, h, null, 0, w);

@@ -41,29 +41,14 @@ final class TextComposer {
         }
     }
 
-    private static final String[] NAMES = {"Smith", "Jones", "Taylor", "Evans", "Wilson", "Johnson", "Walker",
-        "Wright", "Thompson", "Hughes", "Edwards", "Clarke", "Hall", "Harris", "Lewis", "Robinson"};
-    private static final String[] CITIES = {"London", "Manchester", "Leeds", "Glasgow", "Cardiff", "Bristol",
-        "Paris", "Berlin", "Madrid", "Rome", "Boston", "Chicago", "Denver", "Toronto", "Dublin", "Oslo"};
-    private static final String[] TOPICS = {"transport", "housing", "education", "health", "pensions", "tax",
-        "energy", "farming", "tourism", "policing", "water", "broadband"};
-    private static final String[] ORGS = {"council", "ministry", "committee", "union", "company", "bank",
-        "charity", "regulator", "party", "board"};
-    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-        "Sunday"};
-    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July",
-        "August", "September", "October", "November", "December"};
-    private static final String[] COUNTRIES = {"England", "Scotland", "France", "Germany", "Spain", "Italy",
-        "Canada", "Norway", "Ireland", "Portugal"};
-    private static final String[] PRODUCTS = {"wine", "cheese", "wool", "timber", "coal", "fish", "glass",
-        "pottery"};
-
     private final Style style;
     private final Random random;
+    private final FillerText filler;
 
     TextComposer(Style style, Random random) {
         this.style = style;
         this.random = random;
+        this.filler = new FillerText(style, random);
     }
 
     /** Draws a plan of 1..maxSentences sentences; every count is as likely as any other. */
@@ -77,25 +62,42 @@ final class TextComposer {
 
     /** Writes a text that follows {@code plan}, sentences in random order. */
     Composition compose(Scene scene, Plan plan) {
+        return assemble(scene.objects().size(), plan, random, object -> visual(scene, object), () -> contradiction(scene),
+                filler::sentence);
+    }
+
+    /**
+     * A text that follows {@code plan} from sentence writers: the described objects drawn among {@code objects}, each
+     * described at least once, then the contradicting and filler sentences, all in random order. Both corpora's
+     * writers use it, so their texts are built the same way.
+     */
+    static Composition assemble(int objects, Plan plan, Random random, java.util.function.IntFunction<String> visual,
+                                java.util.function.Supplier<String> contradiction, java.util.function.Supplier<String> filler) {
         List<Composition.Statement> statements = new ArrayList<>(plan.total());
-        List<Integer> objects = new ArrayList<>();
-        for (int i = 0; i < scene.objects().size(); i++) {
-            objects.add(i);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < objects; i++) {
+            order.add(i);
         }
-        Collections.shuffle(objects, random);
-        List<Integer> described = objects.subList(0, plan.described());
+        Collections.shuffle(order, random);
+        List<Integer> described = order.subList(0, plan.described());
         for (int i = 0; i < plan.visual(); i++) {
             int object = i < described.size() ? described.get(i) : described.get(random.nextInt(described.size()));
-            statements.add(new Composition.Statement(Composition.Role.VISUAL, object, visual(scene, object)));
+            statements.add(new Composition.Statement(Composition.Role.VISUAL, object, visual.apply(object)));
         }
         for (int i = 0; i < plan.contradicting(); i++) {
-            statements.add(new Composition.Statement(Composition.Role.CONTRADICTION, -1, contradiction(scene)));
+            statements.add(new Composition.Statement(Composition.Role.CONTRADICTION, -1, contradiction.get()));
         }
         for (int i = 0; i < plan.filler(); i++) {
-            statements.add(new Composition.Statement(Composition.Role.FILLER, -1, filler()));
+            statements.add(new Composition.Statement(Composition.Role.FILLER, -1, filler.get()));
         }
         Collections.shuffle(statements, random);
-        return new Composition(scene, statements);
+        return new Composition(objects, statements);
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    static String list(List<String> parts) {
+        return parts.size() == 1 ? parts.get(0)
+                : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     /** One COCO-style caption that names every object of the scene. */
@@ -106,8 +108,7 @@ final class TextComposer {
             parts.add(article(size + colour(o)) + " " + size + colour(o) + " " + o.shape().word()
                     + (random.nextBoolean() ? " " + o.position().phrase(style.british) : ""));
         }
-        String list = parts.size() == 1 ? parts.get(0)
-                : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        String list = list(parts);
         String background = switch (scene.background()) {
             case PLAIN -> "plain";
             case GRADIENT -> "shaded";
@@ -197,56 +198,6 @@ final class TextComposer {
         };
     }
 
-    private String filler() {
-        return style == Style.NEWS ? newsFiller() : encyclopediaFiller();
-    }
-
-    private String newsFiller() {
-        String name = pick(NAMES);
-        String city = pick(CITIES);
-        String topic = pick(TOPICS);
-        String org = pick(ORGS);
-        return switch (random.nextInt(14)) {
-            case 0 -> "The " + org + " announced new plans for " + topic + " on " + pick(DAYS) + ".";
-            case 1 -> "Mr. " + name + " said the " + org + " would review its " + topic + " policy next month.";
-            case 2 -> "The U.K. government spent \u00a3" + (2 + random.nextInt(90)) + "." + random.nextInt(10)
-                    + "m on its " + topic + " programme last year.";
-            case 3 -> "Officials at No. 10 refused to comment on the " + topic + " report.";
-            case 4 -> "Dr. " + (char) ('A' + random.nextInt(26)) + ". " + name + ", who speaks for the " + org
-                    + ", said: \"We will analyse the figures carefully.\"";
-            case 5 -> "Unemployment rose by " + random.nextInt(5) + "." + (1 + random.nextInt(9)) + " per cent in "
-                    + pick(MONTHS) + ", according to the latest figures.";
-            case 6 -> "The " + org + " has organised talks with its neighbours in the U.S. next week.";
-            case 7 -> "Labour's defence spokesman travelled to " + city + " on " + pick(DAYS) + ".";
-            case 8 -> "Critics said the decision would favour major companies over local " + topic + " groups.";
-            case 9 -> "The theatre in " + city + " will reopen after a \u00a3" + (1 + random.nextInt(20))
-                    + "m renovation.";
-            case 10 -> "Prof. " + name + " told the BBC that the " + topic + " results were encouraging.";
-            case 11 -> "Police said a " + (18 + random.nextInt(60)) + "-year-old man had been arrested in " + city + ".";
-            case 12 -> "Mrs. " + name + " of the " + org + " said the " + topic + " figures would be published on "
-                    + pick(DAYS) + ".";
-            default -> "Ministers have realised that the " + topic + " budget in " + city + " is under pressure.";
-        };
-    }
-
-    private String encyclopediaFiller() {
-        String name = pick(NAMES);
-        String city = pick(CITIES);
-        int year = 1700 + random.nextInt(300);
-        return switch (random.nextInt(10)) {
-            case 0 -> city + " is a city in " + pick(COUNTRIES) + ".";
-            case 1 -> "It was founded in " + year + " by " + name + ".";
-            case 2 -> "The population was " + (5 + random.nextInt(900)) + ",000 in " + year + ".";
-            case 3 -> "The " + pick(ORGS) + " was organized in " + year + ".";
-            case 4 -> "Many people visit the theater and the museum every year.";
-            case 5 -> "The region is known for its " + pick(PRODUCTS) + ".";
-            case 6 -> "In " + year + ", the town became the heart of the " + pick(PRODUCTS) + " trade.";
-            case 7 -> "St. " + name + "'s church was built in the " + (12 + random.nextInt(8)) + "th century.";
-            case 8 -> "The river is about " + (10 + random.nextInt(400)) + " km long.";
-            default -> "The favorite local dish is made from " + pick(PRODUCTS) + " and bread.";
-        };
-    }
-
     private String colour(Scene.SceneObject o) {
         return o.colour().word(style.british);
     }
@@ -255,11 +206,11 @@ final class TextComposer {
         return options[random.nextInt(options.length)];
     }
 
-    private static String article(String nextWord) {
+    static String article(String nextWord) {
         return "aeiou".indexOf(nextWord.charAt(0)) >= 0 ? "an" : "a";
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

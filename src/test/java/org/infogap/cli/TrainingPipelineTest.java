@@ -288,9 +288,26 @@ class TrainingPipelineTest {
                 assertEquals(2, results.path("kfold").path(system).path(measure).path("accuracy").withArray("folds").size());
             }
         }
+        // the systems that read images, scored again with the test images shuffled among the test pairs
+        JsonNode dependence = results.path("image_dependence");
+        for (String system : List.of("CL", "CL without AE", "SVM")) {
+            for (String measure : List.of("CMI", "SC")) {
+                JsonNode m = dependence.path(system).path(measure);
+                assertEquals(results.path("test_split").path(system).path(measure).path("accuracy").asDouble(),
+                        m.path("accuracy").asDouble(), 1e-12, system + " " + measure);
+                double shuffled = m.path("shuffled").asDouble(-1);
+                assertTrue(shuffled >= 0 && shuffled <= 1, system + " " + measure + " shuffled");
+                assertEquals(m.path("accuracy").asDouble() - shuffled, m.path("drop").asDouble(), 1e-12);
+            }
+        }
+        for (String system : List.of("CL", "CL without AE")) {
+            double auc = dependence.path(system).path("own_image_auc").asDouble(-1);
+            assertTrue(auc >= 0 && auc <= 1, system + " own-image AUC " + auc);
+        }
+        assertFalse(dependence.has("Most frequent"), "the most frequent label reads no image");
         String md = Files.readString(report.resolve("report.md"));
         for (String section : List.of("Accuracy on the test split", "2-fold cross-validation", "CMI on the test split, in detail",
-                "SC per level", "SVM regularisation", "(paper, reference)", "plots/confusion_cl_CMI.png",
+                "SC per level", "Image dependence (test split)", "own-image AUC", "SVM regularisation", "(paper, reference)", "plots/confusion_cl_CMI.png",
                 "plots/curve_autoencoder.png", "plots/distribution_SC.png")) {
             assertTrue(md.contains(section), section);
         }
