@@ -47,6 +47,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "With --pictures: at most this many kinds of things, a seeded sample (0: all). Default: ${DEFAULT-VALUE}")
     int kinds;
 
+    @Option(names = "--shared-test-pictures", description = "With --pictures: let the test split show the same pictures as "
+            + "training. Default: each kind's last picture (the last source's artist) is kept for the test split, so that "
+            + "the test asks what a thing looks like rather than which drawing was seen.")
+    boolean sharedTestPictures;
+
     @Override
     public Integer call() throws Exception {
         GeneratorConfig config = new GeneratorConfig(seed, unlabelled, labelled, testFraction, imageSize, paperSkew);
@@ -56,7 +61,7 @@ final class GenerateCommand implements Callable<Integer> {
             PictureCatalogue catalogue = PictureCatalogue.read(pictures, kinds, seed);
             System.out.printf("pictures: %d kinds, %d pictures from %s%n", catalogue.kinds().size(),
                     catalogue.kinds().stream().mapToInt(k -> k.pictures().size()).sum(), catalogue.sources());
-            generator = new CorpusGenerator(config, catalogue);
+            generator = new CorpusGenerator(config, catalogue, !sharedTestPictures);
         }
         CorpusGenerator.Summary summary = generator.generate(out);
         System.out.printf("generated %d pairs (%d labelled) in %.1f s -> %s%n", summary.pairs(), summary.labelled(),

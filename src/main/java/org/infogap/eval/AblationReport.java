@@ -177,6 +177,11 @@ public final class AblationReport {
         majority.set("CMI", summary(Metrics.of(cmi, AccuracyReport.constant(majorityCmi, cmi.length))));
         majority.set("SC", summary(Metrics.of(sc, AccuracyReport.constant(majoritySc, sc.length))));
 
+        ImageDependence dependence = new ImageDependence(test, o.seed());
+        ObjectNode matchHead = ImageDependence.matchHead(ae);
+        if (matchHead != null) {
+            results.set("match_head", matchHead);
+        }
         List<Variant> variants = variants(all);
         Map<String, int[][]> predictions = new LinkedHashMap<>();
         ArrayNode rows = results.putArray("variants");
@@ -188,7 +193,8 @@ public final class AblationReport {
             Path dir = o.out().resolve("models").resolve(slug(v.name()));
             ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(), false,
                     o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), false, o.seed()));
-            AccuracyReport.Predictions p = AccuracyReport.classify(ModelBundle.load(dir.resolve(Trainer.BEST)), test);
+            ModelBundle trained = ModelBundle.load(dir.resolve(Trainer.BEST));
+            AccuracyReport.Predictions p = AccuracyReport.classify(trained, test);
             int[][] levels = {p.cmi(), p.sc()};
             predictions.put(v.name(), levels);
             v.aliases().forEach(alias -> predictions.put(alias, levels));
@@ -199,6 +205,9 @@ public final class AblationReport {
             describe(v.config()).forEach(components::add);
             row.set("CMI", summary(Metrics.of(cmi, levels[0])));
             row.set("SC", summary(Metrics.of(sc, levels[1])));
+            // which variants read the image: accuracy with the test images shuffled, the own image's AUC
+            row.set("image_dependence", dependence.classifier(trained, new Metrics[] {Metrics.of(cmi, levels[0]),
+                Metrics.of(sc, levels[1])}));
             double elapsed = (System.nanoTime() - started) / 1e9;
             LOG.info("ablation: {} CMI {} / SC {}; {} of {} variants in {} min, about {} min to go", v.name(),
                     String.format(Locale.ROOT, "%.4f", row.path("CMI").path("accuracy").asDouble()),

@@ -26,7 +26,7 @@ public final class AblationWriter {
         byte[] plot = plot(results);
         Files.createDirectories(dir.resolve("plots"));
         AtomicFiles.write(dir.resolve("plots/ablation.png"), out -> out.write(plot));
-        List<List<List<String>>> tables = List.of(table(results), contributions(results));
+        List<List<List<String>>> tables = List.of(table(results), contributions(results), dependence(results));
         AtomicFiles.writeString(dir.resolve("ablation.md"), markdown(results, tables));
         AtomicFiles.writeString(dir.resolve("ablation.html"), html(results, tables, plot));
     }
@@ -63,6 +63,18 @@ public final class AblationWriter {
         return rows;
     }
 
+    /** Per variant: its accuracy with the test images shuffled among the test pairs, and the own image's AUC. */
+    static List<List<String>> dependence(JsonNode results) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(ReportWriter.DEPENDENCE_HEADER);
+        header.set(0, "variant");
+        rows.add(header);
+        for (JsonNode v : results.path("variants")) {
+            rows.add(ReportWriter.dependenceRow(v.path("name").asText(), v.path("image_dependence")));
+        }
+        return rows;
+    }
+
     private static String f(JsonNode n) {
         return n.isMissingNode() ? "" : String.format(Locale.ROOT, "%.4f", n.asDouble());
     }
@@ -80,7 +92,8 @@ public final class AblationWriter {
                 + "itself (seed, order). Created %s.", p.path("autoencoder").asText(),
                 p.path("image_encoder").asText(), p.path("config").path("training").path("seed").asLong(), p.path("seed").asLong(),
                 p.path("labelled").asText(),
-                p.path("test_pairs").asInt(), p.path("resamples").asInt(), p.path("created").asText());
+                p.path("test_pairs").asInt(), p.path("resamples").asInt(), p.path("created").asText())
+                + ReportWriter.matchHeadText(results.path("match_head"));
     }
 
     private static String markdown(JsonNode results, List<List<List<String>>> tables) {
@@ -93,7 +106,10 @@ public final class AblationWriter {
     }
 
     private static final String[] TITLES = {"Variants on the test split",
-        "What each component adds: accuracy points, alone (+ it against what it needs: the paper's classifier, + matchHead or + sentenceCounts) and within all (all against all - it), [95% paired bootstrap]"};
+        "What each component adds: accuracy points, alone (+ it against what it needs: the paper's classifier, + matchHead or + sentenceCounts) and within all (all against all - it), [95% paired bootstrap]",
+        "Image dependence: each variant with the test images shuffled among the test pairs (mean of "
+            + ImageDependence.SHUFFLES + " shuffles), and the share of " + ImageDependence.CANDIDATES
+            + " other test images that score a lower expected CMI than a text's own (texts with CMI > 0; 0.5: blind to the image)"};
 
     private static String html(JsonNode results, List<List<List<String>>> tables, byte[] plot) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>infogap ablation report"

@@ -153,32 +153,39 @@ public final class ReportWriter {
                 + "accuracy. Own-image AUC: for each test text that shares something with its image (CMI > 0), the share of "
                 + ImageDependence.CANDIDATES + " other test images that score a lower expected CMI with it than its own "
                 + "(0.5: blind to the image).";
-        JsonNode m = results.path("image_dependence").path("match_head");
-        if (!m.isMissingNode()) {
-            text += String.format(Locale.ROOT, " The autoencoder's match head, epoch %d: match accuracy %.3f on its training "
-                    + "pairs, %.3f on validation pairs, chance %.3f (%.1fx chance).", m.path("epoch").asInt(),
-                    m.path("train_accuracy").asDouble(), m.path("validation_accuracy").asDouble(), m.path("chance").asDouble(),
-                    m.path("times_chance").asDouble());
-        }
+        text += matchHeadText(results.path("image_dependence").path("match_head"));
         return text;
     }
 
     private List<List<String>> imageDependence() {
         List<List<String>> t = new ArrayList<>();
-        t.add(List.of("system", "CMI", "CMI, images shuffled", "CMI drop", "SC", "SC, images shuffled", "SC drop",
-                "own-image AUC (CMI)"));
+        t.add(DEPENDENCE_HEADER);
         JsonNode d = results.path("image_dependence");
         for (String system : AccuracyReport.SYSTEMS) {
-            JsonNode n = d.path(system);
-            if (n.isMissingNode()) {
-                continue;
+            if (d.has(system)) {
+                t.add(dependenceRow(system, d.path(system)));
             }
-            JsonNode c = n.path("CMI");
-            JsonNode s = n.path("SC");
-            t.add(List.of(system, f(c.path("accuracy")), f(c.path("shuffled")), signed(c.path("drop")), f(s.path("accuracy")),
-                    f(s.path("shuffled")), signed(s.path("drop")), n.has("own_image_auc") ? f(n.path("own_image_auc")) : ""));
         }
         return t;
+    }
+
+    static final List<String> DEPENDENCE_HEADER = List.of("system", "CMI", "CMI, images shuffled", "CMI drop", "SC",
+            "SC, images shuffled", "SC drop", "own-image AUC (CMI)");
+
+    /** One system's {@link ImageDependence} figures as a table row. */
+    static List<String> dependenceRow(String name, JsonNode n) {
+        JsonNode c = n.path("CMI");
+        JsonNode s = n.path("SC");
+        return List.of(name, f(c.path("accuracy")), f(c.path("shuffled")), signed(c.path("drop")), f(s.path("accuracy")),
+                f(s.path("shuffled")), signed(s.path("drop")), n.has("own_image_auc") ? f(n.path("own_image_auc")) : "");
+    }
+
+    /** The match head's line of {@link ImageDependence#matchHead}, or "" without one. */
+    static String matchHeadText(JsonNode m) {
+        return m.isMissingNode() ? "" : String.format(Locale.ROOT, " The autoencoder's match head, epoch %d: match accuracy "
+                + "%.3f on its training pairs, %.3f on validation pairs, chance %.3f (%.1fx chance).", m.path("epoch").asInt(),
+                m.path("train_accuracy").asDouble(), m.path("validation_accuracy").asDouble(), m.path("chance").asDouble(),
+                m.path("times_chance").asDouble());
     }
 
     private static String signed(JsonNode n) {

@@ -62,9 +62,12 @@ public final class CorpusGenerator {
         this(config, new ShapeDepiction());
     }
 
-    /** A corpus of real pictures: the catalogue's things, named by their own names ({@link PictureDepiction}). */
-    public CorpusGenerator(GeneratorConfig config, PictureCatalogue pictures) {
-        this(config, new PictureDepiction(pictures));
+    /**
+     * A corpus of real pictures: the catalogue's things, named by their own names ({@link PictureDepiction}); with
+     * {@code holdOutTestPictures}, the test split shows each kind in a picture that training never shows.
+     */
+    public CorpusGenerator(GeneratorConfig config, PictureCatalogue pictures, boolean holdOutTestPictures) {
+        this(config, new PictureDepiction(pictures, holdOutTestPictures));
     }
 
     private CorpusGenerator(GeneratorConfig config, Depiction<?> depiction) {
@@ -193,12 +196,12 @@ public final class CorpusGenerator {
         boolean[] test = new boolean[labelled];
         labelledIndex.subList(0, testCount).forEach(i -> test[i] = true);
         for (int i = 0; i < unlabelled + labelled; i++) {
-            S scene = depiction.randomScene(random);
             boolean isLabelled = i >= unlabelled;
+            Split split = isLabelled && test[i - unlabelled] ? Split.TEST : Split.TRAIN;
+            S scene = depiction.randomScene(random, split);
             TextComposer.Plan plan = isLabelled
                     ? planFor(depiction.objects(scene), maxSentences, random)
                     : TextComposer.randomPlan(depiction.objects(scene), maxSentences, random);
-            Split split = isLabelled && test[i - unlabelled] ? Split.TEST : Split.TRAIN;
             items.add(new Item<>(i, scene, composer.compose(scene, plan), isLabelled, split));
         }
         return items;
@@ -252,7 +255,7 @@ public final class CorpusGenerator {
         for (int i = 0; i < count; i++) {
             long id = 1 + i;
             String file = String.format(Locale.ROOT, "COCO_synthetic_%012d.jpg", id);
-            S scene = depiction.randomScene(random);
+            S scene = depiction.randomScene(random, Split.TRAIN);
             imagesNode.addObject().put("id", id).put("file_name", file).put("width", config.imageSize())
                     .put("height", config.imageSize());
             for (int c = 0; c < CAPTIONS_PER_IMAGE; c++) {

@@ -13,8 +13,11 @@ import java.util.Random;
  */
 interface Depiction<S> {
 
-    /** A random scene of one to four objects at distinct positions. */
-    S randomScene(Random random);
+    /**
+     * A random scene of one to four objects at distinct positions, for a pair of {@code split}: a depiction may keep
+     * some of its pictures for the test split, so that the test measures what was learnt rather than what was seen.
+     */
+    S randomScene(Random random, org.infogap.data.Split split);
 
     /** Objects the scene shows. */
     int objects(S scene);

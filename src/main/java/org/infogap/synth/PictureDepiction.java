@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
+import org.infogap.data.Split;
 
 /**
  * Scenes of real pictures: one to four things of a {@link PictureCatalogue} at distinct positions, large or
@@ -51,14 +52,21 @@ final class PictureDepiction implements Depiction<PictureDepiction.PictureScene>
     }
 
     private final PictureCatalogue catalogue;
+    private final boolean holdOut;
     private final Map<Path, BufferedImage> pictures = new ConcurrentHashMap<>();
 
-    PictureDepiction(PictureCatalogue catalogue) {
+    /**
+     * With {@code holdOut}, a kind with several pictures keeps its last one (the last source's artist) for the test
+     * split and shows the others in training: the test split then asks whether a model learnt what a dog looks like,
+     * not whether it remembers one drawing of a dog. Photographs a search stack scores are never the ones it saw.
+     */
+    PictureDepiction(PictureCatalogue catalogue, boolean holdOut) {
         this.catalogue = catalogue;
+        this.holdOut = holdOut;
     }
 
     @Override
-    public PictureScene randomScene(Random random) {
+    public PictureScene randomScene(Random random, Split split) {
         int n = 1 + random.nextInt(4);
         List<Position> positions = new ArrayList<>(List.of(Position.values()));
         Collections.shuffle(positions, random);
@@ -71,12 +79,19 @@ final class PictureDepiction implements Depiction<PictureDepiction.PictureScene>
         }
         List<Thing> things = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int pictureCount = catalogue.kinds().get(kinds.get(i)).pictures().size();
-            things.add(new Thing(kinds.get(i), random.nextInt(pictureCount), random.nextBoolean(), positions.get(i),
-                    random.nextBoolean()));
+            things.add(new Thing(kinds.get(i), picture(catalogue.kinds().get(kinds.get(i)).pictures().size(), split, random),
+                    random.nextBoolean(), positions.get(i), random.nextBoolean()));
         }
         Scene.Background background = Scene.Background.values()[random.nextInt(Scene.Background.values().length)];
         return new PictureScene(things, background, random.nextLong());
+    }
+
+    /** Which of a kind's {@code count} pictures a pair of {@code split} shows. */
+    private int picture(int count, Split split, Random random) {
+        if (!holdOut || count == 1) {
+            return random.nextInt(count);
+        }
+        return split == Split.TEST ? count - 1 : random.nextInt(count - 1);
     }
 
     @Override
@@ -137,9 +152,15 @@ final class PictureDepiction implements Depiction<PictureDepiction.PictureScene>
         for (Thing t : scene.things()) {
             PictureCatalogue.Kind kind = catalogue.kinds().get(t.kind());
             objects.addObject().put("kind", kind.id()).put("name", kind.names().get(0)).put("group", kind.group())
-                    .put("picture", kind.pictures().get(t.picture()).getFileName().toString())
+                    .put("picture", tail(kind.pictures().get(t.picture())))
                     .put("size", t.large() ? "large" : "small").put("position", t.position().name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** The picture's file and two folders above it: the artist's set and size for emoji-datasource. */
+    private static String tail(Path picture) {
+        int n = picture.getNameCount();
+        return picture.subpath(Math.max(0, n - 3), n).toString().replace('\\', '/');
     }
 
     @Override
@@ -147,7 +168,7 @@ final class PictureDepiction implements Depiction<PictureDepiction.PictureScene>
         ObjectNode p = node.putObject("pictures");
         ArrayNode sources = p.putArray("sources");
         catalogue.sources().forEach(sources::add);
-        p.put("kinds", catalogue.kinds().size());
+        p.put("kinds", catalogue.kinds().size()).put("test_pictures_held_out", holdOut);
         p.put("pictures", catalogue.kinds().stream().mapToInt(k -> k.pictures().size()).sum());
     }
 

@@ -14,7 +14,7 @@ final class ShapeDepiction implements Depiction<Scene> {
     private final SceneRenderer renderer = new SceneRenderer();
 
     @Override
-    public Scene randomScene(Random random) {
+    public Scene randomScene(Random random, org.infogap.data.Split split) {
         int n = 1 + random.nextInt(4);
         List<Position> positions = new ArrayList<>(List.of(Position.values()));
         Collections.shuffle(positions, random);

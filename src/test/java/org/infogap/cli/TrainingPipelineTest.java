@@ -335,7 +335,12 @@ class TrainingPipelineTest {
                 double acc = v.path(measure).path("accuracy").asDouble(-1);
                 assertTrue(acc >= 0 && acc <= 1, v.path("name") + " " + measure);
                 assertTrue(v.path(measure).has("macro_f1") && v.path(measure).has("mean_absolute_error"));
+                assertEquals(acc, v.path("image_dependence").path(measure).path("accuracy").asDouble(), 1e-12);
+                double shuffled = v.path("image_dependence").path(measure).path("shuffled").asDouble(-1);
+                assertTrue(shuffled >= 0 && shuffled <= 1, v.path("name") + " " + measure + " with shuffled images");
             }
+            double auc = v.path("image_dependence").path("own_image_auc").asDouble(-1);
+            assertTrue(auc >= 0 && auc <= 1, v.path("name") + " own-image AUC");
         }
         List<String> components = new ArrayList<>();
         for (JsonNode c : results.path("components")) {

@@ -85,7 +85,7 @@ class PictureCorpusTest {
         }
         corpus = dir.resolve("real");
         new CorpusGenerator(new GeneratorConfig(3, 90, 200, 0.2, 64, false),
-                PictureCatalogue.read(List.of(emoji), 0, 3)).generate(corpus);
+                PictureCatalogue.read(List.of(emoji), 0, 3), true).generate(corpus);
     }
 
     @Test
@@ -185,5 +185,25 @@ class PictureCorpusTest {
         JsonNode provenance = Json.mapper().readTree(corpus.resolve("generator.json").toFile());
         assertEquals(8, provenance.path("pictures").path("kinds").asInt());
         assertEquals(16, provenance.path("pictures").path("pictures").asInt());
+    }
+
+    @Test
+    void theTestSplitShowsEachThingInAPictureTrainingNeverShows() throws IOException {
+        Map<String, Boolean> train = new HashMap<>();
+        for (JsonNode l : CorpusGeneratorTest.jsonl(corpus.resolve("labels/bbc_annotations.jsonl"))) {
+            train.put("bbc:" + l.path("name").asText(), l.path("train").asBoolean());
+        }
+        int test = 0;
+        for (JsonNode pair : CorpusGeneratorTest.jsonl(corpus.resolve("labels/composition.jsonl"))) {
+            Boolean isTrain = train.get(pair.path("pair").asText());
+            if (isTrain == null) {
+                continue; // a Wiki pair
+            }
+            test += isTrain ? 0 : 1;
+            for (JsonNode o : pair.path("objects")) {
+                assertEquals(isTrain ? "artista" : "artistb", o.path("picture").asText().split("/")[0], pair.toString());
+            }
+        }
+        assertTrue(test > 10, test + " test pairs");
     }
 }
