@@ -75,6 +75,9 @@ public final class AblationReport {
         if (all.matching()) {
             units.add("matchHead");
         }
+        if (all.mismatchedPairs() != null) {
+            units.add("mismatchedPairs");
+        }
         if (all.sentenceCounts() != null) {
             units.add("sentenceCounts");
             if (all.sentenceCounts().visualWords()) {
@@ -97,12 +100,13 @@ public final class AblationReport {
                     s.coverage() && on.contains("coverage"));
         }
         ModelConfig.Components c = all.components();
-        return all.withComponents(new ModelConfig.Components(head, counts, c.wordWhitening(), c.imageFineTuning()));
+        return all.withComponents(new ModelConfig.Components(head, counts, c.wordWhitening(), c.imageFineTuning(),
+                on.contains("mismatchedPairs") ? all.mismatchedPairs() : null));
     }
 
     private static List<String> prerequisites(String unit) {
         return switch (unit) {
-            case "matchHead" -> List.of();
+            case "matchHead", "mismatchedPairs" -> List.of();
             case "sentenceCounts" -> List.of("matchHead");
             default -> List.of("matchHead", "sentenceCounts");
         };

@@ -27,7 +27,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                   double weightDecay, String optimizer, boolean fineTuneImage, double imageLrScale,
                   double matchWeight, boolean whitenWords, boolean matchGrid, boolean matchCaptions,
                   boolean sentenceCounts, int matchEpochs, boolean matchBag, boolean visualWords, int countsHidden,
-                  boolean countsCoverage, String imageLayer, String gridLayer, double whitenFloor) {
+                  boolean countsCoverage, String imageLayer, String gridLayer, double whitenFloor, double mismatchShare) {
 
     /** The grid the match head read before {@code gridLayer} was a setting. */
     static final String FIRST_GRID_LAYER = "mixed7";
@@ -47,9 +47,10 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
             Map.entry("visualWords", BooleanNode.FALSE),
             Map.entry("countsHidden", IntNode.valueOf(0)),
             Map.entry("countsCoverage", BooleanNode.FALSE),
-            Map.entry("whitenFloor", DoubleNode.valueOf(WordWhitening.FLOOR)));
+            Map.entry("whitenFloor", DoubleNode.valueOf(WordWhitening.FLOOR)),
+            Map.entry("mismatchShare", DoubleNode.valueOf(0.0)));
     /** Names version 1 did not have, which a version-1 file cannot state. */
-    private static final Set<String> NOT_IN_VERSION_1 = Set.of("whitenFloor");
+    private static final Set<String> NOT_IN_VERSION_1 = Set.of("whitenFloor", "mismatchShare");
 
     /** The flat settings of {@code c}; a component that is off gives its flags off and the preset's values. */
     static FlatConfig of(ModelConfig c) {
@@ -70,7 +71,8 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                 on.imageFineTuning() != null, lrScale, match ? m.weight() : 0, on.wordWhitening() != null,
                 match && m.grid() != null, match && m.captions(), counts, match ? m.warmupEpochs() : 0,
                 match && m.bag(), counts && s.visualWords(), counts ? s.hidden() : 0, counts && s.coverage(),
-                c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, whitenFloor);
+                c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, whitenFloor,
+                on.mismatchedPairs() != null ? on.mismatchedPairs().share() : 0);
     }
 
     /**
@@ -103,7 +105,8 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
         }
         ModelConfig.Components components = new ModelConfig.Components(match, counts,
                 whitenWords ? new WordWhitening.Settings(whitenFloor) : null,
-                fineTuneImage ? new ImageTuner.Settings(imageLrScale) : null);
+                fineTuneImage ? new ImageTuner.Settings(imageLrScale) : null,
+                mismatchShare != 0 ? new MismatchedPairs.Settings(mismatchShare) : null);
         String pooled = fineTuneImage ? InceptionV3.LAST_BLOCK : imageLayer;
         return new ModelConfig(new ModelConfig.Image(imageSize, imageDim, pooled),
                 new ModelConfig.Text(wordDim, sentenceDim, textDim, articleDim, maxSentences, maxTokens),

@@ -127,12 +127,19 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
 
     /**
      * The additions to the paper's network, each null when off. Each is a class of its own, which documents
-     * what it adds and why: {@link MatchHead}, {@link SentenceCounts}, {@link WordWhitening}, {@link ImageTuner}.
+     * what it adds and why: {@link MatchHead}, {@link SentenceCounts}, {@link WordWhitening}, {@link ImageTuner},
+     * {@link MismatchedPairs}.
      */
     public record Components(MatchHead.Settings matchHead, SentenceCounts.Settings sentenceCounts,
-                             WordWhitening.Settings wordWhitening, ImageTuner.Settings imageFineTuning) {
+                             WordWhitening.Settings wordWhitening, ImageTuner.Settings imageFineTuning,
+                             MismatchedPairs.Settings mismatchedPairs) {
 
-        public static final Components NONE = new Components(null, null, null, null);
+        public static final Components NONE = new Components(null, null, null, null, null);
+
+        /** These components with {@code m} as the mismatched pairs' (null: off). */
+        public Components withMismatchedPairs(MismatchedPairs.Settings m) {
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, m);
+        }
 
         /** The names of the components that are on, in the order above. */
         public List<String> names() {
@@ -148,6 +155,9 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
             }
             if (imageFineTuning != null) {
                 on.add("imageFineTuning");
+            }
+            if (mismatchedPairs != null) {
+                on.add("mismatchedPairs");
             }
             return on;
         }
@@ -221,7 +231,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
         return new ModelConfig(new Image(160, 64, "mixed5"), new Text(300, 64, 64, 256, 20, 18), new Decoder(6, 10.0),
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 3, 12, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 4, true),
-                        new SentenceCounts.Settings(32, true, false), null, null));
+                        new SentenceCounts.Settings(32, true, false), null, null, null));
     }
 
     /**
@@ -232,7 +242,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
      */
     public static ModelConfig real() {
         ModelConfig g = generated();
-        return g.withComponents(new Components(g.components().matchHead(), null, null, null));
+        return g.withComponents(new Components(g.components().matchHead(), null, null, null, null));
     }
 
     /**
@@ -245,7 +255,8 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
         return new ModelConfig(new Image(160, 64, "mixed5"), new Text(300, 64, 64, 256, 20, 18), new Decoder(6, 10.0),
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 4, 8, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 2, true),
-                        new SentenceCounts.Settings(32, true, true), new WordWhitening.Settings(WordWhitening.FLOOR), null));
+                        new SentenceCounts.Settings(32, true, true), new WordWhitening.Settings(WordWhitening.FLOOR), null,
+                        null));
     }
 
     /** The presets by name: paper, generated, real, small. */
@@ -278,6 +289,10 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
     /** Whether the encoder scores sentences against the image ({@link MatchHead}). */
     public boolean matching() {
         return components.matchHead() != null;
+    }
+
+    public MismatchedPairs.Settings mismatchedPairs() {
+        return components.mismatchedPairs();
     }
 
     /** Whether the match head reads an InceptionV3 grid (and so the cached features carry one). */

@@ -14,6 +14,7 @@ import org.infogap.data.ImageTextPair;
 import org.infogap.data.Split;
 import org.infogap.io.Json;
 import org.infogap.model.Classifier;
+import org.infogap.model.MismatchedPairs;
 import org.infogap.model.SentenceCounts;
 import org.infogap.model.Encoder;
 import org.infogap.model.Example;
@@ -180,7 +181,8 @@ public final class ClassifierTraining {
         ObjectNode p = provenance.deepCopy().put("encoder_init", init).put("encoder_from_autoencoder", s.autoencoder() != null)
                 .put("fine_tune_encoder", !s.freezeEncoder()).put("image_trained_end_to_end", net.imageTuner() != null)
                 .put("created", Instant.now().toString());
-        Trainer trainer = new Trainer(net, (batch, random) -> Feeds.classifier(batch, net, random),
+        Trainer trainer = new Trainer(net, (batch, random) -> Feeds.classifier(c.mismatchedPairs() == null || random == null
+                ? batch : MismatchedPairs.augment(batch, c.mismatchedPairs(), random), net, random),
                 n -> accuracy(n, validation), SELECT_BY, true, state -> {
                     state.set("provenance", p);
                     Map<String, INDArray> params = net.parameters();
