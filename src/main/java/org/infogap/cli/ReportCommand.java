@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "report", mixinStandardHelpOptions = true, subcommands = {RetrievalReportCommand.class, AblationReportCommand.class},
+@Command(name = "report", mixinStandardHelpOptions = true, subcommands = {RetrievalReportCommand.class, AblationReportCommand.class, DependenceReportCommand.class},
         description = "The accuracy report (paper's Table 3): CL, CL without AE, linear SVM on article embeddings and the "
             + "most frequent label, on the labelled file's test split and in k-fold cross-validation; writes OUT/report.html, "
             + "OUT/report.md, OUT/plots/*.png and OUT/results.json.")

@@ -210,8 +210,12 @@ public final class AblationReport {
             row.set("CMI", summary(Metrics.of(cmi, levels[0])));
             row.set("SC", summary(Metrics.of(sc, levels[1])));
             // which variants read the image: accuracy with the test images shuffled, the own image's AUC
-            row.set("image_dependence", dependence.classifier(trained, new Metrics[] {Metrics.of(cmi, levels[0]),
-                Metrics.of(sc, levels[1])}));
+            JsonNode shuffled = row.set("image_dependence", dependence.classifier(trained, new Metrics[] {Metrics.of(cmi, levels[0]),
+                Metrics.of(sc, levels[1])})).path("image_dependence");
+            LOG.info("ablation: {} with the test images shuffled CMI {} / SC {}, own-image AUC {}", v.name(),
+                    String.format(Locale.ROOT, "%.4f", shuffled.path("CMI").path("shuffled").asDouble()),
+                    String.format(Locale.ROOT, "%.4f", shuffled.path("SC").path("shuffled").asDouble()),
+                    String.format(Locale.ROOT, "%.3f", shuffled.path("own_image_auc").asDouble()));
             double elapsed = (System.nanoTime() - started) / 1e9;
             LOG.info("ablation: {} CMI {} / SC {}; {} of {} variants in {} min, about {} min to go", v.name(),
                     String.format(Locale.ROOT, "%.4f", row.path("CMI").path("accuracy").asDouble()),

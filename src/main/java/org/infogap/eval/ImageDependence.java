@@ -97,6 +97,17 @@ public final class ImageDependence {
         return n;
     }
 
+    /**
+     * One trained classifier on its own: its accuracy on {@code test}, then {@link #classifier}'s figures (what
+     * {@code report dependence} prints, without training anything).
+     */
+    public static ObjectNode of(ModelBundle classifier, List<Example> test, long seed) {
+        AccuracyReport.Predictions p = AccuracyReport.classify(classifier, test);
+        Metrics[] own = {Metrics.of(test.stream().mapToInt(Example::cmi).toArray(), p.cmi()),
+            Metrics.of(test.stream().mapToInt(Example::sc).toArray(), p.sc())};
+        return new ImageDependence(test, seed).classifier(classifier, own);
+    }
+
     /** Levels predicted for shuffle {@code s}: [CMI, SC] per pair. */
     interface ShuffledPredictions {
         AccuracyReport.Predictions predict(int s);

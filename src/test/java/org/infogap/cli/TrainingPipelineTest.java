@@ -400,6 +400,20 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void aClassifierLearnsFromMismatchedPairsBesideItsLabelledOnesAndRecordsTheComponent() throws Exception {
+        Path ae = dir.resolve("ae-for-mismatch");
+        assertEquals(0, run(ae(ae)));
+        Path cl = dir.resolve("cl-mismatch-pairs");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--set", "mismatchShare=0.5",
+                "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+        ModelBundle trained = ModelBundle.load(cl.resolve(Trainer.BEST));
+        assertEquals(0.5, trained.config().mismatchedPairs().share());
+        JsonNode epoch = trained.state().path("history").get(0);
+        assertTrue(epoch.path("train").path("cmi_loss").asDouble(-1) > 0, epoch.toString());
+    }
+
+    @Test
     void theRetrievalReportSweepsThresholdsOnGeneratedAndGivenLists() throws Exception {
         Path ae = dir.resolve("ae-for-retrieval");
         assertEquals(0, run(ae(ae)));
@@ -407,6 +421,19 @@ class TrainingPipelineTest {
         assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
                 ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--feature-cache", dir.resolve("features").toString(),
                 "--out", cl.toString()));
+        // the same classifier's image dependence, alone, without training anything
+        Path dependence = dir.resolve("dependence");
+        assertEquals(0, run("report", "dependence", "--model", cl.resolve(Trainer.BEST).toString(), "--labelled", labelled.toString(),
+                "--autoencoder", ae.resolve(Trainer.BEST).toString(), "--feature-cache", dir.resolve("features").toString(),
+                "--out", dependence.toString()));
+        JsonNode d = org.infogap.io.Json.mapper().readTree(dependence.resolve("dependence.json").toFile());
+        for (String measure : List.of("CMI", "SC")) {
+            double shuffled = d.path(measure).path("shuffled").asDouble(-1);
+            assertTrue(shuffled >= 0 && shuffled <= 1, measure);
+            assertEquals(d.path(measure).path("accuracy").asDouble() - shuffled, d.path(measure).path("drop").asDouble(), 1e-12);
+        }
+        assertTrue(d.path("own_image_auc").asDouble(-1) >= 0 && d.path("texts").asInt() > 0, d.toString());
+        assertEquals(1.0 / 32, d.path("match_head").path("chance").asDouble(-1), 1e-12, "twice the batch of 16 per validation batch");
         Path out = dir.resolve("retrieval");
         assertEquals(0, run("report", "retrieval", "--model", cl.resolve(Trainer.BEST).toString(), "--labelled", labelled.toString(),
                 "--composition", manifest.getParent().resolve("labels/composition.jsonl").toString(), "--per-query", "6",

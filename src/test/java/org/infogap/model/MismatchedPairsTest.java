@@ -58,11 +58,12 @@ class MismatchedPairsTest {
 
     @Test
     void theComponentIsASettingWithAFlatNameAndOldConfigsReadWithoutIt() throws Exception {
-        ModelConfig on = ModelConfig.real().with(Map.of("mismatchShare", "0.25"));
+        ModelConfig on = ModelConfig.generated().with(Map.of("mismatchShare", "0.25"));
         assertEquals(0.25, on.mismatchedPairs().share());
         assertTrue(on.components().names().contains("mismatchedPairs"));
         assertEquals(on, ModelConfig.fromJson(on.toJson()), "written and read back");
         assertEquals(null, ModelConfig.paper().mismatchedPairs(), "not in the paper");
-        assertEquals(List.of("mismatchShare: 0.0 -> 0.25"), ModelConfig.real().differences(on, java.util.Set.of()));
+        assertEquals(List.of("mismatchShare: 0.0 -> 0.25"), ModelConfig.generated().differences(on, java.util.Set.of()));
+        assertEquals(null, ModelConfig.generated().with(Map.of("mismatchShare", "0")).mismatchedPairs(), "0 turns it off");
     }
 }
