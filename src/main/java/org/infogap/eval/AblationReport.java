@@ -21,6 +21,7 @@ import org.infogap.model.Example;
 import org.infogap.model.MatchHead;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.ModelConfig;
+import org.infogap.model.Predictor;
 import org.infogap.model.SentenceCounts;
 import org.infogap.train.ClassifierTraining;
 import org.infogap.train.ExampleBuilder;
@@ -198,7 +199,8 @@ public final class AblationReport {
             ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(), false,
                     o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), false, o.seed()));
             ModelBundle trained = ModelBundle.load(dir.resolve(Trainer.BEST));
-            AccuracyReport.Predictions p = AccuracyReport.classify(trained, test);
+            Predictor predictor = new Predictor(trained);
+            AccuracyReport.Predictions p = AccuracyReport.classify(predictor, test);
             int[][] levels = {p.cmi(), p.sc()};
             predictions.put(v.name(), levels);
             v.aliases().forEach(alias -> predictions.put(alias, levels));
@@ -210,7 +212,7 @@ public final class AblationReport {
             row.set("CMI", summary(Metrics.of(cmi, levels[0])));
             row.set("SC", summary(Metrics.of(sc, levels[1])));
             // which variants read the image: accuracy with the test images shuffled, the own image's AUC
-            JsonNode shuffled = row.set("image_dependence", dependence.classifier(trained, new Metrics[] {Metrics.of(cmi, levels[0]),
+            JsonNode shuffled = row.set("image_dependence", dependence.classifier(predictor, new Metrics[] {Metrics.of(cmi, levels[0]),
                 Metrics.of(sc, levels[1])})).path("image_dependence");
             LOG.info("ablation: {} with the test images shuffled CMI {} / SC {}, own-image AUC {}", v.name(),
                     String.format(Locale.ROOT, "%.4f", shuffled.path("CMI").path("shuffled").asDouble()),

@@ -249,12 +249,13 @@ public final class AccuracyReport {
             if (keepCurves && Files.exists(last)) {
                 curves.set(system, ModelBundle.load(last).state().withArray("history").deepCopy());
             }
-            out.put(system, classify(best, test));
+            Predictor predictor = new Predictor(best);
+            out.put(system, classify(predictor, test));
             if (shuffles != null) {
                 LOG.info("report: image dependence of {} (test images shuffled, own image against {} others)", system,
                         ImageDependence.CANDIDATES);
                 Metrics[] own = {Metrics.of(actualCmi, out.get(system).cmi()), Metrics.of(actualSc, out.get(system).sc())};
-                dependence.set(system, shuffles.classifier(best, own));
+                dependence.set(system, shuffles.classifier(predictor, own));
             }
         }
         float[][] trainX = articles(train);
@@ -295,7 +296,12 @@ public final class AccuracyReport {
     }
 
     static Predictions classify(ModelBundle bundle, List<Example> test) {
-        List<Predictor.Prediction> p = new Predictor(bundle).predict(test);
+        return classify(new Predictor(bundle), test);
+    }
+
+    /** Levels of an already built predictor, which {@link ImageDependence} reuses for its shuffled pairs. */
+    static Predictions classify(Predictor predictor, List<Example> test) {
+        List<Predictor.Prediction> p = predictor.predict(test);
         return new Predictions(p.stream().mapToInt(x -> x.cmi().index()).toArray(),
                 p.stream().mapToInt(x -> x.sc().index()).toArray());
     }

@@ -68,9 +68,8 @@ public final class ImageDependence {
     }
 
     /** A classifier's figures: shuffled accuracy per measure beside its own, and the own-image AUC. */
-    public ObjectNode classifier(ModelBundle bundle, Metrics[] own) {
-        Predictor predictor = new Predictor(bundle);
-        ObjectNode n = accuracy(own, s -> levels(predictor.predict(shuffled(s))));
+    public ObjectNode classifier(Predictor predictor, Metrics[] own) {
+        ObjectNode n = accuracy(own, s -> AccuracyReport.classify(predictor, shuffled(s)));
         List<Example> pairs = new ArrayList<>();
         for (int t = 0; t < sharing.size(); t++) {
             Example text = test.get(sharing.get(t));
@@ -102,10 +101,11 @@ public final class ImageDependence {
      * {@code report dependence} prints, without training anything).
      */
     public static ObjectNode of(ModelBundle classifier, List<Example> test, long seed) {
-        AccuracyReport.Predictions p = AccuracyReport.classify(classifier, test);
+        Predictor predictor = new Predictor(classifier);
+        AccuracyReport.Predictions p = AccuracyReport.classify(predictor, test);
         Metrics[] own = {Metrics.of(test.stream().mapToInt(Example::cmi).toArray(), p.cmi()),
             Metrics.of(test.stream().mapToInt(Example::sc).toArray(), p.sc())};
-        return new ImageDependence(test, seed).classifier(classifier, own);
+        return new ImageDependence(test, seed).classifier(predictor, own);
     }
 
     /** Levels predicted for shuffle {@code s}: [CMI, SC] per pair. */
@@ -154,11 +154,6 @@ public final class ImageDependence {
 
     private static void measure(ObjectNode n, double own, double shuffled) {
         n.put("accuracy", own).put("shuffled", shuffled).put("drop", own - shuffled);
-    }
-
-    private static AccuracyReport.Predictions levels(List<Predictor.Prediction> p) {
-        return new AccuracyReport.Predictions(p.stream().mapToInt(x -> x.cmi().index()).toArray(),
-                p.stream().mapToInt(x -> x.sc().index()).toArray());
     }
 
     /** The text (and labels) of {@code text} with the image of {@code image}: its features and captions. */

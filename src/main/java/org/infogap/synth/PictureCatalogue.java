@@ -178,9 +178,9 @@ public final class PictureCatalogue {
             String where = "line " + (i + 1);
             JsonNode n;
             try {
-                n = Json.mapper().readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new BadInputException(file, where, null, "not JSON: " + e.getMessage(), e);
+                n = Json.parseWhole(lines.get(i));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new BadInputException(file, where, null, "broken JSON: " + e.getOriginalMessage(), e);
             }
             List<String> names = new ArrayList<>();
             n.path("names").forEach(x -> names.add(words(x.asText())));
