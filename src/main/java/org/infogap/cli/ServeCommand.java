@@ -62,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH, description = "Default: ${DEFAULT-VALUE}")
     int maxBatch;
 
+    @Option(names = "--models", defaultValue = ServeConfig.DEFAULT_MODELS,
+            description = "The only folder POST /admin/reload takes bundles from. Default: ${DEFAULT-VALUE}")
+    Path models;
+
     @Option(names = "--store", defaultValue = "models/serve-store", description = "Registered images. Default: ${DEFAULT-VALUE}")
     Path store;
 
@@ -78,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(port, token == null || token.isBlank() ? null : token, protectReads, maxBody,
-                maxCandidates, maxText, maxImageBytes, maxPixels, timeout, queue, maxBatch, store);
+                maxCandidates, maxText, maxImageBytes, maxPixels, timeout, queue, maxBatch, store, models);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();

@@ -52,7 +52,8 @@ public final class ApiBench {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
                 ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
-                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, store);
+                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, store,
+                model.toAbsolutePath().getParent());
         ApiServer server = new ApiServer(vertx, config, registry, null, null, inceptionWeights, featureCache);
         int port = server.start().await();
         server.loadModel(model).await();

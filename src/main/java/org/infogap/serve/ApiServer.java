@@ -73,6 +73,7 @@ public final class ApiServer {
     private volatile ImageStore images;
     private volatile String imageEncoderId;
     private HttpServer server;
+    private volatile OpenAPIContract contract;
 
     /**
      * @param annotations store for {@code POST /v1/annotations}, with {@code pairIndex} the corpus its
@@ -107,6 +108,7 @@ public final class ApiServer {
     /** Starts listening; scoring answers 503 until {@link #loadModel} succeeds. */
     public Future<Integer> start() {
         return OpenAPIContract.from(vertx, CONTRACT).compose(contract -> {
+            this.contract = contract;
             RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
             builder.rootHandler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()));
             builder.getRoute("importAnnotations").setDoValidation(false); // NDJSON body, read by the annotation reader
@@ -326,14 +328,51 @@ public final class ApiServer {
     private void reload(RoutingContext ctx) {
         JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
         ServingModel current = engine.model();
-        String path = body.getString("model", current == null ? null : current.file().toString());
-        if (path == null) {
+        String asked = body.getString("model");
+        if (asked == null && current == null) {
             problem(ctx, 422, "no-model", "No model to load", "give the bundle path in 'model'", "model");
             return;
         }
-        loadModel(Path.of(path)).onSuccess(m -> ctx.json(new JsonObject().put("model", m.id())))
+        Path file;
+        if (asked == null) {
+            file = current.file(); // the bundle the operator started the server with
+        } else {
+            try {
+                file = confined(Path.of(asked));
+            } catch (ApiProblem p) {
+                problem(ctx, p.status, p.type, p.title, p.getMessage(), p.field);
+                return;
+            } catch (IOException | RuntimeException e) {
+                problem(ctx, 422, "bad-model", "Model refused, the previous one keeps serving", "model: " + e.getMessage(),
+                        "model");
+                return;
+            }
+        }
+        loadModel(file).onSuccess(m -> ctx.json(new JsonObject().put("model", m.id())))
                 .onFailure(e -> problem(ctx, 422, "bad-model", "Model refused, the previous one keeps serving",
                         e.getMessage(), "model"));
+    }
+
+    /**
+     * A reload's path, if it lies under the server's model folder: as written (no {@code ..} out of it) and once
+     * every link on the way is followed. Only names are resolved; the file itself is not opened here.
+     */
+    private Path confined(Path asked) throws IOException {
+        Path root = config.models().toAbsolutePath().normalize();
+        Path path = asked.toAbsolutePath().normalize(); // relative: to the working directory, as --models is
+        if (!path.startsWith(root)) {
+            throw new ApiProblem(403, "outside-models", "Bundle outside the model folder",
+                    "model: " + asked + " is not under " + root, "model");
+        }
+        if (!java.nio.file.Files.exists(path)) {
+            throw new java.nio.file.NoSuchFileException(asked.toString());
+        }
+        Path real = path.toRealPath();
+        if (!real.startsWith(root.toRealPath())) {
+            throw new ApiProblem(403, "outside-models", "Bundle outside the model folder",
+                    "model: " + asked + " leads to " + real + ", which is not under " + root, "model");
+        }
+        return real;
     }
 
     private void ready(RoutingContext ctx) {
@@ -530,12 +569,11 @@ public final class ApiServer {
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
         Throwable f = ctx.failure();
+        Refusal refusal = Refusal.of(f, contract.getRawContract(), bodySchema(ctx));
         if (status == 413) {
             problem(ctx, 413, "body-too-large", "Request body too large", "at most " + config.maxBodyBytes() + " bytes", "body");
-        } else if (f instanceof io.vertx.openapi.validation.ValidatorException v) {
-            problem(ctx, 400, "invalid-request", "Request does not match the contract", v.getMessage(), field(v));
-        } else if (f instanceof io.vertx.core.json.DecodeException) {
-            problem(ctx, 400, "bad-json", "Body is not JSON", f.getMessage(), "body");
+        } else if (refusal != null) {
+            problem(ctx, 400, refusal.type(), refusal.title(), refusal.detail(), refusal.field());
         } else if (status < 500) {
             problem(ctx, status, "refused", "Request refused", f == null ? "" : String.valueOf(f.getMessage()), null);
         } else {
@@ -544,14 +582,18 @@ public final class ApiServer {
         }
     }
 
-    private static String field(io.vertx.openapi.validation.ValidatorException v) {
-        if (v instanceof io.vertx.openapi.validation.SchemaValidationException s && s.getOutputUnit() != null) {
-            String location = s.getOutputUnit().getInstanceLocation();
-            if (location != null && !location.isEmpty()) {
-                return location;
+    /** The JSON body schema of the operation a request was for; null when it has none. */
+    private JsonObject bodySchema(RoutingContext ctx) {
+        try {
+            var operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+            if (operation == null || operation.getRequestBody() == null) {
+                return null;
             }
+            var json = operation.getRequestBody().getContent().get("application/json");
+            return json == null ? null : json.getOpenAPIModel().getJsonObject("schema");
+        } catch (RuntimeException e) { // a path the contract does not know: no schema to name a rule from
+            return null;
         }
-        return null;
     }
 
     static void problem(RoutingContext ctx, int status, String type, String title, String detail, String field) {

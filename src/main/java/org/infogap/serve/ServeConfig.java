@@ -18,10 +18,12 @@ import java.nio.file.Path;
  * @param queueCapacity   pairs waiting for inference; beyond it requests get 503 with Retry-After
  * @param maxBatch        pairs scored in one forward pass
  * @param store           folder of the registered-image store
+ * @param models          the folder {@code POST /admin/reload} may take bundles from; a path outside it (after
+ *                        following links) is refused with 403 before anything opens it
  */
 public record ServeConfig(int port, String token, boolean protectReads, long maxBodyBytes, int maxCandidates,
                           int maxTextChars, int maxImageBytes, long maxPixels, long timeoutMillis, int queueCapacity,
-                          int maxBatch, Path store) {
+                          int maxBatch, Path store, Path models) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_BODY = 32L << 20;
@@ -32,4 +34,5 @@ public record ServeConfig(int port, String token, boolean protectReads, long max
     public static final long DEFAULT_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_QUEUE = 1024;
     public static final int DEFAULT_MAX_BATCH = 64;
+    public static final String DEFAULT_MODELS = "models";
 }

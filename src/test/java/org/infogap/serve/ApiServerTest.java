@@ -91,7 +91,7 @@ class ApiServerTest {
     }
 
     ServeConfig config() {
-        return new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 64, 16, dir.resolve("store"));
+        return new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 64, 16, dir.resolve("store"), dir);
     }
 
     ApiServer newServer() throws Exception {
@@ -153,10 +153,7 @@ class ApiServerTest {
         assertEquals("application/problem+json", r.getHeader("content-type"));
         JsonObject p = r.bodyAsJsonObject();
         assertEquals(status, p.getInteger("status"));
-        if (field != null) {
-            assertTrue(String.valueOf(p.getString("field")).contains(field) || p.getString("detail").contains(field),
-                    "field " + field + " in " + p);
-        }
+        assertEquals(field, p.getString("field"), "the field at fault, in " + p);
     }
 
     @Test
@@ -220,8 +217,8 @@ class ApiServerTest {
     @Test
     void everyRefusalIsAProblemDocumentNamingTheField() {
         server.loadModel(model).await();
-        assertProblem(post("/v1/score", "{not json", false), 400, null);
-        assertProblem(post("/v1/score", new JsonObject().put("text", "x"), false), 400, null);
+        assertProblem(post("/v1/score", "{not json", false), 400, "body");
+        assertProblem(post("/v1/score", new JsonObject().put("text", "x"), false), 400, "image");
         assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("base64", "aGVsbG8=")), false),
                 422, "image.base64");
         assertProblem(post("/v1/score", new JsonObject().put("text", "x").put("image", new JsonObject().put("base64", "!!!")), false),
@@ -240,6 +237,65 @@ class ApiServerTest {
         assertProblem(put("/v1/images/img1", new JsonObject().put("base64", red), false), 401, "Authorization");
         assertProblem(post("/admin/reload", new JsonObject().put("model", dir.resolve("missing.zip").toString()), true), 422, "model");
         assertEquals(200, get("/health/ready").statusCode(), "a refused reload leaves the old model serving");
+    }
+
+    /** The OpenAPI validator's own refusals, translated: each names the field and what was wrong with it. */
+    @Test
+    void contractRefusalsNameTheFieldAndTheRule() {
+        server.loadModel(model).await();
+        JsonObject ok = new JsonObject().put("id", "red-1");
+        Map<String, HttpResponse<Buffer>> cases = new java.util.LinkedHashMap<>();
+        cases.put("body", post("/v1/score", "{not json", false));
+        cases.put("text", post("/v1/score", new JsonObject().put("text", 7).put("image", ok), false));
+        cases.put("text ", post("/v1/score", new JsonObject().put("text", "").put("image", ok), false));
+        cases.put("image", post("/v1/score", new JsonObject().put("text", "x"), false));
+        cases.put("min_sc", post("/v1/candidates", new JsonObject().put("text", "x").put("min_sc", 7)
+                .put("candidates", new JsonArray().add(new JsonObject().put("id", "a").put("image", ok))), false));
+        cases.put("candidates[1].image.id", post("/v1/candidates", new JsonObject().put("text", "x")
+                .put("candidates", new JsonArray().add(new JsonObject().put("id", "a").put("image", ok))
+                        .add(new JsonObject().put("id", "b").put("image", new JsonObject().put("id", "../etc")))), false));
+        cases.put("id", put("/v1/images/..%2Fx", new JsonObject().put("base64", red), true));
+        cases.put("images[0].id", post("/v1/images:batch", new JsonObject().put("images", new JsonArray()
+                .add(new JsonObject().put("id", "a b").put("base64", red))), true));
+        Map<String, String> rules = Map.of("body", "body: not a JSON document", "text", "text: Instance type number is invalid",
+                "text ", "text: String is too short", "image", "image: required", "min_sc", "min_sc: 7 is greater than 1",
+                "candidates[1].image.id", "candidates[1].image.id: must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+                "id", "id: must match ^[A-Za-z0-9]", "images[0].id", "images[0].id: must match ^[A-Za-z0-9]");
+        cases.forEach((field, r) -> {
+            assertProblem(r, 400, field.strip());
+            String detail = r.bodyAsJsonObject().getString("detail");
+            assertTrue(detail.startsWith(rules.get(field)), field + ": " + detail);
+        });
+    }
+
+    /** Reload takes bundles from under the model folder only; outside it, not even a link in it, opens the file. */
+    @Test
+    void aReloadOutsideTheModelFolderIs403AndOpensNothing() throws Exception {
+        server.loadModel(model).await();
+        Path outside = Files.createTempDirectory("outside-models");
+        try {
+            // a FIFO: opening it for reading would block until a writer comes, so an answer at all shows it was not opened
+            Path fifo = outside.resolve("bundle.zip");
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            Path link = dir.resolve("link.zip");
+            Files.createSymbolicLink(link, fifo);
+            for (String path : List.of(fifo.toString(), link.toString(), dir.resolve("../" + outside.getFileName() + "/bundle.zip").toString(),
+                    "/etc/passwd")) {
+                HttpResponse<Buffer> r = client.post(port, "localhost", "/admin/reload").timeout(10_000)
+                        .bearerTokenAuthentication(TOKEN).sendJsonObject(new JsonObject().put("model", path)).await();
+                assertProblem(r, 403, "model");
+            }
+            assertEquals(200, get("/health/ready").statusCode(), "the old model keeps serving");
+            HttpResponse<Buffer> inside = post("/admin/reload", new JsonObject().put("model", model.toString()), true);
+            assertEquals(200, inside.statusCode(), inside.bodyAsString());
+        } finally {
+            try (var files = Files.list(outside)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(outside);
+        }
     }
 
     @Test
@@ -290,7 +346,7 @@ class ApiServerTest {
         server.loadModel(model).await();
         String body = "{\"name\": \"bbc001\", \"mi\": 0.5, \"sc\": 1.0, \"train\": true}\n"
                 + "{\"name\": \"bbc999\", \"mi\": 0.5, \"sc\": 1.0, \"train\": true}\n";
-        assertProblem(post("/v1/annotations", body, false), 401, null);
+        assertProblem(post("/v1/annotations", body, false), 401, "Authorization");
         HttpResponse<Buffer> r = client.post(port, "localhost", "/v1/annotations").addQueryParam("cmi_scale", "fractions")
                 .addQueryParam("sc_scale", "fractions").bearerTokenAuthentication(TOKEN).sendBuffer(Buffer.buffer(body)).await();
         assertEquals(200, r.statusCode(), r.bodyAsString());
@@ -346,7 +402,7 @@ class ApiServerTest {
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
         server.close().await();
-        ServeConfig tight = new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 1, 1, dir.resolve("store"));
+        ServeConfig tight = new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 1, 1, dir.resolve("store"), dir);
         server = new ApiServer(vertx, tight, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, null, null, dir.resolve("features"));
         port = server.start().await();
         server.loadModel(model).await();
