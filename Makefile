@@ -37,7 +37,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report ablation real-data report-real pictures test test-setup weights build clean-data help serve bench-api bench-encoder bench-train
+.PHONY: run data report ablation real-data report-real pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -163,8 +163,22 @@ report-real: real-data weights
 bench-train: $(JAR) $(WEIGHTS_DEP)
 	$(INFOGAP) bench train $(IMAGE_OPT) $(BENCH_TRAIN_OPTS)
 
-test: test-setup
+test: test-setup lint-contract
 	$(MVN) test
+
+# the API contract against Redocly's recommended rules, warnings counted as errors (recommended-strict). The CLI is
+# pinned with its sha-512 in tools/contract-lint/package-lock.json (npm ci checks it); no telemetry, no update check.
+CONTRACT_LINT := tools/contract-lint
+lint-contract:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(CONTRACT_LINT)/node_modules/.package-lock.json && \
+	mkdir -p target && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(CONTRACT_LINT)/node_modules/.bin/redocly lint \
+	--extends recommended-strict --format=stylish src/main/resources/openapi.yaml >target/contract-lint.txt 2>&1; \
+	rc=$$?; sed -n '/^validating/,$$p' target/contract-lint.txt; \
+	test $$rc -eq 0 || { echo "lint-contract: openapi.yaml breaks Redocly's recommended rules (above)"; exit 1; }; \
+	else echo "npm not installed: the contract lint is skipped"; fi
+
+$(CONTRACT_LINT)/node_modules/.package-lock.json: $(CONTRACT_LINT)/package-lock.json
+	cd $(CONTRACT_LINT) && npm ci --no-audit --no-fund --ignore-scripts
 
 # what NsfwjsAgreementTest needs: the converted weights and the Node check's pinned packages. Without npm it
 # is skipped (and says so); everything else runs on a random encoder.

@@ -176,6 +176,9 @@ class ApiServerTest {
         assertTrue(expected >= -1 && expected <= 1);
         assertTrue(s.getString("model").startsWith("classifier.zip@"));
         assertTrue(get("/openapi.yaml").bodyAsString().contains("/v1/candidates"));
+        // the contract documents a 431 for the health checks: the HTTP layer's, before any route
+        assertEquals(431, client.get(port, "localhost", "/health/live").putHeader("X-Big", "x".repeat(9000)).send().await()
+                .statusCode());
     }
 
     @Test
