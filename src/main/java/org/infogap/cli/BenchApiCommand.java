@@ -33,6 +33,10 @@ final class BenchApiCommand implements Callable<Integer> {
             description = "Clients at once; each level runs every scenario. Default: ${DEFAULT-VALUE}")
     List<Integer> concurrency;
 
+    @Option(names = "--workers", defaultValue = "" + org.infogap.serve.ServeConfig.DEFAULT_WORKERS,
+            description = "Scoring threads of the server. Default: ${DEFAULT-VALUE} (0: one per core)")
+    int workers;
+
     @picocli.CommandLine.Mixin
     FeatureOptions features;
 
@@ -49,7 +53,7 @@ final class BenchApiCommand implements Callable<Integer> {
             throw new IllegalArgumentException(images + ": no JPEG or PNG images");
         }
         Path store = Files.createTempDirectory("infogap-bench-store");
-        List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, store,
+        List<ApiBench.Result> results = ApiBench.run(model, files, seconds, concurrency, workers, store,
                 features.weightsFor(model), features.featureCache);
         double rss = ApiBench.peakRssMiB();
         System.out.print(ApiBench.table(results));

@@ -62,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH, description = "Default: ${DEFAULT-VALUE}")
     int maxBatch;
 
+    @Option(names = "--workers", defaultValue = "" + ServeConfig.DEFAULT_WORKERS,
+            description = "Scoring threads, each with its own copy of the classifier graph. Default: ${DEFAULT-VALUE} (0: one per core)")
+    int workers;
+
     @Option(names = "--models", defaultValue = ServeConfig.DEFAULT_MODELS,
             description = "The only folder POST /admin/reload takes bundles from. Default: ${DEFAULT-VALUE}")
     Path models;
@@ -82,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(port, token == null || token.isBlank() ? null : token, protectReads, maxBody,
-                maxCandidates, maxText, maxImageBytes, maxPixels, timeout, queue, maxBatch, store, models);
+                maxCandidates, maxText, maxImageBytes, maxPixels, timeout, queue, maxBatch, workers, store, models);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();

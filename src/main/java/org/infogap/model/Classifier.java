@@ -29,14 +29,19 @@ public final class Classifier extends Network {
     public static final String SC_LOSS = "sc_loss";
     public static final String LOSS = "loss";
 
-    private Classifier(SameDiff sd, ModelConfig config, INDArray wordVectors) {
-        super(sd, config, wordVectors, LOSS);
+    private Classifier(SameDiff sd, ModelConfig config, INDArray wordVectors, Encoder.Shape shape) {
+        super(sd, config, wordVectors, LOSS, shape);
     }
 
     public static Classifier create(ModelConfig c, INDArray wordVectors) {
+        return create(c, wordVectors, Encoder.Shape.full(c));
+    }
+
+    /** A classifier whose encoder reads its text as {@code shape} says: for scoring ({@link Predictor}). */
+    public static Classifier create(ModelConfig c, INDArray wordVectors, Encoder.Shape shape) {
         Nd4j.getRandom().setSeed(c.training().seed() + 1); // variable initialisation draws from ND4J's generator
         SameDiff sd = SameDiff.create();
-        Encoder.Outputs enc = Encoder.define(sd, c, (int) wordVectors.rows());
+        Encoder.Outputs enc = Encoder.define(sd, c, (int) wordVectors.rows(), shape);
         boolean counts = c.sentenceCounts() != null;
 
         SDVariable input = enc.article();
@@ -68,7 +73,7 @@ public final class Classifier extends Network {
             loss = loss.add(MatchHead.loss(sd, c, enc).mul(c.matchHead().weight()));
         }
         loss.rename(LOSS);
-        return new Classifier(sd, c, wordVectors);
+        return new Classifier(sd, c, wordVectors, shape);
     }
 
     /** See {@link SentenceCounts#setVisualWords}. */

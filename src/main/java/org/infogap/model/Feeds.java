@@ -25,10 +25,15 @@ public final class Feeds {
     }
 
     public static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random) {
+        return encoder(batch, net, random, net.config().matchCaptions());
+    }
+
+    /** @param captions whether the caption phrases follow the text rows (only the match head's loss reads them) */
+    private static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random, boolean captions) {
         ModelConfig c = net.config();
         int b = batch.size();
-        int s = c.text().maxSentences();
-        int t = c.text().maxTokens();
+        int s = net.shape().sentences();
+        int t = net.shape().tokens();
         int pooled = c.imageFeatures();
         int cells = c.matchGrid() ? batch.get(0).gridCells(pooled) : 0;
         int gridLength = cells * InceptionV3.GRID_CHANNELS;
@@ -58,7 +63,7 @@ public final class Feeds {
                 owners.add(i);
             }
         }
-        if (c.matchCaptions()) {
+        if (captions) {
             // after the text rows, placed nowhere: only the match head's loss reads them
             for (int i = 0; i < b; i++) {
                 for (int[] phrase : batch.get(i).captions()) {
@@ -74,25 +79,49 @@ public final class Feeds {
             owners.add(0);
         }
         int n = real.size();
-        int[] tokens = new int[n * t];
-        float[] lengths = new float[n];
         INDArray placement = Nd4j.zeros(DataType.FLOAT, (long) b * s, n);
         for (int r = 0; r < n; r++) {
-            int[] ids = real.get(r);
-            int len = Math.min(t, ids.length);
-            System.arraycopy(ids, 0, tokens, r * t, len);
-            lengths[r] = Math.max(1, len); // an LSTM needs one step
             if (slots.get(r) >= 0) {
                 placement.putScalar(slots.get(r), r, 1f);
             }
         }
+        // the rows the word LSTM reads: every row, or each distinct sentence once when the graph shares them
+        List<int[]> distinct = real;
+        INDArray rowsOf = null;
+        if (net.shape().shareSentences()) {
+            Map<java.nio.IntBuffer, Integer> index = new HashMap<>();
+            distinct = new java.util.ArrayList<>();
+            int[] of = new int[n];
+            for (int r = 0; r < n; r++) {
+                int[] ids = real.get(r);
+                int[] kept = java.util.Arrays.copyOf(ids, Math.min(t, ids.length)); // rows equal as the LSTM reads them
+                List<int[]> d = distinct;
+                of[r] = index.computeIfAbsent(java.nio.IntBuffer.wrap(kept), k -> {
+                    d.add(kept);
+                    return d.size() - 1;
+                });
+            }
+            rowsOf = Nd4j.zeros(DataType.FLOAT, n, distinct.size());
+            for (int r = 0; r < n; r++) {
+                rowsOf.putScalar(r, of[r], 1f);
+            }
+        }
+        int u = distinct.size();
+        int[] tokens = new int[u * t];
+        float[] lengths = new float[u];
+        for (int r = 0; r < u; r++) {
+            int[] ids = distinct.get(r);
+            int len = Math.min(t, ids.length);
+            System.arraycopy(ids, 0, tokens, r * t, len);
+            lengths[r] = Math.max(1, len); // an LSTM needs one step
+        }
         INDArray vectors = net.wordVectors();
         // pad id 0 looks up the <pad> row; lengths keep it out of every embedding
-        INDArray rows = Nd4j.pullRows(vectors, 1, tokens);
+        INDArray pulled = Nd4j.pullRows(vectors, 1, tokens);
         // a copy, not a reshaped view: views are not closeable, and the pulled rows (n x t x 300 floats, MBs
         // per batch) must be freed now, not whenever the collector gets to them
-        INDArray words = rows.reshape('c', n, t, vectors.columns()).dup();
-        rows.close();
+        INDArray words = pulled.reshape('c', u, t, vectors.columns()).dup();
+        pulled.close();
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(Encoder.FEATURES, Nd4j.create(features, new long[] {b, pooled}, DataType.FLOAT));
         if (c.matchGrid()) {
@@ -101,7 +130,10 @@ public final class Feeds {
         }
         feed.put(Encoder.WORDS, words);
         if (c.matching() && c.matchHead().bag()) {
-            feed.put(Encoder.BAG, bag(real, t, (int) vectors.rows()));
+            feed.put(Encoder.BAG, bag(distinct, t, (int) vectors.rows()));
+        }
+        if (rowsOf != null) {
+            feed.put(Encoder.SENTENCE_ROWS, rowsOf);
         }
         feed.put(Encoder.TOKEN_LENGTHS, Nd4j.createFromArray(lengths));
         feed.put(Encoder.SENTENCE_COUNTS, Nd4j.createFromArray(counts));
@@ -188,6 +220,16 @@ public final class Feeds {
     }
 
     /**
+     * What scoring needs of a classifier's placeholders: the encoder's and the hidden layer's (all-ones) mask; no
+     * labels, match targets, object counts or caption rows, which only the losses read.
+     */
+    public static Map<String, INDArray> inference(List<Example> batch, Network net) {
+        Map<String, INDArray> feed = encoder(batch, net, null, false);
+        feed.put(Classifier.DROP_HIDDEN, mask(batch.size(), net.config().classifier().hidden(), 1, null));
+        return feed;
+    }
+
+    /**
      * The object count's pre-fit ({@link ObjectCounter}): the images' grids and how many objects their captions
      * name.
      */
@@ -231,7 +273,7 @@ public final class Feeds {
      */
     private static INDArray matchTargets(List<Example> batch, Map<String, INDArray> encoderFeed, ModelConfig c) {
         int b = batch.size();
-        long rows = encoderFeed.get(Encoder.WORDS).size(0);
+        long rows = encoderFeed.get(Encoder.DROP_SENTENCES).size(0); // every row, shared or not
         INDArray targets = Nd4j.zeros(DataType.FLOAT, rows, b);
         INDArray weights = Nd4j.zeros(DataType.FLOAT, rows, b);
         List<List<Integer>> sameImage = new java.util.ArrayList<>(); // per pair, the pairs showing its image

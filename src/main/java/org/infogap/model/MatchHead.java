@@ -80,9 +80,9 @@ public final class MatchHead {
     private MatchHead() {
     }
 
-    /** Per row of {@code sentences}, its logit against its own pair's image: [rows, 1]. */
+    /** Per row of {@code sentences}, its logit against its own pair's image: [rows, 1]; {@code slots} per text. */
     static SDVariable ownImage(SameDiff sd, ModelConfig c, SDVariable sentences, int nIn, SDVariable placement,
-                               SDVariable features, SDVariable grid, SDVariable owner) {
+                               SDVariable features, SDVariable grid, SDVariable owner, int slots) {
         int m = width(c);
         SDVariable s = sentenceProjection(sd, c, sentences, nIn);
         SDVariable i;
@@ -94,7 +94,7 @@ public final class MatchHead {
         } else {
             SDVariable images = imageProjection(sd, c, features);
             // each pair's image at each of its slots, then the placement's transpose picks the real sentences'
-            SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, c.text().maxSentences(), 1), -1, m);
+            SDVariable perSlot = sd.reshape(sd.tile(sd.expandDims(images, 1), 1, slots, 1), -1, m);
             i = sd.mmul(placement, perSlot, true, false, false);
         }
         SDVariable hidden = sd.nn().relu(sd.mmul(s.mul(i), w(sd, "product", m, m)).add(sd.mmul(s, w(sd, "sentence", m, m)))

@@ -35,16 +35,22 @@ public abstract class Network {
     private final Map<String, INDArray> updaterState = new LinkedHashMap<>();
     private int steps;
     private ImageTuner imageTuner;
+    private final Encoder.Shape shape;
 
     /** Losses of one batch, by name, and the gradient norm before clipping. */
     public record Step(Map<String, Double> losses, double gradientNorm) {
     }
 
     protected Network(SameDiff sd, ModelConfig config, INDArray wordVectors, String lossName) {
+        this(sd, config, wordVectors, lossName, Encoder.Shape.full(config));
+    }
+
+    protected Network(SameDiff sd, ModelConfig config, INDArray wordVectors, String lossName, Encoder.Shape shape) {
         this.sd = sd;
         this.config = config;
         this.wordVectors = wordVectors;
         this.lossName = lossName;
+        this.shape = shape;
         sd.setLossVariables(lossName);
     }
 
@@ -60,6 +66,11 @@ public abstract class Network {
     /** The fixed word vectors, one row per vocabulary id. */
     public INDArray wordVectors() {
         return wordVectors;
+    }
+
+    /** How the graph's encoder reads its text: how many sentences and tokens, rows shared or not. */
+    public Encoder.Shape shape() {
+        return shape;
     }
 
     public SameDiff sameDiff() {

@@ -7,7 +7,13 @@ import org.infogap.data.CmiLevel;
 import org.infogap.data.ScLevel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A trained classifier bundle, ready to score examples: levels, probabilities, article embeddings. */
+/**
+ * A trained classifier bundle, ready to score examples: levels, probabilities, article embeddings. Its graphs share
+ * sentences ({@link Encoder.Shape}): pairs that share a text, a search request's candidates, run the text side once per
+ * batch. Each batch runs on the graph unrolled over the fewest steps its texts need (sentence slots of 4, 8 or the
+ * config's, tokens of 12 or the config's), made the first time a batch needs it. {@code predict}, the report and
+ * {@code serve} all score through here. Not for several threads at once: one predictor per thread.
+ */
 public final class Predictor {
 
     /** One pair's scores. {@code expectedCmi}/{@code expectedSc}: the probability-weighted level value. */
@@ -15,24 +21,46 @@ public final class Predictor {
                              double expectedCmi, double expectedSc, float[] article) {
     }
 
+    /** Sentence slots and tokens a scoring graph may be unrolled to, besides the config's own. */
+    private static final int[] SENTENCE_STEPS = {4, 8};
+    private static final int[] TOKEN_STEPS = {12};
+
     private final ModelBundle bundle;
-    private final Classifier classifier;
+    private final Map<Encoder.Shape, Classifier> graphs = new java.util.HashMap<>();
 
     public Predictor(ModelBundle bundle) {
         if (!ModelBundle.CLASSIFIER.equals(bundle.kind())) {
             throw new IllegalArgumentException("a classifier bundle is needed, this one holds a " + bundle.kind());
         }
         this.bundle = bundle;
-        this.classifier = Classifier.create(bundle.config(), bundle.wordVectors());
-        classifier.setParameters(bundle.parameters());
+        graph(shape(bundle.config().text().maxSentences(), bundle.config().text().maxTokens())); // checks the parameters now
+    }
+
+    /** The shared shape with the fewest steps that holds {@code sentences} and {@code tokens}. */
+    private Encoder.Shape shape(int sentences, int tokens) {
+        ModelConfig.Text t = bundle.config().text();
+        return new Encoder.Shape(true, steps(sentences, SENTENCE_STEPS, t.maxSentences()), steps(tokens, TOKEN_STEPS, t.maxTokens()));
+    }
+
+    private static int steps(int needed, int[] choices, int max) {
+        for (int c : choices) {
+            if (needed <= c && c < max) {
+                return c;
+            }
+        }
+        return max;
+    }
+
+    private Classifier graph(Encoder.Shape shape) {
+        return graphs.computeIfAbsent(shape, s -> {
+            Classifier c = Classifier.create(bundle.config(), bundle.wordVectors(), s);
+            c.setParameters(bundle.parameters());
+            return c;
+        });
     }
 
     public ModelBundle bundle() {
         return bundle;
-    }
-
-    public Classifier classifier() {
-        return classifier;
     }
 
     public List<Prediction> predict(List<Example> examples) {
@@ -40,7 +68,16 @@ public final class Predictor {
         int batch = Math.max(1, bundle.config().training().batchSize() * 4);
         for (int from = 0; from < examples.size(); from += batch) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
-            Map<String, INDArray> feed = Feeds.classifier(part, classifier, null);
+            int sentences = 1;
+            int tokens = 1;
+            for (Example e : part) {
+                sentences = Math.max(sentences, e.sentences().size());
+                for (int[] ids : e.sentences()) {
+                    tokens = Math.max(tokens, ids.length);
+                }
+            }
+            Classifier classifier = graph(shape(sentences, tokens));
+            Map<String, INDArray> feed = Feeds.inference(part, classifier);
             Map<String, INDArray> result = classifier.output(feed, Classifier.CMI_PROBABILITIES, Classifier.SC_PROBABILITIES,
                     Encoder.ARTICLE);
             INDArray cmi = result.get(Classifier.CMI_PROBABILITIES);

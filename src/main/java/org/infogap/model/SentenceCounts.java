@@ -110,14 +110,14 @@ public final class SentenceCounts {
         }
         SDVariable truth = sd.nn().sigmoid(enc.match());
         SDVariable perRow = sd.concat(1, related.mul(truth).rename(RELATED_TRUE), related.mul(truth.rsub(1.0)), related); // [rows, 3]
-        int s = c.text().maxSentences();
+        int s = enc.shape().sentences();
         // rows to their texts' slots (caption rows go nowhere), then the slots of each text summed
         SDVariable sums = sd.sum(sd.reshape(sd.mmul(enc.placement(), perRow), -1, s, 3), 1); // [batch, 3]
         SDVariable n = sd.math().max(sd.getVariable(Encoder.SENTENCE_COUNTS), sd.constant(Nd4j.scalar(1f)));
         SDVariable shares = sums.div(sd.expandDims(n, 1));
         SDVariable agreement = sd.expandDims(sums.get(SDIndex.all(), SDIndex.point(0)).sub(sums.get(SDIndex.all(), SDIndex.point(1)))
                 .div(sums.get(SDIndex.all(), SDIndex.point(2)).add(1e-3)), 1);
-        SDVariable length = sd.getVariable(Encoder.SENTENCE_COUNTS).div(s);
+        SDVariable length = sd.getVariable(Encoder.SENTENCE_COUNTS).div(c.text().maxSentences()); // of the config, in every shape
         return sd.concat(1, shares, agreement, sd.expandDims(length, 1)).rename(COUNTS);
     }
 
@@ -175,7 +175,7 @@ public final class SentenceCounts {
     private static SDVariable coverage(SameDiff sd, ModelConfig c, Encoder.Outputs enc) {
         SDVariable weighted = sd.getVariable(MatchHead.ATTENTION).mul(sd.getVariable(RELATED_TRUE)); // [rows, cells]
         SDVariable slots = sd.reshape(sd.mmul(enc.placement(), weighted), sd.concat(0,
-                sd.constant(Nd4j.createFromArray(-1L, c.text().maxSentences())), sd.slice(sd.shape(weighted), new int[] {1}, 1)));
+                sd.constant(Nd4j.createFromArray(-1L, enc.shape().sentences())), sd.slice(sd.shape(weighted), new int[] {1}, 1)));
         return sd.sum(sd.max(slots, 1), true, 1).rename(COVERAGE);
     }
 

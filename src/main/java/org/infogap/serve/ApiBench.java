@@ -45,14 +45,14 @@ public final class ApiBench {
      * @param inceptionWeights the Keras weights the model was trained with, or null (random encoder)
      * @param featureCache     folder of cached image features
      */
-    public static List<Result> run(Path model, List<Path> images, int seconds, List<Integer> concurrencies, Path store,
-                                   Path inceptionWeights, Path featureCache) throws Exception {
+    public static List<Result> run(Path model, List<Path> images, int seconds, List<Integer> concurrencies, int workers,
+                                   Path store, Path inceptionWeights, Path featureCache) throws Exception {
         int concurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElseThrow();
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
                 ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
-                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, store,
+                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, workers, store,
                 model.toAbsolutePath().getParent());
         ApiServer server = new ApiServer(vertx, config, registry, null, null, inceptionWeights, featureCache);
         int port = server.start().await();

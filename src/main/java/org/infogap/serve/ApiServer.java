@@ -57,6 +57,8 @@ public final class ApiServer {
     static final String CONTRACT = "openapi.yaml";
     static final String BATCH_PATH = "/v1/images:batch";
     private static final String MODEL = "infogap.model";
+    /** Images in one InceptionV3 pass: batch 16 costs about as much per image as larger ones (docs/performance.md). */
+    static final int IMAGES_PER_PASS = 16;
 
     private final Vertx vertx;
     private final ServeConfig config;
@@ -73,6 +75,9 @@ public final class ApiServer {
     private volatile ImageStore images;
     private volatile String imageEncoderId;
     private HttpServer server;
+    private final EncodingEngine encoding;
+    private final io.vertx.core.WorkerExecutor imagePool;
+    private final java.util.concurrent.atomic.AtomicInteger inlineInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile OpenAPIContract contract;
 
     /**
@@ -88,12 +93,20 @@ public final class ApiServer {
         this.pairIndex = pairIndex;
         this.inceptionWeights = inceptionWeights;
         this.featureCache = featureCache;
-        this.engine = new ScoringEngine(config.queueCapacity(), config.maxBatch());
+        this.engine = new ScoringEngine(config.queueCapacity(), config.maxBatch(), config.workers());
+        this.encoding = new EncodingEngine(config.queueCapacity(), IMAGES_PER_PASS);
+        // decoding on its own bounded pool, not Vert.x's shared workers, which prepare the registered-image requests
+        this.imagePool = vertx.createSharedWorkerExecutor("infogap-images", Math.max(1, Runtime.getRuntime().availableProcessors()));
         DistributionSummary batchSizes = DistributionSummary.builder("infogap_batch_size")
                 .description("pairs scored per forward pass").register(registry);
         engine.onBatch(batchSizes::record);
         Gauge.builder("infogap_queue_depth", engine, ScoringEngine::queued).description("requests waiting for inference")
                 .register(registry);
+        DistributionSummary imageBatches = DistributionSummary.builder("infogap_image_batch_size")
+                .description("images encoded per InceptionV3 pass").register(registry);
+        encoding.onBatch(imageBatches::record);
+        Gauge.builder("infogap_image_queue_depth", encoding, EncodingEngine::queued)
+                .description("image jobs waiting for InceptionV3").register(registry);
         storeHits = Counter.builder("infogap_registered_image_hits").description("candidates scored from the image store")
                 .register(registry);
         inlineImages = Counter.builder("infogap_inline_images").description("images decoded and encoded per request")
@@ -153,7 +166,7 @@ public final class ApiServer {
     /** Loads a bundle on a worker thread; the model serving now keeps serving until the new one is ready. */
     public Future<ServingModel> loadModel(Path bundle) {
         return vertx.executeBlocking(() -> {
-            ServingModel m = ServingModel.load(bundle, inceptionWeights, featureCache);
+            ServingModel m = ServingModel.load(bundle, inceptionWeights, featureCache, config.workers());
             String encoder = m.bundle().imageEncoderId();
             if (imageEncoderId != null && !imageEncoderId.equals(encoder)) {
                 throw new IllegalArgumentException("the new model's image features come from " + encoder + ", the "
@@ -170,6 +183,8 @@ public final class ApiServer {
 
     public Future<Void> close() {
         engine.close();
+        encoding.close();
+        imagePool.close();
         return server == null ? Future.succeededFuture() : server.close();
     }
 
@@ -178,13 +193,9 @@ public final class ApiServer {
     private void score(RoutingContext ctx) {
         ServingModel m = ctx.get(MODEL);
         JsonObject body = ctx.body().asJsonObject();
-        String text = body.getString("text");
-        vertx.executeBlocking(() -> {
-            List<int[]> ids = ids(m, text);
-            float[] features = features(m, List.of(body.getJsonObject("image")), List.of("image")).get(0);
-            return List.of(new Example("request", features, ids, null, -1, -1));
-        }, false).onSuccess(examples -> infer(ctx, m, examples, predictions ->
-                ctx.json(scored(m, predictions.get(0))))).onFailure(e -> error(ctx, e));
+        examples(m, body.getString("text"), List.of("request"), List.of(body.getJsonObject("image")), List.of("image"))
+                .onSuccess(examples -> infer(ctx, m, examples, predictions -> ctx.json(scored(m, predictions.get(0)))))
+                .onFailure(e -> error(ctx, e));
     }
 
     private void candidates(RoutingContext ctx) {
@@ -200,21 +211,15 @@ public final class ApiServer {
         Double minCmi = body.getDouble("min_cmi");
         Double minSc = body.getDouble("min_sc");
         String order = body.getString("order", "request");
-        vertx.executeBlocking(() -> {
-            List<int[]> ids = ids(m, text);
-            List<JsonObject> refs = new ArrayList<>();
-            List<String> fields = new ArrayList<>();
-            for (int i = 0; i < candidates.size(); i++) {
-                refs.add(candidates.getJsonObject(i).getJsonObject("image"));
-                fields.add("candidates[" + i + "].image");
-            }
-            List<float[]> features = features(m, refs, fields);
-            List<Example> examples = new ArrayList<>();
-            for (int i = 0; i < candidates.size(); i++) {
-                examples.add(new Example(candidates.getJsonObject(i).getString("id"), features.get(i), ids, null, -1, -1));
-            }
-            return examples;
-        }, false).onSuccess(examples -> infer(ctx, m, examples, predictions -> {
+        List<String> keys = new ArrayList<>();
+        List<JsonObject> refs = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            keys.add(candidates.getJsonObject(i).getString("id"));
+            refs.add(candidates.getJsonObject(i).getJsonObject("image"));
+            fields.add("candidates[" + i + "].image");
+        }
+        examples(m, text, keys, refs, fields).onSuccess(examples -> infer(ctx, m, examples, predictions -> {
             List<JsonObject> results = new ArrayList<>();
             for (Predictor.Prediction p : predictions) {
                 boolean keep = (minCmi == null || p.cmi().value() >= minCmi) && (minSc == null || p.sc().value() >= minSc);
@@ -269,9 +274,7 @@ public final class ApiServer {
         if (cached.isPresent()) {
             features = cached.get();
         } else {
-            synchronized (m.examples().encoder()) {
-                features = m.examples().encoder().features(List.of(image)).get(0);
-            }
+            features = await(encode(m, List.of(image))).get(0); // a worker thread: blocking is allowed here
         }
         boolean created = images.put(id, sha, size[0], size[1], features);
         ImageStore.Entry e = images.get(id).orElseThrow();
@@ -448,43 +451,87 @@ public final class ApiServer {
         return m.examples().ids(splitter.split(text), true);
     }
 
-    /** Standardised features of each image reference: registered ids from the store, inline images encoded in one batch. */
-    private List<float[]> features(ServingModel m, List<JsonObject> refs, List<String> fields) {
-        float[][] out = new float[refs.size()][];
-        List<BufferedImage> inline = new ArrayList<>();
-        List<Integer> inlineAt = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
-            JsonObject ref = refs.get(i);
-            if (ref.containsKey("id")) {
-                String id = ref.getString("id");
-                float[] f = images == null ? null : images.features(id).orElse(null);
-                if (f == null) {
-                    throw new ApiProblem(404, "unknown-image", "Unknown image", "no image registered as '" + id + "'",
-                            fields.get(i) + ".id");
+    /** What a request's images need: registered ones' features found, inline ones' bytes still to decode. */
+    private record Gathered(List<int[]> ids, float[][] features, List<Integer> inlineAt) {
+    }
+
+    /**
+     * A request's examples, one per image reference. The text's ids and the registered images' features come from a
+     * worker thread; inline images are decoded on the image pool and encoded by the {@link EncodingEngine}, batched
+     * with other requests' and registrations', so requests for registered images never wait behind them.
+     */
+    private Future<List<Example>> examples(ServingModel m, String text, List<String> keys, List<JsonObject> refs,
+                                           List<String> fields) {
+        return vertx.executeBlocking(() -> {
+            float[][] out = new float[refs.size()][];
+            List<Integer> inlineAt = new ArrayList<>();
+            for (int i = 0; i < refs.size(); i++) {
+                JsonObject ref = refs.get(i);
+                if (ref.containsKey("id")) {
+                    String id = ref.getString("id");
+                    float[] f = images == null ? null : images.features(id).orElse(null);
+                    if (f == null) {
+                        throw new ApiProblem(404, "unknown-image", "Unknown image", "no image registered as '" + id + "'",
+                                fields.get(i) + ".id");
+                    }
+                    storeHits.increment();
+                    out[i] = m.bundle().featureNorm().apply(f);
+                } else {
+                    inlineAt.add(i);
                 }
-                storeHits.increment();
-                out[i] = f;
-            } else {
-                inline.add(decodeImage(m, decodeBase64(ref.getString("base64"), fields.get(i) + ".base64"),
-                        fields.get(i) + ".base64", new int[2]));
-                inlineAt.add(i);
             }
-        }
-        if (!inline.isEmpty()) {
-            List<float[]> f;
-            synchronized (m.examples().encoder()) { // one InceptionV3 graph: one forward pass at a time
-                f = m.examples().encoder().features(inline);
+            return new Gathered(ids(m, text), out, inlineAt);
+        }, false).compose(g -> g.inlineAt().isEmpty() ? Future.succeededFuture(g) : inline(m, g, refs, fields)).map(g -> {
+            List<Example> examples = new ArrayList<>(refs.size());
+            for (int i = 0; i < refs.size(); i++) {
+                examples.add(new Example(keys.get(i), g.features()[i], g.ids(), null, -1, -1));
             }
-            for (int k = 0; k < inline.size(); k++) {
-                out[inlineAt.get(k)] = f.get(k);
+            return examples;
+        });
+    }
+
+    /** The inline images of {@code g}: decoded on the image pool, encoded together, standardised. */
+    private Future<Gathered> inline(ServingModel m, Gathered g, List<JsonObject> refs, List<String> fields) {
+        if (inlineInFlight.incrementAndGet() > config.queueCapacity()) {
+            inlineInFlight.decrementAndGet();
+            return Future.failedFuture(overloaded("too many inline images waiting to be encoded"));
+        }
+        return imagePool.executeBlocking(() -> {
+            List<BufferedImage> decoded = new ArrayList<>();
+            for (int i : g.inlineAt()) {
+                String field = fields.get(i) + ".base64";
+                decoded.add(decodeImage(m, decodeBase64(refs.get(i).getString("base64"), field), field, new int[2]));
             }
-            inlineImages.increment(inline.size());
+            return decoded;
+        }, false).compose(decoded -> Future.fromCompletionStage(encode(m, decoded), vertx.getOrCreateContext()))
+                .map(features -> {
+                    for (int k = 0; k < features.size(); k++) {
+                        g.features()[g.inlineAt().get(k)] = m.bundle().featureNorm().apply(features.get(k));
+                    }
+                    inlineImages.increment(features.size());
+                    return g;
+                }).andThen(done -> inlineInFlight.decrementAndGet());
+    }
+
+    /** Features of decoded images from the encoding engine, refused at once when its queue is full. */
+    private CompletableFuture<List<float[]>> encode(ServingModel m, List<BufferedImage> decoded) {
+        CompletableFuture<List<float[]>> pending = encoding.submit(m.examples().encoder(), decoded);
+        if (pending == null) {
+            throw overloaded("the image encoding queue is full");
         }
-        List<float[]> standardised = new ArrayList<>();
-        for (float[] f : out) {
-            standardised.add(m.bundle().featureNorm().apply(f));
+        return pending.orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return standardised;
+    }
+
+    private static ApiProblem overloaded(String why) {
+        return new ApiProblem(503, "overloaded", "Too many requests waiting", why + "; retry shortly", null);
     }
 
     private byte[] decodeBase64(String base64, String field) {
@@ -514,7 +561,7 @@ public final class ApiServer {
 
     private void infer(RoutingContext ctx, ServingModel m, List<Example> examples,
                        java.util.function.Consumer<List<Predictor.Prediction>> answer) {
-        CompletableFuture<List<Predictor.Prediction>> pending = engine.submit(examples);
+        CompletableFuture<List<Predictor.Prediction>> pending = engine.submit(m, examples);
         if (pending == null) {
             ctx.response().putHeader("Retry-After", "1");
             problem(ctx, 503, "overloaded", "Too many requests waiting", "the scoring queue is full; retry shortly", null);
@@ -555,6 +602,9 @@ public final class ApiServer {
     private void error(RoutingContext ctx, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof ApiProblem p) {
+            if (p.status == 503) {
+                ctx.response().putHeader("Retry-After", "1");
+            }
             problem(ctx, p.status, p.type, p.title, p.getMessage(), p.field);
         } else if (cause instanceof TimeoutException) {
             problem(ctx, 503, "timeout", "Timed out", "no answer within " + config.timeoutMillis() + " ms", null);

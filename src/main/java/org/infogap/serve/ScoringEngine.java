@@ -1,11 +1,7 @@
 package org.infogap.serve;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import org.infogap.model.Example;
@@ -14,32 +10,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Classifier inference for the server, off the event loop: requests put their pairs into one bounded
- * queue; a single worker thread takes whatever is waiting (up to {@code maxBatch}) and scores it in one
- * forward pass, so concurrent requests share batches. A full queue refuses at once ({@link #submit}
- * returns null) instead of letting memory grow. The model can be swapped while running: batches
- * already taken finish on the model they started with.
+ * Classifier inference for the server, off the event loop: requests put their pairs into one bounded queue; each of
+ * {@code workers} threads takes whatever is waiting (up to {@code maxBatch} pairs) and scores it in one forward pass
+ * with its own predictor ({@link Batcher}), so concurrent requests share batches. A full queue refuses at once. The
+ * model can be swapped while running: batches already taken finish on the model they started with.
+ *
+ * <p>A request is one job, scored by one worker: split between two workers, a top-20 at one client was slower
+ * (361 pairs/s against 415 on 2 cores, where the other core is the HTTP side's;
+ * docs/decisions/2026-12-06-scoring-throughput.md).
  */
 public final class ScoringEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringEngine.class);
 
-    private record Job(List<Example> examples, CompletableFuture<List<Predictor.Prediction>> result) {
+    private final AtomicReference<ServingModel> model = new AtomicReference<>();
+    private final Batcher<ServingModel, Example, Predictor.Prediction> batcher;
+
+    public ScoringEngine(int queueCapacity, int maxBatch, int workers) {
+        this.batcher = new Batcher<>("infogap-scoring", queueCapacity, maxBatch, workers,
+                (worker, m, examples) -> m.predictor(worker).predict(examples));
     }
 
-    private final BlockingQueue<Job> queue;
-    private final int maxBatch;
-    private final AtomicReference<ServingModel> model = new AtomicReference<>();
-    private final Thread worker;
-    private volatile boolean running = true;
-    private volatile IntConsumer batchListener = size -> { };
-
-    public ScoringEngine(int queueCapacity, int maxBatch) {
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.maxBatch = maxBatch;
-        this.worker = new Thread(this::loop, "infogap-scoring");
-        worker.setDaemon(true);
-        worker.start();
+    public int workers() {
+        return batcher.workers();
     }
 
     public void setModel(ServingModel m) {
@@ -53,64 +46,23 @@ public final class ScoringEngine implements AutoCloseable {
 
     /** Called with the size of every batch scored (metrics). */
     public void onBatch(IntConsumer listener) {
-        this.batchListener = listener;
+        batcher.onBatch(listener);
     }
 
     public int queued() {
-        return queue.size();
+        return batcher.queued();
     }
 
-    /** Queues pairs for scoring; null when the queue is full. */
-    public CompletableFuture<List<Predictor.Prediction>> submit(List<Example> examples) {
-        Job job = new Job(examples, new CompletableFuture<>());
-        return queue.offer(job) ? job.result() : null;
-    }
-
-    private void loop() {
-        List<Job> jobs = new ArrayList<>();
-        while (running) {
-            try {
-                Job first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                jobs.clear();
-                jobs.add(first);
-                int size = first.examples().size();
-                for (Job next; size < maxBatch && (next = queue.peek()) != null
-                        && size + next.examples().size() <= maxBatch; ) {
-                    jobs.add(queue.poll());
-                    size += next.examples().size();
-                }
-                score(jobs, size);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void score(List<Job> jobs, int size) {
-        ServingModel m = model.get();
-        try {
-            List<Example> all = new ArrayList<>(size);
-            jobs.forEach(j -> all.addAll(j.examples()));
-            List<Predictor.Prediction> predictions = m.predictor().predict(all);
-            int from = 0;
-            for (Job j : jobs) {
-                j.result().complete(predictions.subList(from, from + j.examples().size()));
-                from += j.examples().size();
-            }
-            batchListener.accept(all.size());
-        } catch (RuntimeException e) {
-            LOG.error("scoring failed", e);
-            jobs.forEach(j -> j.result().completeExceptionally(e));
-        }
+    /**
+     * Queues pairs for scoring with {@code m}, the model their features were standardised for (a reload meanwhile
+     * does not mix models within a request); null when the queue is full.
+     */
+    public CompletableFuture<List<Predictor.Prediction>> submit(ServingModel m, List<Example> examples) {
+        return batcher.submit(m, examples);
     }
 
     @Override
     public void close() {
-        running = false;
-        worker.interrupt();
+        batcher.close();
     }
 }

@@ -91,7 +91,7 @@ class ApiServerTest {
     }
 
     ServeConfig config() {
-        return new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 64, 16, dir.resolve("store"), dir);
+        return new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 64, 16, 2, dir.resolve("store"), dir);
     }
 
     ApiServer newServer() throws Exception {
@@ -371,7 +371,7 @@ class ApiServerTest {
         for (int i = 0; i < 5; i++) {
             images.add(TestImages.jpeg(dir.resolve("bench" + i + ".jpg"), 60 + i, 50));
         }
-        List<ApiBench.Result> results = ApiBench.run(model, images, 1, List.of(1, 2), dir.resolve("bench-store"), null,
+        List<ApiBench.Result> results = ApiBench.run(model, images, 1, List.of(1, 2), 2, dir.resolve("bench-store"), null,
                 dir.resolve("bench-features"));
         assertEquals(6, results.size(), "three scenarios at each of two concurrency levels");
         assertEquals(List.of(1, 1, 1, 2, 2, 2), results.stream().map(ApiBench.Result::concurrency).toList());
@@ -405,7 +405,7 @@ class ApiServerTest {
     @Test
     void aFullQueueAnswers503WithRetryAfter() throws Exception {
         server.close().await();
-        ServeConfig tight = new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 1, 1, dir.resolve("store"), dir);
+        ServeConfig tight = new ServeConfig(0, TOKEN, false, 2_000_000, 5, 1000, 300_000, 4_000_000, 20_000, 1, 1, 1, dir.resolve("store"), dir);
         server = new ApiServer(vertx, tight, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, null, null, dir.resolve("features"));
         port = server.start().await();
         server.loadModel(model).await();

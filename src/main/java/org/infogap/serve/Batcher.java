@@ -1,0 +1,121 @@
+package org.infogap.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded queue of jobs and worker threads that run them in batches: each worker takes whatever is waiting (up to
+ * {@code maxBatch} items, only jobs for the same target) and runs them in one call, so concurrent requests share a
+ * forward pass. A full queue refuses at once ({@link #submit} returns null) instead of letting memory grow.
+ *
+ * @param <T> what a job runs on (a model, an encoder): jobs are batched only with jobs of the same target
+ * @param <I> an item of a job
+ * @param <O> an item's result
+ */
+final class Batcher<T, I, O> implements AutoCloseable {
+
+    /** Runs a batch: {@code worker} is the calling worker's index, the result has one entry per item, in order. */
+    @FunctionalInterface
+    interface Runner<T, I, O> {
+        List<O> run(int worker, T target, List<I> items);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+    private record Job<T, I, O>(T target, List<I> items, CompletableFuture<List<O>> result) {
+    }
+
+    private final BlockingQueue<Job<T, I, O>> queue;
+    private final int maxBatch;
+    private final Runner<T, I, O> runner;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile IntConsumer batchListener = size -> { };
+
+    Batcher(String name, int queueCapacity, int maxBatch, int workers, Runner<T, I, O> runner) {
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatch = maxBatch;
+        this.runner = runner;
+        for (int i = 0; i < Math.max(1, workers); i++) {
+            int index = i;
+            Thread t = new Thread(() -> loop(index), name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            this.workers.add(t);
+        }
+    }
+
+    int workers() {
+        return workers.size();
+    }
+
+    /** Called with the number of items of every batch run (metrics). */
+    void onBatch(IntConsumer listener) {
+        this.batchListener = listener;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    /** Queues a job; null when the queue is full. */
+    CompletableFuture<List<O>> submit(T target, List<I> items) {
+        Job<T, I, O> job = new Job<>(target, List.copyOf(items), new CompletableFuture<>());
+        return queue.offer(job) ? job.result() : null;
+    }
+
+    private void loop(int worker) {
+        List<Job<T, I, O>> jobs = new ArrayList<>();
+        while (running) {
+            try {
+                Job<T, I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                jobs.clear();
+                jobs.add(first);
+                int size = first.items().size();
+                // the same target only: a reload may leave jobs for the old model behind the new one's
+                for (Job<T, I, O> next; size < maxBatch && (next = queue.peek()) != null && next.target() == first.target()
+                        && size + next.items().size() <= maxBatch; ) {
+                    jobs.add(queue.poll());
+                    size += next.items().size();
+                }
+                run(worker, first.target(), jobs, size);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void run(int worker, T target, List<Job<T, I, O>> jobs, int size) {
+        try {
+            List<I> all = new ArrayList<>(size);
+            jobs.forEach(j -> all.addAll(j.items()));
+            List<O> results = runner.run(worker, target, all);
+            int from = 0;
+            for (Job<T, I, O> j : jobs) {
+                j.result().complete(results.subList(from, from + j.items().size()));
+                from += j.items().size();
+            }
+            batchListener.accept(all.size());
+        } catch (RuntimeException e) {
+            LOG.error("batch failed", e);
+            jobs.forEach(j -> j.result().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        workers.forEach(Thread::interrupt);
+    }
+}
