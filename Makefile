@@ -8,6 +8,9 @@ JAR := target/infogap.jar
 JAVA_OPTS ?= -Xmx6g -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -Dorg.bytedeco.javacpp.maxbytes=8G \
 	-Dorg.bytedeco.javacpp.maxphysicalbytes=20G
 INFOGAP := $(JAVA) $(JAVA_OPTS) -jar $(JAR)
+# the server collects every 10 s while it scores, so that ND4J's native garbage is freed; concurrently, beside the
+# requests, rather than in one pause (docs/decisions/2026-12-06-scoring-throughput.md)
+SERVING := $(JAVA) $(JAVA_OPTS) -XX:+ExplicitGCInvokesConcurrent -jar $(JAR)
 CORPUS := datasets/default
 # CPU budget of the default run (README, "Two commands"; chosen by measurement,
 # docs/decisions/2026-12-01-make-run-budget.md): 1,800 unlabelled + 1,200 labelled pairs; the training epochs
@@ -37,7 +40,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report ablation real-data report-real pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-encoder bench-train
+.PHONY: run data report ablation real-data report-real pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -97,7 +100,7 @@ run: data $(WEIGHTS_DEP)
 	@awk -F'\t' '{ s += $$2; printf "%-20s %6d s\n", $$1, $$2 } END { printf "%-20s %6d s (%.1f min)\n", "total", s, s / 60 }' $(TIMES)
 	@echo "report: models/report/report.html, models/report/retrieval.html"
 	@printf '\n== stage 11 of %s: serve (Ctrl-C stops it)\n' $(STAGES)
-	$(INFOGAP) serve --model models/classifier/best.zip $(SERVE_OPTS)
+	$(SERVING) serve --model models/classifier/best.zip $(SERVE_OPTS)
 
 # the full k-fold report (paper's table with spread over folds), after make run
 report: $(JAR)
@@ -191,11 +194,15 @@ $(NODE_CHECK)/node_modules/.package-lock.json: $(NODE_CHECK)/package-lock.json
 
 # the scoring API on the trained default model (after make run)
 serve: $(JAR)
-	$(INFOGAP) serve --model models/classifier/best.zip
+	$(SERVING) serve --model models/classifier/best.zip $(SERVE_OPTS)
 
 # load test of the scoring API on loopback (after make run); figures also in models/bench-api.json
 bench-api: $(JAR)
-	$(INFOGAP) bench api --model models/classifier/best.zip
+	$(SERVING) bench api --model models/classifier/best.zip
+
+# the API's soak: 5 minutes at twice its saturating load, 10% malformed requests (after make run)
+bench-api-soak: $(JAR)
+	$(SERVING) bench api --model models/classifier/best.zip --soak 300
 
 # InceptionV3 images/s at 299 and 300 px, batch 1 and 16, and the text side's pairs/s (needs make run's model);
 # the peer: PyTorch CPU (Debian python3-torch python3-torchvision), same cases, 2 threads

@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     long timeout;
 
     @Option(names = "--queue", defaultValue = "" + ServeConfig.DEFAULT_QUEUE,
-            description = "Requests waiting for inference before 503. Default: ${DEFAULT-VALUE}")
+            description = "Pairs waiting for inference before 503 (about a second of work). Default: ${DEFAULT-VALUE}")
     int queue;
 
     @Option(names = "--max-batch", defaultValue = "" + ServeConfig.DEFAULT_MAX_BATCH, description = "Default: ${DEFAULT-VALUE}")

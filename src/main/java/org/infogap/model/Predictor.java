@@ -77,6 +77,7 @@ public final class Predictor {
                 }
             }
             Classifier classifier = graph(shape(sentences, tokens));
+            ClosingMemoryMgr.install(classifier.sameDiff());
             Map<String, INDArray> feed = Feeds.inference(part, classifier);
             Map<String, INDArray> result = classifier.output(feed, Classifier.CMI_PROBABILITIES, Classifier.SC_PROBABILITIES,
                     Encoder.ARTICLE);

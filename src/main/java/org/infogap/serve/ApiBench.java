@@ -38,6 +38,23 @@ public final class ApiBench {
                          double requestsPerSecond, double pairsPerSecond, double p50Millis, double p99Millis) {
     }
 
+    /**
+     * The scenarios, and the figure that travels between machines: the classifier's own pairs/s on the top-20's pairs
+     * (one {@code predict} call per 20, as a request gives them, same process, same model, after the scenarios), which
+     * the API's pairs/s at its highest concurrency is divided by.
+     */
+    public record Run(List<Result> scenarios, double predictPairsPerSecond) {
+        /** API pairs/s of the top-20 at the highest concurrency over predict's; NaN without that scenario. */
+        public double ratio() {
+            return scenarios.stream().filter(r -> r.candidates() == 20)
+                    .max(java.util.Comparator.comparingInt(Result::concurrency))
+                    .map(r -> r.pairsPerSecond() / predictPairsPerSecond).orElse(Double.NaN);
+        }
+    }
+
+    static final String TEXT = "A red circle on the left. The blue square at the bottom has a blue colour. "
+            + "The government spent more on farming last year.";
+
     private ApiBench() {
     }
 
@@ -45,38 +62,81 @@ public final class ApiBench {
      * @param inceptionWeights the Keras weights the model was trained with, or null (random encoder)
      * @param featureCache     folder of cached image features
      */
-    public static List<Result> run(Path model, List<Path> images, int seconds, List<Integer> concurrencies, int workers,
-                                   Path store, Path inceptionWeights, Path featureCache) throws Exception {
+    public static Run run(Path model, List<Path> images, int seconds, List<Integer> concurrencies, int workers,
+                          Path store, Path inceptionWeights, Path featureCache) throws Exception {
         int concurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        Vertx vertx = Vertx.vertx();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
-                ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
-                ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, workers, store,
-                model.toAbsolutePath().getParent());
-        ApiServer server = new ApiServer(vertx, config, registry, null, null, inceptionWeights, featureCache);
-        int port = server.start().await();
-        server.loadModel(model).await();
-        WebClient client = WebClient.create(vertx, new WebClientOptions(),
-                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency * 2));
-        try {
-            List<String> ids = register(client, port, images);
-            String text = "A red circle on the left. The blue square at the bottom has a blue colour. "
-                    + "The government spent more on farming last year.";
-            String inline = Base64.getEncoder().encodeToString(Files.readAllBytes(images.get(0)));
+        try (Harness h = Harness.start(model, images, workers, concurrency * 2, store, inceptionWeights, featureCache)) {
             List<Result> results = new ArrayList<>();
             // warm-up: JIT and the first batches
-            scenario(vertx, client, port, "warm-up", request(text, ids, 20, null), 20, 3, concurrency);
+            scenario(h, "warm-up", h.request(20, false), 20, 3, concurrency);
             for (int c : concurrencies) {
-                results.add(scenario(vertx, client, port, "registered, 1 candidate", request(text, ids, 1, null), 1, seconds, c));
-                results.add(scenario(vertx, client, port, "registered, 20 candidates", request(text, ids, 20, null), 20, seconds, c));
-                results.add(scenario(vertx, client, port, "inline image, 1 candidate", request(text, ids, 1, inline), 1, seconds, c));
+                results.add(scenario(h, "registered, 1 candidate", h.request(1, false), 1, seconds, c));
+                results.add(scenario(h, "registered, 20 candidates", h.request(20, false), 20, seconds, c));
+                results.add(scenario(h, "inline image, 1 candidate", h.request(1, true), 1, seconds, c));
             }
-            return results;
-        } finally {
+            List<String> top20 = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                top20.add(h.ids().get((i * 7) % h.ids().size())); // the scenario's candidates
+            }
+            return new Run(results, predictPairsPerSecond(h.server(), top20, seconds));
+        }
+    }
+
+    /** A server on loopback with the images registered, and a client with {@code connections} connections. */
+    record Harness(Vertx vertx, ApiServer server, WebClient client, int port, List<String> ids, String inline)
+            implements AutoCloseable {
+
+        static Harness start(Path model, List<Path> images, int workers, int connections, Path store, Path inceptionWeights,
+                             Path featureCache) throws Exception {
+            Vertx vertx = Vertx.vertx();
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ServeConfig config = new ServeConfig(0, "bench", false, ServeConfig.DEFAULT_MAX_BODY, ServeConfig.DEFAULT_MAX_CANDIDATES,
+                    ServeConfig.DEFAULT_MAX_TEXT, ServeConfig.DEFAULT_MAX_IMAGE_BYTES, ServeConfig.DEFAULT_MAX_PIXELS,
+                    ServeConfig.DEFAULT_TIMEOUT_MS, ServeConfig.DEFAULT_QUEUE, ServeConfig.DEFAULT_MAX_BATCH, workers, store,
+                    model.toAbsolutePath().getParent());
+            ApiServer server = new ApiServer(vertx, config, registry, null, null, inceptionWeights, featureCache);
+            int port = server.start().await();
+            server.loadModel(model).await();
+            WebClient client = WebClient.create(vertx, new WebClientOptions(),
+                    new io.vertx.core.http.PoolOptions().setHttp1MaxSize(connections));
+            List<String> ids = register(client, port, images);
+            return new Harness(vertx, server, client, port, ids, Base64.getEncoder().encodeToString(Files.readAllBytes(images.get(0))));
+        }
+
+        /** A /v1/candidates body: {@code n} registered candidates, or the first image inline. */
+        JsonObject request(int n, boolean inlineImage) {
+            return ApiBench.request(TEXT, ids, n, inlineImage ? inline : null);
+        }
+
+        @Override
+        public void close() {
             server.close().await();
             vertx.close().await();
         }
+    }
+
+    /** The model's pairs/s on the top-20's examples, one predict call per 20, for {@code seconds}. */
+    private static double predictPairsPerSecond(ApiServer server, List<String> ids, int seconds) {
+        List<org.infogap.model.Example> examples = server.examplesFor(TEXT, ids).await();
+        org.infogap.model.Predictor predictor = server.engine().model().predictor(0);
+        for (int i = 0; i < 3; i++) {
+            predictor.predict(examples);
+        }
+        long pairs = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            pairs += predictor.predict(examples).size();
+        }
+        return pairs / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** "Intel Xeon ...; avx512f, avx2, fma; native build onednn-avx512", printed above the figures. */
+    public static String machine() {
+        org.infogap.model.NativeBuild.Choice c = org.infogap.model.NativeBuild.chosen();
+        return org.infogap.model.NativeBuild.cpuSummary(org.infogap.model.NativeBuild.cpuinfo()) + "; "
+                + Runtime.getRuntime().availableProcessors() + " cores; native build "
+                + (c == null ? "not selected" : c.extension().isEmpty() ? c.build().name().toLowerCase(Locale.ROOT) : c.extension().replaceFirst("^-", ""));
     }
 
     private static List<String> register(WebClient client, int port, List<Path> images) throws IOException {
@@ -107,8 +167,7 @@ public final class ApiBench {
         return new JsonObject().put("text", text).put("candidates", candidates).put("min_sc", 0.0);
     }
 
-    private static Result scenario(Vertx vertx, WebClient client, int port, String name, JsonObject body, int candidates,
-                                   int seconds, int concurrency) {
+    static Result scenario(Harness h, String name, JsonObject body, int candidates, int seconds, int concurrency) {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger failures = new AtomicInteger();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -116,7 +175,7 @@ public final class ApiBench {
         List<Future<Void>> loops = new ArrayList<>();
         for (int c = 0; c < concurrency; c++) {
             Promise<Void> done = Promise.promise();
-            loop(client, port, body, end, latencies, failures, done);
+            loop(h.client(), h.port(), body, end, latencies, failures, done);
             loops.add(done.future());
         }
         Future.all(loops).await();
@@ -154,9 +213,18 @@ public final class ApiBench {
 
     /** Peak resident set size of this process in MiB (Linux), or NaN. */
     public static double peakRssMiB() {
+        return status("VmHWM:");
+    }
+
+    /** Resident set size of this process now, MiB (Linux), or NaN. */
+    static double rssMiB() {
+        return status("VmRSS:");
+    }
+
+    private static double status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

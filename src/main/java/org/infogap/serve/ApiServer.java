@@ -57,6 +57,14 @@ public final class ApiServer {
     static final String CONTRACT = "openapi.yaml";
     static final String BATCH_PATH = "/v1/images:batch";
     private static final String MODEL = "infogap.model";
+    /**
+     * Seconds between collections while pairs are being scored ({@code -Dinfogap.serve.gcSeconds=N}, 0: never). ND4J
+     * frees an array's native memory only when its small Java object is collected, which a large old generation
+     * postpones while native garbage piles up (docs/decisions/2026-11-30-training-memory.md): in a 3-minute soak
+     * without it, the resident size rose by 0.5-0.9 GiB a minute. With {@code -XX:+ExplicitGCInvokesConcurrent}
+     * (the Makefile's serving options) the collection runs beside the requests.
+     */
+    static final int GC_SECONDS = Integer.getInteger("infogap.serve.gcSeconds", 10);
     /** Images in one InceptionV3 pass: batch 16 costs about as much per image as larger ones (docs/performance.md). */
     static final int IMAGES_PER_PASS = 16;
 
@@ -94,7 +102,8 @@ public final class ApiServer {
         this.inceptionWeights = inceptionWeights;
         this.featureCache = featureCache;
         this.engine = new ScoringEngine(config.queueCapacity(), config.maxBatch(), config.workers());
-        this.encoding = new EncodingEngine(config.queueCapacity(), IMAGES_PER_PASS);
+        // images waiting: 4 passes, a second or two of InceptionV3 on 2 cores
+        this.encoding = new EncodingEngine(4 * IMAGES_PER_PASS, IMAGES_PER_PASS);
         // decoding on its own bounded pool, not Vert.x's shared workers, which prepare the registered-image requests
         this.imagePool = vertx.createSharedWorkerExecutor("infogap-images", Math.max(1, Runtime.getRuntime().availableProcessors()));
         DistributionSummary batchSizes = DistributionSummary.builder("infogap_batch_size")
@@ -150,6 +159,18 @@ public final class ApiServer {
             router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
             router.route().failureHandler(this::failure);
             router.route().last().handler(ApiServer::notFound);
+            if (GC_SECONDS > 0) {
+                double[] scoredAtLastGc = {0};
+                vertx.setPeriodic(GC_SECONDS * 1000L, id -> {
+                    if (pairsScored.count() > scoredAtLastGc[0]) {
+                        scoredAtLastGc[0] = pairsScored.count();
+                        vertx.executeBlocking(() -> {
+                            System.gc();
+                            return null;
+                        }, false);
+                    }
+                });
+            }
             return vertx.createHttpServer().requestHandler(router).listen(config.port());
         }).map(s -> {
             server = s;
@@ -490,9 +511,20 @@ public final class ApiServer {
         });
     }
 
+    /** The examples a request of {@code text} with these registered images gives, as the handlers build them (benchmarks). */
+    Future<List<Example>> examplesFor(String text, List<String> imageIds) {
+        List<JsonObject> refs = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < imageIds.size(); i++) {
+            refs.add(new JsonObject().put("id", imageIds.get(i)));
+            fields.add("candidates[" + i + "].image");
+        }
+        return examples(engine.model(), text, imageIds, refs, fields);
+    }
+
     /** The inline images of {@code g}: decoded on the image pool, encoded together, standardised. */
     private Future<Gathered> inline(ServingModel m, Gathered g, List<JsonObject> refs, List<String> fields) {
-        if (inlineInFlight.incrementAndGet() > config.queueCapacity()) {
+        if (inlineInFlight.incrementAndGet() > 8 * IMAGES_PER_PASS) { // decoding or waiting to be encoded
             inlineInFlight.decrementAndGet();
             return Future.failedFuture(overloaded("too many inline images waiting to be encoded"));
         }

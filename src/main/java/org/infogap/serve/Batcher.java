@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A bounded queue of jobs and worker threads that run them in batches: each worker takes whatever is waiting (up to
  * {@code maxBatch} items, only jobs for the same target) and runs them in one call, so concurrent requests share a
- * forward pass. A full queue refuses at once ({@link #submit} returns null) instead of letting memory grow.
+ * forward pass. The queue is bounded in items, not jobs, so that its length bounds the wait (a top-20 waits as long
+ * as 20 single pairs); a full queue refuses at once ({@link #submit} returns null) instead of letting memory and the
+ * wait grow.
  *
  * @param <T> what a job runs on (a model, an encoder): jobs are batched only with jobs of the same target
  * @param <I> an item of a job
@@ -33,6 +35,8 @@ final class Batcher<T, I, O> implements AutoCloseable {
     }
 
     private final BlockingQueue<Job<T, I, O>> queue;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final int capacity;
     private final int maxBatch;
     private final Runner<T, I, O> runner;
     private final List<Thread> workers = new ArrayList<>();
@@ -41,6 +45,7 @@ final class Batcher<T, I, O> implements AutoCloseable {
 
     Batcher(String name, int queueCapacity, int maxBatch, int workers, Runner<T, I, O> runner) {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.capacity = queueCapacity;
         this.maxBatch = maxBatch;
         this.runner = runner;
         for (int i = 0; i < Math.max(1, workers); i++) {
@@ -61,14 +66,23 @@ final class Batcher<T, I, O> implements AutoCloseable {
         this.batchListener = listener;
     }
 
+    /** Items waiting. */
     int queued() {
-        return queue.size();
+        return waiting.get();
     }
 
-    /** Queues a job; null when the queue is full. */
+    /** Queues a job; null when its items would take the queue past its capacity in items. */
     CompletableFuture<List<O>> submit(T target, List<I> items) {
+        if (waiting.addAndGet(items.size()) > capacity && waiting.get() > items.size()) { // one job alone always fits
+            waiting.addAndGet(-items.size());
+            return null;
+        }
         Job<T, I, O> job = new Job<>(target, List.copyOf(items), new CompletableFuture<>());
-        return queue.offer(job) ? job.result() : null;
+        if (!queue.offer(job)) {
+            waiting.addAndGet(-items.size());
+            return null;
+        }
+        return job.result();
     }
 
     private void loop(int worker) {
@@ -88,6 +102,7 @@ final class Batcher<T, I, O> implements AutoCloseable {
                     jobs.add(queue.poll());
                     size += next.items().size();
                 }
+                waiting.addAndGet(-size);
                 run(worker, first.target(), jobs, size);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

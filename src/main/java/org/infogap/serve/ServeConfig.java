@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param maxImageBytes   bytes of one decoded image
  * @param maxPixels       pixels of one image
  * @param timeoutMillis   a request still unanswered after this gets 503
- * @param queueCapacity   pairs waiting for inference; beyond it requests get 503 with Retry-After
+ * @param queueCapacity   pairs waiting for inference (about a second of work at the default); beyond it requests get
+ *                        503 with Retry-After
  * @param maxBatch        pairs scored in one forward pass
  * @param store           folder of the registered-image store
  * @param workers         scoring threads, each with its own copy of the classifier's graph (0: one per core)

@@ -371,8 +371,10 @@ class ApiServerTest {
         for (int i = 0; i < 5; i++) {
             images.add(TestImages.jpeg(dir.resolve("bench" + i + ".jpg"), 60 + i, 50));
         }
-        List<ApiBench.Result> results = ApiBench.run(model, images, 1, List.of(1, 2), 2, dir.resolve("bench-store"), null,
+        ApiBench.Run run = ApiBench.run(model, images, 1, List.of(1, 2), 2, dir.resolve("bench-store"), null,
                 dir.resolve("bench-features"));
+        List<ApiBench.Result> results = run.scenarios();
+        assertTrue(run.predictPairsPerSecond() > 0 && run.ratio() > 0, "predict's pairs/s and the ratio: " + run);
         assertEquals(6, results.size(), "three scenarios at each of two concurrency levels");
         assertEquals(List.of(1, 1, 1, 2, 2, 2), results.stream().map(ApiBench.Result::concurrency).toList());
         for (ApiBench.Result r : results) {
