@@ -18,8 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ClosingMemoryMgr extends AbstractMemoryMgr {
 
+    /** {@code -Dinfogap.predict.arrayCache=true}: leave SameDiff's own cache in place (for comparison). */
+    static final boolean KEEP_CACHE = Boolean.getBoolean("infogap.predict.arrayCache");
+
     /** Makes the calling thread's session of {@code sd} use this manager; before its first output on the thread. */
     static void install(SameDiff sd) {
+        if (KEEP_CACHE) {
+            return;
+        }
         sd.getSessions().computeIfAbsent(Thread.currentThread().getId(), id -> {
             InferenceSession session = new InferenceSession(sd);
             session.setMmgr(new ClosingMemoryMgr());
