@@ -52,7 +52,8 @@ help:
 	@echo "make ablation  the ablation report: which model components earn their place (after make run)"
 	@echo "make bench-train  resident memory of a classifier training, epoch by epoch (after make data)"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
-	@echo "make serve  start the scoring API on the trained model; make bench-api: its load test"
+	@echo "make serve  start the scoring API on the trained model; make bench-api: its load test; make bench-api-soak: 5 minutes at twice its saturating load"
+	@echo "make lint-contract  the API contract against Redocly's recommended rules (part of make test)"
 	@echo "make bench-encoder  InceptionV3 and text-side speed, beside PyTorch's when python3-torch is installed"
 
 build: $(JAR)
