@@ -87,6 +87,7 @@ public final class ApiServer {
     private final io.vertx.core.WorkerExecutor imagePool;
     private final java.util.concurrent.atomic.AtomicInteger inlineInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile OpenAPIContract contract;
+    private volatile long gcTimer = -1;
 
     /**
      * @param annotations store for {@code POST /v1/annotations}, with {@code pairIndex} the corpus its
@@ -109,13 +110,13 @@ public final class ApiServer {
         DistributionSummary batchSizes = DistributionSummary.builder("infogap_batch_size")
                 .description("pairs scored per forward pass").register(registry);
         engine.onBatch(batchSizes::record);
-        Gauge.builder("infogap_queue_depth", engine, ScoringEngine::queued).description("requests waiting for inference")
+        Gauge.builder("infogap_queue_depth", engine, ScoringEngine::queued).description("pairs waiting for inference")
                 .register(registry);
         DistributionSummary imageBatches = DistributionSummary.builder("infogap_image_batch_size")
                 .description("images encoded per InceptionV3 pass").register(registry);
         encoding.onBatch(imageBatches::record);
         Gauge.builder("infogap_image_queue_depth", encoding, EncodingEngine::queued)
-                .description("image jobs waiting for InceptionV3").register(registry);
+                .description("images waiting for InceptionV3").register(registry);
         storeHits = Counter.builder("infogap_registered_image_hits").description("candidates scored from the image store")
                 .register(registry);
         inlineImages = Counter.builder("infogap_inline_images").description("images decoded and encoded per request")
@@ -161,7 +162,7 @@ public final class ApiServer {
             router.route().last().handler(ApiServer::notFound);
             if (GC_SECONDS > 0) {
                 double[] scoredAtLastGc = {0};
-                vertx.setPeriodic(GC_SECONDS * 1000L, id -> {
+                gcTimer = vertx.setPeriodic(GC_SECONDS * 1000L, id -> {
                     if (pairsScored.count() > scoredAtLastGc[0]) {
                         scoredAtLastGc[0] = pairsScored.count();
                         vertx.executeBlocking(() -> {
@@ -203,6 +204,9 @@ public final class ApiServer {
     }
 
     public Future<Void> close() {
+        if (gcTimer >= 0) {
+            vertx.cancelTimer(gcTimer);
+        }
         engine.close();
         encoding.close();
         imagePool.close();
