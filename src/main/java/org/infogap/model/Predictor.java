@@ -26,13 +26,21 @@ public final class Predictor {
     private static final int[] TOKEN_STEPS = {12};
 
     private final ModelBundle bundle;
+    private final Calibration calibration;
     private final Map<Encoder.Shape, Classifier> graphs = new java.util.HashMap<>();
 
+    /** Scores with the calibration the bundle records ({@link Calibration#of}). */
     public Predictor(ModelBundle bundle) {
+        this(bundle, Calibration.of(bundle));
+    }
+
+    /** Scores with {@code calibration} instead ({@link Calibration#NONE}: the probabilities as trained). */
+    public Predictor(ModelBundle bundle, Calibration calibration) {
         if (!ModelBundle.CLASSIFIER.equals(bundle.kind())) {
             throw new IllegalArgumentException("a classifier bundle is needed, this one holds a " + bundle.kind());
         }
         this.bundle = bundle;
+        this.calibration = calibration;
         graph(shape(bundle.config().text().maxSentences(), bundle.config().text().maxTokens())); // checks the parameters now
     }
 
@@ -63,6 +71,10 @@ public final class Predictor {
         return bundle;
     }
 
+    public Calibration calibration() {
+        return calibration;
+    }
+
     public List<Prediction> predict(List<Example> examples) {
         List<Prediction> out = new ArrayList<>(examples.size());
         int batch = Math.max(1, bundle.config().training().batchSize() * 4);
@@ -85,8 +97,8 @@ public final class Predictor {
             INDArray sc = result.get(Classifier.SC_PROBABILITIES);
             INDArray article = result.get(Encoder.ARTICLE);
             for (int i = 0; i < part.size(); i++) {
-                float[] pc = cmi.getRow(i).toFloatVector();
-                float[] ps = sc.getRow(i).toFloatVector();
+                float[] pc = Calibration.scale(cmi.getRow(i).toFloatVector(), calibration.cmiTemperature());
+                float[] ps = Calibration.scale(sc.getRow(i).toFloatVector(), calibration.scTemperature());
                 double ec = 0;
                 double es = 0;
                 for (int l = 0; l < Classifier.LEVELS; l++) {

@@ -13,7 +13,9 @@ import org.infogap.annotate.LabelledPairs;
 import org.infogap.data.ImageTextPair;
 import org.infogap.data.Split;
 import org.infogap.io.Json;
+import org.infogap.model.Calibration;
 import org.infogap.model.Classifier;
+import org.infogap.model.Predictor;
 import org.infogap.model.MismatchedPairs;
 import org.infogap.model.SentenceCounts;
 import org.infogap.model.Encoder;
@@ -192,7 +194,57 @@ public final class ClassifierTraining {
                     return new ModelBundle(ModelBundle.CLASSIFIER, c, s.vocabulary(), s.wordVectors(), s.norm(),
                             AutoencoderTraining.imageEncoderId(c, s.imageEncoderId(), params), state, params);
                 });
-        return trainer.run(train, c.training().classifierEpochs(), out, resume);
+        ArrayNode history = trainer.run(train, c.training().classifierEpochs(), out, resume);
+        calibrate(out.resolve(Trainer.BEST), validation);
+        return history;
+    }
+
+    /**
+     * Fits each head's temperature ({@link Calibration}) on the validation pairs and records it in the bundle, with
+     * the expected calibration error before and after; the bundle is rewritten atomically.
+     */
+    public static Calibration calibrate(Path bundleFile, List<Example> validation) throws IOException {
+        ModelBundle bundle = ModelBundle.load(bundleFile);
+        List<Predictor.Prediction> predictions = new Predictor(bundle, Calibration.NONE).predict(validation);
+        List<float[]> cmi = new ArrayList<>();
+        List<float[]> sc = new ArrayList<>();
+        List<Integer> cmiLabels = new ArrayList<>();
+        List<Integer> scLabels = new ArrayList<>();
+        for (int i = 0; i < validation.size(); i++) {
+            if (validation.get(i).cmi() >= 0) {
+                cmi.add(predictions.get(i).cmiProbabilities());
+                cmiLabels.add(validation.get(i).cmi());
+            }
+            if (validation.get(i).sc() >= 0) {
+                sc.add(predictions.get(i).scProbabilities());
+                scLabels.add(validation.get(i).sc());
+            }
+        }
+        int[] yc = cmiLabels.stream().mapToInt(Integer::intValue).toArray();
+        int[] ys = scLabels.stream().mapToInt(Integer::intValue).toArray();
+        Calibration fitted = new Calibration(Calibration.fit(cmi, yc), Calibration.fit(sc, ys));
+        ObjectNode record = fitted.toJson(bundle.state().objectNode()).put("validation_pairs", validation.size())
+                .put("cmi_ece_before", Calibration.expectedCalibrationError(cmi, yc))
+                .put("cmi_ece_after", Calibration.expectedCalibrationError(scaled(cmi, fitted.cmiTemperature()), yc))
+                .put("sc_ece_before", Calibration.expectedCalibrationError(sc, ys))
+                .put("sc_ece_after", Calibration.expectedCalibrationError(scaled(sc, fitted.scTemperature()), ys));
+        ObjectNode state = bundle.state().deepCopy();
+        state.set("calibration", record);
+        new ModelBundle(bundle.kind(), bundle.config(), bundle.vocabulary(), bundle.wordVectors(), bundle.featureNorm(),
+                bundle.imageEncoderId(), state, bundle.parameters()).save(bundleFile);
+        LOG.info("calibration on {} validation pairs: CMI temperature {} (expected calibration error {} -> {}), SC {} ({} -> {})",
+                validation.size(), String.format("%.3f", fitted.cmiTemperature()), fmt(record, "cmi_ece_before"),
+                fmt(record, "cmi_ece_after"), String.format("%.3f", fitted.scTemperature()), fmt(record, "sc_ece_before"),
+                fmt(record, "sc_ece_after"));
+        return fitted;
+    }
+
+    private static List<float[]> scaled(List<float[]> probabilities, double t) {
+        return probabilities.stream().map(p -> Calibration.scale(p, t)).toList();
+    }
+
+    private static String fmt(ObjectNode record, String field) {
+        return String.format("%.3f", record.get(field).asDouble());
     }
 
     /**

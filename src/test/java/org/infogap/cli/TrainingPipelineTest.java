@@ -210,6 +210,18 @@ class TrainingPipelineTest {
                 .classifierExamples(test, bundle.featureNorm());
         List<Predictor.Prediction> predictions = predictor.predict(examples);
         assertEquals(test.size(), predictions.size());
+        // the best bundle records each head's temperature, fitted on the validation pairs, and scores with it
+        JsonNode calibration = bundle.state().path("calibration");
+        assertTrue(calibration.path("cmi_temperature").asDouble() > 0 && calibration.path("sc_temperature").asDouble() > 0,
+                calibration.toString());
+        assertTrue(calibration.has("cmi_ece_before") && calibration.has("sc_ece_after"), calibration.toString());
+        org.infogap.model.Calibration fitted = org.infogap.model.Calibration.of(bundle);
+        List<Predictor.Prediction> raw = new Predictor(bundle, org.infogap.model.Calibration.NONE).predict(examples);
+        for (int i = 0; i < raw.size(); i++) {
+            assertArrayEquals(org.infogap.model.Calibration.scale(raw.get(i).scProbabilities(), fitted.scTemperature()),
+                    predictions.get(i).scProbabilities(), 1e-6f);
+            assertEquals(raw.get(i).sc(), predictions.get(i).sc(), "a temperature keeps the most probable level");
+        }
         for (Predictor.Prediction p : predictions) {
             float sum = 0;
             for (float v : p.cmiProbabilities()) {

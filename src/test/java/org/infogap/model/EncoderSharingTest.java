@@ -104,18 +104,39 @@ class EncoderSharingTest {
         sameScores(roomy(NetworksTest.tiny().with(Map.of("imageLayer", "mixed10")).withComponents(ModelConfig.paper().components())));
     }
 
+    static ModelBundle bundle(ModelConfig c, Classifier trained, com.fasterxml.jackson.databind.node.ObjectNode state) {
+        Vocabulary.Builder vb = Vocabulary.builder();
+        for (int i = 0; i < NetworksTest.VOCAB - 2; i++) {
+            vb.add(List.of("w" + i));
+        }
+        return new ModelBundle(ModelBundle.CLASSIFIER, c, vb.build(1), NetworksTest.VECTORS,
+                FeatureNorm.identity(NetworksTest.features(c).length), "test", state, trained.parameters());
+    }
+
+    /** A bundle that records temperatures scores with them: each head's probabilities scaled, its level kept. */
+    @Test
+    void thePredictorAppliesTheBundlesCalibration() {
+        ModelConfig c = generated(true);
+        var state = org.infogap.io.Json.mapper().createObjectNode();
+        new Calibration(2.0, 0.5).toJson(state.putObject("calibration"));
+        ModelBundle bundle = bundle(c, Classifier.create(c, NetworksTest.VECTORS), state);
+        assertEquals(new Calibration(2.0, 0.5), Calibration.of(bundle));
+        List<Example> batch = candidatesAndOthers(c);
+        List<Predictor.Prediction> raw = new Predictor(bundle, Calibration.NONE).predict(batch);
+        List<Predictor.Prediction> calibrated = new Predictor(bundle).predict(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            assertArrayEquals(Calibration.scale(raw.get(i).cmiProbabilities(), 2.0), calibrated.get(i).cmiProbabilities(), 1e-6f);
+            assertArrayEquals(Calibration.scale(raw.get(i).scProbabilities(), 0.5), calibrated.get(i).scProbabilities(), 1e-6f);
+            assertEquals(raw.get(i).cmi(), calibrated.get(i).cmi());
+        }
+    }
+
     /** Short batches run on short graphs, a batch with a long text on the full one; every score is the training graph's. */
     @Test
     void thePredictorScoresShortAndLongTextsAsTheTrainingGraph() {
         ModelConfig c = generated(true);
         Classifier trained = Classifier.create(c, NetworksTest.VECTORS);
-        Vocabulary.Builder vb = Vocabulary.builder();
-        for (int i = 0; i < NetworksTest.VOCAB - 2; i++) {
-            vb.add(List.of("w" + i));
-        }
-        ModelBundle bundle = new ModelBundle(ModelBundle.CLASSIFIER, c, vb.build(1), NetworksTest.VECTORS,
-                FeatureNorm.identity(NetworksTest.features(c).length), "test", org.infogap.io.Json.mapper().createObjectNode(),
-                trained.parameters());
+        ModelBundle bundle = bundle(c, trained, org.infogap.io.Json.mapper().createObjectNode());
         Predictor predictor = new Predictor(bundle);
         Random r = new Random(3);
         List<Example> shortTexts = candidatesAndOthers(c);

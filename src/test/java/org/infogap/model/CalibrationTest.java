@@ -1,0 +1,109 @@
+package org.infogap.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Temperature scaling: known temperatures recovered, the error it measures, the arg-max kept. */
+class CalibrationTest {
+
+    /** Labels drawn from softmax(z); the model reports softmax(z * sharpness), over-confident for sharpness > 1. */
+    static List<float[]> reported(Random r, int n, double sharpness, int[] labels) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[5];
+            for (int k = 0; k < 5; k++) {
+                z[k] = r.nextGaussian() * 1.5;
+            }
+            float[] truth = softmax(z, 1);
+            double u = r.nextDouble();
+            int label = 4;
+            for (int k = 0; k < 5; k++) {
+                u -= truth[k];
+                if (u <= 0) {
+                    label = k;
+                    break;
+                }
+            }
+            labels[i] = label;
+            out.add(softmax(z, sharpness));
+        }
+        return out;
+    }
+
+    static float[] softmax(double[] z, double scale) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : z) {
+            max = Math.max(max, v * scale);
+        }
+        double sum = 0;
+        double[] e = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            e[i] = Math.exp(z[i] * scale - max);
+            sum += e[i];
+        }
+        float[] p = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
+    }
+
+    @Test
+    void anOverConfidentModelsTemperatureIsFoundAndItsErrorFalls() {
+        int[] labels = new int[4000];
+        List<float[]> p = reported(new Random(1), labels.length, 3.0, labels);
+        double t = Calibration.fit(p, labels);
+        assertEquals(3.0, t, 0.3, "the sharpening undone");
+        List<float[]> fixed = p.stream().map(x -> Calibration.scale(x, t)).toList();
+        double before = Calibration.expectedCalibrationError(p, labels);
+        double after = Calibration.expectedCalibrationError(fixed, labels);
+        assertTrue(before > 0.1, "over-confident: " + before);
+        assertTrue(after < 0.03, "calibrated: " + after);
+    }
+
+    @Test
+    void aCalibratedModelKeepsATemperatureOfAboutOne() {
+        int[] labels = new int[4000];
+        List<float[]> p = reported(new Random(2), labels.length, 1.0, labels);
+        assertEquals(1.0, Calibration.fit(p, labels), 0.1);
+    }
+
+    @Test
+    void scalingKeepsTheMostProbableLevelAndSumsToOne() {
+        float[] p = {0.1f, 0.6f, 0.2f, 0.05f, 0.05f};
+        assertSame(p, Calibration.scale(p, 1), "T = 1 is the identity");
+        for (double t : new double[] {0.3, 2, 7}) {
+            float[] q = Calibration.scale(p, t);
+            assertEquals(1, Predictor.argmax(q));
+            double sum = 0;
+            for (float v : q) {
+                sum += v;
+            }
+            assertEquals(1, sum, 1e-5);
+        }
+        assertTrue(Calibration.scale(p, 2)[1] < 0.6f, "T > 1 softens");
+        assertArrayEquals(new float[] {0.2f, 0.8f}, Calibration.scale(new float[] {0.2f, 0.8f}, 1), 0f);
+    }
+
+    @Test
+    void errorIsZeroWhenConfidenceMatchesAccuracy() {
+        // 10 predictions at confidence 0.7 in one bin, 7 of them right
+        List<float[]> p = new ArrayList<>();
+        int[] labels = new int[10];
+        for (int i = 0; i < 10; i++) {
+            p.add(new float[] {0.7f, 0.1f, 0.1f, 0.05f, 0.05f});
+            labels[i] = i < 7 ? 0 : 1;
+        }
+        assertEquals(0, Calibration.expectedCalibrationError(p, labels), 1e-6);
+        assertEquals(1, Calibration.fit(p, labels), "too few labels to fit: as trained");
+        assertThrows(IllegalArgumentException.class, () -> new Calibration(0, 1));
+    }
+}
