@@ -22,6 +22,7 @@ import org.infogap.model.Feeds;
 import org.infogap.model.ModelBundle;
 import org.infogap.model.Network;
 import org.infogap.model.ModelConfig;
+import org.infogap.model.Calibration;
 import org.infogap.model.Predictor;
 import org.infogap.train.ClassifierTraining;
 import org.infogap.train.ExampleBuilder;
@@ -84,6 +85,8 @@ public final class AccuracyReport {
     private final Autoencoder encoderOfAe;
     private final ObjectNode curves = Json.mapper().createObjectNode();
     private final Map<String, LabelledPairs.Labelled> byKey = new LinkedHashMap<>();
+    /** Per classifier, its calibration on the test split (set for the test-split run only). */
+    private ObjectNode calibration;
 
     private AccuracyReport(Options o) throws IOException {
         this.o = o;
@@ -129,6 +132,7 @@ public final class AccuracyReport {
         ObjectNode split = results.putObject("test_split");
         ObjectNode svmChoice = results.putObject("svm");
         ObjectNode dependence = results.putObject("image_dependence");
+        calibration = results.putObject("calibration");
         Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true,
                 o.splitClassifier(), dependence);
         ObjectNode matchHead = ImageDependence.matchHead(ae);
@@ -251,6 +255,9 @@ public final class AccuracyReport {
             }
             Predictor predictor = new Predictor(best);
             out.put(system, classify(predictor, test));
+            if (dependence != null && calibration != null) {
+                calibration.set(system, calibration(best, predictor, test));
+            }
             if (shuffles != null) {
                 LOG.info("report: image dependence of {} (test images shuffled, own image against {} others)", system,
                         ImageDependence.CANDIDATES);
@@ -284,6 +291,32 @@ public final class AccuracyReport {
         out.put(MAJORITY, new Predictions(constant(MajorityBaseline.fit(cmi), test.size()),
                 constant(MajorityBaseline.fit(sc), test.size())));
         return out;
+    }
+
+    /**
+     * Per head, the test split's expected calibration error and reliability points with the probabilities as trained
+     * and as calibrated on the validation share ({@link Calibration}), and the temperature.
+     */
+    static ObjectNode calibration(ModelBundle bundle, Predictor calibrated, List<Example> test) {
+        List<Predictor.Prediction> before = new Predictor(bundle, Calibration.NONE).predict(test);
+        List<Predictor.Prediction> after = calibrated.predict(test);
+        ObjectNode n = Json.mapper().createObjectNode();
+        for (String measure : MEASURES) {
+            boolean cmi = measure.equals("CMI");
+            int[] labels = test.stream().mapToInt(e -> cmi ? e.cmi() : e.sc()).toArray();
+            ObjectNode m = n.putObject(measure).put("temperature", cmi ? calibrated.calibration().cmiTemperature()
+                    : calibrated.calibration().scTemperature());
+            for (String when : List.of("before", "after")) {
+                List<float[]> p = (when.equals("before") ? before : after).stream()
+                        .map(x -> cmi ? x.cmiProbabilities() : x.scProbabilities()).toList();
+                m.put("ece_" + when, Calibration.expectedCalibrationError(p, labels));
+                ArrayNode points = m.putArray("reliability_" + when);
+                for (double[] point : Calibration.reliability(p, labels)) {
+                    points.addObject().put("confidence", point[0]).put("accuracy", point[1]).put("count", (int) point[2]);
+                }
+            }
+        }
+        return n;
     }
 
     private ClassifierTrainer trainer() {

@@ -52,6 +52,7 @@ public final class ReportWriter {
         plotDistributions();
         plotConfusions();
         plotCurves();
+        plotReliability();
         for (Map.Entry<String, byte[]> p : plots.entrySet()) {
             AtomicFiles.write(dir.resolve("plots").resolve(p.getKey()), out -> out.write(p.getValue()));
         }
@@ -81,6 +82,13 @@ public final class ReportWriter {
         }
         if (results.path("image_dependence").size() > 0) {
             s.add(new Section("Image dependence (test split)", imageDependenceText(), imageDependence(), List.of()));
+        }
+        if (results.path("calibration").size() > 0) {
+            s.add(new Section("Calibration (test split)", "Each head's temperature was fitted on the validation share "
+                    + "(temperature scaling, stored in the bundle; the API and predict serve the calibrated probabilities). "
+                    + "Expected calibration error of the most probable level, " + org.infogap.model.Calibration.BINS
+                    + " bins, on the test pairs, which the fit never saw: as trained and as calibrated. Accuracy does not "
+                    + "change. Reliability diagrams under Plots.", calibrationTable(), List.of()));
         }
         s.add(new Section("SVM regularisation", "C chosen by 5-fold cross-validation accuracy on the training pairs only.",
                 svmTable(), List.of()));
@@ -353,6 +361,45 @@ public final class ReportWriter {
         }
         if (any) {
             plots.put("curve_classifiers.png", png(chart));
+        }
+    }
+
+    private List<List<String>> calibrationTable() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "head", "temperature", "ECE as trained", "ECE calibrated"));
+        results.path("calibration").fields().forEachRemaining(e -> {
+            for (String measure : AccuracyReport.MEASURES) {
+                JsonNode m = e.getValue().path(measure);
+                t.add(List.of(e.getKey(), measure, f(m.path("temperature")), f(m.path("ece_before")), f(m.path("ece_after"))));
+            }
+        });
+        return t;
+    }
+
+    /** CL's reliability per head: accuracy against confidence per bin, as trained and calibrated, beside the diagonal. */
+    private void plotReliability() throws IOException {
+        JsonNode cl = results.path("calibration").path(AccuracyReport.CL);
+        for (String measure : AccuracyReport.MEASURES) {
+            JsonNode m = cl.path(measure);
+            if (!m.has("reliability_before")) {
+                continue;
+            }
+            XYChart chart = new XYChartBuilder().width(420).height(360).title("CL " + measure + ": reliability (test split)")
+                    .xAxisTitle("confidence of the most probable level").yAxisTitle("accuracy").build();
+            chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+            chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
+            for (String when : List.of("before", "after")) {
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                m.path("reliability_" + when).forEach(point -> {
+                    x.add(point.path("confidence").asDouble());
+                    y.add(point.path("accuracy").asDouble());
+                });
+                if (!x.isEmpty()) {
+                    chart.addSeries(when.equals("before") ? "as trained" : "calibrated", x, y);
+                }
+            }
+            plots.put("reliability_" + measure + ".png", png(chart));
         }
     }
 

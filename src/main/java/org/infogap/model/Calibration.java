@@ -117,6 +117,18 @@ public record Calibration(double cmiTemperature, double scTemperature) {
      * equal-width bins; the mean over bins, weighted by their share, of |accuracy - mean confidence|.
      */
     public static double expectedCalibrationError(List<float[]> probabilities, int[] labels) {
+        double ece = 0;
+        for (double[] point : reliability(probabilities, labels)) {
+            ece += point[2] / labels.length * Math.abs(point[1] - point[0]);
+        }
+        return ece;
+    }
+
+    /**
+     * The reliability diagram's points: per non-empty bin of the top probability, its mean confidence, its accuracy
+     * and its number of predictions.
+     */
+    public static List<double[]> reliability(List<float[]> probabilities, int[] labels) {
         double[] confidence = new double[BINS];
         double[] right = new double[BINS];
         int[] count = new int[BINS];
@@ -128,13 +140,13 @@ public record Calibration(double cmiTemperature, double scTemperature) {
             right[bin] += top == labels[i] ? 1 : 0;
             count[bin]++;
         }
-        double ece = 0;
+        List<double[]> points = new java.util.ArrayList<>();
         for (int b = 0; b < BINS; b++) {
             if (count[b] > 0) {
-                ece += Math.abs(right[b] - confidence[b]) / labels.length;
+                points.add(new double[] {confidence[b] / count[b], right[b] / count[b], count[b]});
             }
         }
-        return ece;
+        return points;
     }
 
     /** This calibration as the bundle state records it, with the figures it was fitted with. */

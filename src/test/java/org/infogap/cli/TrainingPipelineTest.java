@@ -317,9 +317,23 @@ class TrainingPipelineTest {
             assertTrue(auc >= 0 && auc <= 1, system + " own-image AUC " + auc);
         }
         assertFalse(dependence.has("Most frequent"), "the most frequent label reads no image");
+        // each classifier's calibration error on the test split, as trained and calibrated, with its reliability points
+        for (String system : List.of("CL", "CL without AE")) {
+            for (String measure : List.of("CMI", "SC")) {
+                JsonNode m = results.path("calibration").path(system).path(measure);
+                double before = m.path("ece_before").asDouble(-1);
+                assertTrue(before >= 0 && before <= 1 && m.path("ece_after").asDouble(-1) >= 0, system + " " + measure + " " + m);
+                int counted = 0;
+                for (JsonNode point : m.withArray("reliability_before")) {
+                    counted += point.path("count").asInt();
+                }
+                assertEquals(results.path("sizes").path("test").asInt(), counted, "every test pair in one bin");
+            }
+        }
         String md = Files.readString(report.resolve("report.md"));
         for (String section : List.of("Accuracy on the test split", "2-fold cross-validation", "CMI on the test split, in detail",
-                "SC per level", "Image dependence (test split)", "own-image AUC", "SVM regularisation", "(paper, reference)", "plots/confusion_cl_CMI.png",
+                "SC per level", "Image dependence (test split)", "own-image AUC", "Calibration (test split)", "SVM regularisation",
+                "(paper, reference)", "plots/confusion_cl_CMI.png", "plots/reliability_SC.png",
                 "plots/curve_autoencoder.png", "plots/distribution_SC.png")) {
             assertTrue(md.contains(section), section);
         }
