@@ -39,6 +39,11 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "models/report", description = "Report folder. Default: ${DEFAULT-VALUE}")
     Path out;
 
+    @Option(names = "--repeats", defaultValue = "1", description = "Repeat the k-fold cross-validation this many times, each "
+            + "with other stratified folds (e.g. --folds 5 --repeats 5 for small test sets); the report gives 95% intervals "
+            + "that account for the folds' shared training pairs. Default: ${DEFAULT-VALUE}")
+    int repeats;
+
     @Option(names = "--resume", description = "Continue classifier runs left under OUT/models by an interrupted report.")
     boolean resume;
 
@@ -54,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path weights = java.nio.file.Files.exists(autoencoder) ? model.features.weightsFor(autoencoder) : model.features.weights();
         ObjectNode results = AccuracyReport.run(new AccuracyReport.Options(labelled, autoencoder, model.config(ModelOptions.of(autoencoder)),
-                weights, model.features.featureCache, out, folds, seed, validationFraction, resume,
+                weights, model.features.featureCache, out, folds, repeats, seed, validationFraction, resume,
                 epochsPerProcess <= 0 ? null : new ChildClassifierTrainer(autoencoder, weights,
                         model.features.featureCache, validationFraction, seed, resume, epochsPerProcess), classifier));
         ReportWriter.write(results, out);

@@ -62,7 +62,7 @@ public final class AccuracyReport {
      * split instead of training that one again; null: train it.
      */
     public record Options(Path labelled, Path autoencoder, ModelConfig classifierConfig, Path inceptionWeights,
-                          Path featureCache, Path out, int folds, long seed, double validationFraction,
+                          Path featureCache, Path out, int folds, int repeats, long seed, double validationFraction,
                           boolean resume, ClassifierTrainer trainer, Path splitClassifier) {
     }
 
@@ -150,37 +150,54 @@ public final class AccuracyReport {
         LOG.info("report: test split accuracy (CMI / SC): {}", accuracies(splitMetrics));
 
         if (o.folds() >= 2) {
-            List<Example> shuffled = new ArrayList<>(examples);
-            Collections.shuffle(shuffled, new Random(o.seed()));
+            int repeats = Math.max(1, o.repeats());
             Map<String, Map<String, List<Metrics>>> perFold = new LinkedHashMap<>();
-            for (int f = 0; f < o.folds(); f++) {
-                List<Example> foldTrain = new ArrayList<>();
-                List<Example> foldTest = new ArrayList<>();
-                for (int i = 0; i < shuffled.size(); i++) {
-                    (i % o.folds() == f ? foldTest : foldTrain).add(shuffled.get(i));
+            for (int r = 0; r < repeats; r++) {
+                List<List<Example>> folds = stratifiedFolds(examples, o.folds(), o.seed() + r);
+                for (int f = 0; f < o.folds(); f++) {
+                    List<Example> foldTrain = new ArrayList<>();
+                    for (int g = 0; g < o.folds(); g++) {
+                        if (g != f) {
+                            foldTrain.addAll(folds.get(g));
+                        }
+                    }
+                    List<Example> foldTest = folds.get(f);
+                    String name = repeats == 1 ? "fold" + (f + 1) : "repeat" + (r + 1) + "-fold" + (f + 1);
+                    LOG.info("report: {} of {} x {} ({} train, {} test pairs)", name, repeats, o.folds(), foldTrain.size(),
+                            foldTest.size());
+                    Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/" + name), null, false,
+                            null, null);
+                    Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
+                            foldTest.stream().mapToInt(Example::sc).toArray(), p);
+                    // a long report's figures so far, should it be stopped before it writes its files
+                    LOG.info("report: {} accuracy (CMI / SC): {}", name, accuracies(foldMetrics));
+                    foldMetrics.forEach((system, fm) -> {
+                        Map<String, List<Metrics>> m = perFold.computeIfAbsent(system, k -> new LinkedHashMap<>());
+                        m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(fm[0]);
+                        m.computeIfAbsent("SC", k -> new ArrayList<>()).add(fm[1]);
+                    });
                 }
-                LOG.info("report: fold {}/{} ({} train, {} test pairs)", f + 1, o.folds(), foldTrain.size(), foldTest.size());
-                Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/fold" + (f + 1)), null, false,
-                        null, null);
-                Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
-                        foldTest.stream().mapToInt(Example::sc).toArray(), p);
-                // a long report's figures so far, should it be stopped before it writes its files
-                LOG.info("report: fold {}/{} accuracy (CMI / SC): {}", f + 1, o.folds(), accuracies(foldMetrics));
-                foldMetrics.forEach((system, fm) -> {
-                    Map<String, List<Metrics>> m = perFold.computeIfAbsent(system, k -> new LinkedHashMap<>());
-                    m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(fm[0]);
-                    m.computeIfAbsent("SC", k -> new ArrayList<>()).add(fm[1]);
-                });
             }
+            results.with("provenance").put("repeats", repeats);
+            double testShare = 1.0 / o.folds();
             ObjectNode kfold = results.putObject("kfold");
             perFold.forEach((system, byMeasure) -> {
                 ObjectNode s = kfold.putObject(system);
                 byMeasure.forEach((measure, list) -> {
                     ObjectNode m = s.putObject(measure);
-                    summary(m.putObject("accuracy"), list.stream().mapToDouble(Metrics::accuracy).toArray());
-                    summary(m.putObject("macro_f1"), list.stream().mapToDouble(Metrics::macroF1).toArray());
-                    summary(m.putObject("weighted_f1"), list.stream().mapToDouble(Metrics::weightedF1).toArray());
-                    summary(m.putObject("mean_absolute_error"), list.stream().mapToDouble(Metrics::meanAbsoluteError).toArray());
+                    summary(m.putObject("accuracy"), list.stream().mapToDouble(Metrics::accuracy).toArray(), testShare);
+                    summary(m.putObject("macro_f1"), list.stream().mapToDouble(Metrics::macroF1).toArray(), testShare);
+                    summary(m.putObject("weighted_f1"), list.stream().mapToDouble(Metrics::weightedF1).toArray(), testShare);
+                    summary(m.putObject("mean_absolute_error"), list.stream().mapToDouble(Metrics::meanAbsoluteError).toArray(),
+                            testShare);
+                    if (!system.equals(MAJORITY)) {
+                        List<Metrics> majority = perFold.get(MAJORITY).get(measure);
+                        double[] lift = new double[list.size()];
+                        for (int i = 0; i < lift.length; i++) {
+                            lift[i] = list.get(i).accuracy() - majority.get(i).accuracy();
+                        }
+                        summary(m.putObject("accuracy_over_most_frequent"), lift, testShare);
+                    }
                 });
             });
         }
@@ -383,7 +400,13 @@ public final class AccuracyReport {
         return n;
     }
 
-    private static void summary(ObjectNode node, double[] values) {
+    /**
+     * Mean, standard deviation and a 95% interval of per-fold values, with the folds themselves. The folds of
+     * repeated k-fold share most of their training pairs, so the plain standard error understates the spread; the
+     * interval uses Nadeau and Bengio's corrected resampled t (variance times 1/n + test share / train share, n folds,
+     * Student's t with n - 1 degrees of freedom). {@code distinguishable}: the interval excludes zero.
+     */
+    static void summary(ObjectNode node, double[] values, double testShare) {
         double mean = 0;
         for (double v : values) {
             mean += v / values.length;
@@ -393,9 +416,37 @@ public final class AccuracyReport {
             var += (v - mean) * (v - mean) / Math.max(1, values.length - 1);
         }
         node.put("mean", mean).put("std", Math.sqrt(var));
+        if (values.length >= 2) {
+            double t = new org.apache.commons.math3.distribution.TDistribution(values.length - 1).inverseCumulativeProbability(0.975);
+            double half = t * Math.sqrt((1.0 / values.length + testShare / (1 - testShare)) * var);
+            node.put("ci95_low", mean - half).put("ci95_high", mean + half)
+                    .put("distinguishable", mean - half > 0 || mean + half < 0);
+        }
         ArrayNode all = node.putArray("folds");
         for (double v : values) {
             all.add(v);
         }
+    }
+
+    /**
+     * {@code k} folds stratified by the SC level (the skewed measure in the paper's data: 541 of 826 at SC 1), each
+     * level's pairs shuffled with {@code seed} and dealt round-robin, continuing from one level to the next.
+     */
+    static List<List<Example>> stratifiedFolds(List<Example> examples, int k, long seed) {
+        List<List<Example>> folds = new ArrayList<>();
+        for (int f = 0; f < k; f++) {
+            folds.add(new ArrayList<>());
+        }
+        Random random = new Random(seed);
+        int next = 0;
+        for (int level = -1; level < Metrics.LEVELS; level++) {
+            int l = level;
+            List<Example> of = new ArrayList<>(examples.stream().filter(e -> e.sc() == l).toList());
+            Collections.shuffle(of, random);
+            for (Example e : of) {
+                folds.get(next++ % k).add(e);
+            }
+        }
+        return folds;
     }
 }

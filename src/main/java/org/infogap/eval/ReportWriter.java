@@ -70,9 +70,16 @@ public final class ReportWriter {
                         + "Reference rows are the paper's figures on its own 92 test pairs, not on this data.",
                 sizes.path("all").asInt(), sizes.path("train").asInt(), sizes.path("test").asInt()), table3(), List.of()));
         if (results.has("kfold")) {
-            s.add(new Section(results.path("provenance").path("folds").asInt() + "-fold cross-validation",
-                    "Mean ± standard deviation over folds of all labelled pairs (seed "
-                            + results.path("provenance").path("seed").asLong() + ").", kfold(), List.of()));
+            int repeats = Math.max(1, results.path("provenance").path("repeats").asInt(1));
+            int folds = results.path("provenance").path("folds").asInt();
+            s.add(new Section((repeats > 1 ? repeats + " × " : "") + folds + "-fold cross-validation",
+                    "Mean over " + repeats * folds + " folds of all labelled pairs (stratified by SC level, seed "
+                            + results.path("provenance").path("seed").asLong() + "), with its 95% interval: Student's t "
+                            + "on the corrected resampled variance (Nadeau & Bengio), since the folds share most of "
+                            + "their training pairs.", kfold(), List.of()));
+            s.add(new Section("Accuracy over the most frequent label (cross-validation)", "Per fold, a system's accuracy "
+                    + "minus the most frequent label's on the same test pairs; the mean in points with its 95% interval. "
+                    + "\"Not distinguishable\": the interval includes zero.", lifts(), List.of()));
         }
         for (String measure : AccuracyReport.MEASURES) {
             s.add(new Section(measure + " on the test split, in detail",
@@ -126,6 +133,19 @@ public final class ReportWriter {
             JsonNode s = k.path(system).path("SC");
             t.add(List.of(system, pm(c.path("accuracy")), pm(s.path("accuracy")), pm(c.path("macro_f1")), pm(s.path("macro_f1")),
                     pm(c.path("mean_absolute_error")), pm(s.path("mean_absolute_error"))));
+        }
+        return t;
+    }
+
+    private List<List<String>> lifts() {
+        List<List<String>> t = new ArrayList<>();
+        t.add(List.of("system", "CMI accuracy over most frequent", "SC accuracy over most frequent"));
+        JsonNode k = results.path("kfold");
+        for (String system : AccuracyReport.SYSTEMS) {
+            if (!system.equals(AccuracyReport.MAJORITY)) {
+                t.add(List.of(system, lift(k.path(system).path("CMI").path("accuracy_over_most_frequent")),
+                        lift(k.path(system).path("SC").path("accuracy_over_most_frequent"))));
+            }
         }
         return t;
     }
@@ -217,9 +237,26 @@ public final class ReportWriter {
         return n.isMissingNode() || n.isNull() ? "" : String.format(Locale.ROOT, "%.4f", n.asDouble());
     }
 
+    /** "0.5125 [0.4810, 0.5440]": the mean and its 95% interval; "mean ± std" for results written before intervals. */
     private static String pm(JsonNode n) {
-        return n.isMissingNode() ? "" : String.format(Locale.ROOT, "%.4f ± %.4f", n.path("mean").asDouble(),
-                n.path("std").asDouble());
+        if (n.isMissingNode()) {
+            return "";
+        }
+        if (n.has("ci95_low")) {
+            return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", n.path("mean").asDouble(), n.path("ci95_low").asDouble(),
+                    n.path("ci95_high").asDouble());
+        }
+        return String.format(Locale.ROOT, "%.4f ± %.4f", n.path("mean").asDouble(), n.path("std").asDouble());
+    }
+
+    /** A paired difference in points with its interval, and whether the interval excludes zero. */
+    private static String lift(JsonNode n) {
+        if (n.isMissingNode()) {
+            return "";
+        }
+        String figure = String.format(Locale.ROOT, "%+.1f pt [%+.1f, %+.1f]", 100 * n.path("mean").asDouble(),
+                100 * n.path("ci95_low").asDouble(), 100 * n.path("ci95_high").asDouble());
+        return figure + (n.path("distinguishable").asBoolean() ? "" : ", not distinguishable");
     }
 
     private String markdown() {

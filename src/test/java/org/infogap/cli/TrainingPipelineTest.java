@@ -297,7 +297,14 @@ class TrainingPipelineTest {
             for (String measure : List.of("CMI", "SC")) {
                 double acc = results.path("test_split").path(system).path(measure).path("accuracy").asDouble(-1);
                 assertTrue(acc >= 0 && acc <= 1, system + " " + measure);
-                assertEquals(2, results.path("kfold").path(system).path(measure).path("accuracy").withArray("folds").size());
+                JsonNode accuracy = results.path("kfold").path(system).path(measure).path("accuracy");
+                assertEquals(2, accuracy.withArray("folds").size());
+                assertTrue(accuracy.path("ci95_low").asDouble() <= accuracy.path("mean").asDouble()
+                        && accuracy.path("mean").asDouble() <= accuracy.path("ci95_high").asDouble(), accuracy.toString());
+                if (!system.equals("Most frequent")) {
+                    assertTrue(results.path("kfold").path(system).path(measure).path("accuracy_over_most_frequent")
+                            .has("distinguishable"), system);
+                }
             }
         }
         // the systems that read images, scored again with the test images shuffled among the test pairs
@@ -333,6 +340,7 @@ class TrainingPipelineTest {
         String md = Files.readString(report.resolve("report.md"));
         for (String section : List.of("Accuracy on the test split", "2-fold cross-validation", "CMI on the test split, in detail",
                 "SC per level", "Image dependence (test split)", "own-image AUC", "Calibration (test split)", "SVM regularisation",
+                "Accuracy over the most frequent label (cross-validation)",
                 "(paper, reference)", "plots/confusion_cl_CMI.png", "plots/reliability_SC.png",
                 "plots/curve_autoencoder.png", "plots/distribution_SC.png")) {
             assertTrue(md.contains(section), section);
