@@ -136,7 +136,8 @@ public final class Encoder {
                 matchInput = sd.concat(1, sentences, perRow.apply(meanWords));
                 matchWidth = c.text().sentenceDim() + c.text().wordDim();
             }
-            match = MatchHead.ownImage(sd, c, matchInput, matchWidth, placement, features, grid, owner, s).rename(MATCH);
+            match = MatchHead.ownImage(sd, c, matchInput, matchWidth, placement, features, grid, owner, s,
+                    shape.shareSentences()).rename(MATCH);
             // each sentence step carries its match probability; the image step a 0 there
             sentences = sd.concat(1, sentences, sd.nn().sigmoid(match));
             imageRow = sd.concat(1, image, sd.sum(image.mul(0.0), true, 1));

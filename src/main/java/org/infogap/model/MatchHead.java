@@ -80,13 +80,31 @@ public final class MatchHead {
     private MatchHead() {
     }
 
-    /** Per row of {@code sentences}, its logit against its own pair's image: [rows, 1]; {@code slots} per text. */
+    /**
+     * Per row of {@code sentences}, its logit against its own pair's image: [rows, 1]; {@code slots} per text. With
+     * {@code bySlot} (scoring graphs, whose rows are all placed text sentences) the attention runs per pair, its slots'
+     * queries against its own grid in one product, instead of copying the grid once per row: same values, without a
+     * [rows, cells, channels] copy, which was most of a pass's cost per pair.
+     */
     static SDVariable ownImage(SameDiff sd, ModelConfig c, SDVariable sentences, int nIn, SDVariable placement,
-                               SDVariable features, SDVariable grid, SDVariable owner, int slots) {
+                               SDVariable features, SDVariable grid, SDVariable owner, int slots, boolean bySlot) {
         int m = width(c);
         SDVariable s = sentenceProjection(sd, c, sentences, nIn);
         SDVariable i;
-        if (c.matchGrid()) {
+        if (c.matchGrid() && bySlot) {
+            int channels = InceptionV3.GRID_CHANNELS;
+            SDVariable query = sd.reshape(sd.mmul(placement, keyQuery(sd, c, sentences, nIn)), -1, slots, channels);
+            SDVariable slotScores = sd.mmul(query, grid, false, true, false); // [batch, slots, cells]
+            SDVariable scores = sd.mmul(placement, sd.reshape(slotScores, sd.concat(0,
+                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L)), sd.slice(sd.shape(grid), new int[] {1}, 1))),
+                    true, false, false); // [rows, cells]
+            SDVariable attention = sd.nn().softmax(ATTENTION, scores.div(Math.sqrt(m)), 1);
+            SDVariable slotAttention = sd.reshape(sd.mmul(placement, attention), sd.concat(0,
+                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L, (long) slots)),
+                    sd.slice(sd.shape(grid), new int[] {1}, 1)));
+            SDVariable attended = sd.reshape(sd.mmul(slotAttention, grid), -1, channels); // [batch x slots, channels]
+            i = cellProjection(sd, c, sd.mmul(placement, attended, true, false, false));
+        } else if (c.matchGrid()) {
             SDVariable cells = sd.gather(grid, owner, 0); // [rows, cells, channels]
             SDVariable scores = sd.squeeze(sd.mmul(cells, sd.expandDims(keyQuery(sd, c, sentences, nIn), 2)), 2);
             SDVariable attention = sd.nn().softmax(ATTENTION, scores.div(Math.sqrt(m)), 1);
