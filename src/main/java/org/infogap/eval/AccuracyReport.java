@@ -271,9 +271,10 @@ public final class AccuracyReport {
                 curves.set(system, ModelBundle.load(last).state().withArray("history").deepCopy());
             }
             Predictor predictor = new Predictor(best);
-            out.put(system, classify(predictor, test));
+            List<Predictor.Prediction> scored = predictor.predict(test);
+            out.put(system, levels(scored));
             if (dependence != null && calibration != null) {
-                calibration.set(system, calibration(best, predictor, test));
+                calibration.set(system, calibration(best, predictor.calibration(), scored, test));
             }
             if (shuffles != null) {
                 LOG.info("report: image dependence of {} (test images shuffled, own image against {} others)", system,
@@ -312,17 +313,17 @@ public final class AccuracyReport {
 
     /**
      * Per head, the test split's expected calibration error and reliability points with the probabilities as trained
-     * and as calibrated on the validation share ({@link Calibration}), and the temperature.
+     * and as calibrated on the validation share ({@link Calibration}, {@code applied}, which gave {@code after}), and
+     * the temperature.
      */
-    static ObjectNode calibration(ModelBundle bundle, Predictor calibrated, List<Example> test) {
+    static ObjectNode calibration(ModelBundle bundle, Calibration applied, List<Predictor.Prediction> after,
+                                  List<Example> test) {
         List<Predictor.Prediction> before = new Predictor(bundle, Calibration.NONE).predict(test);
-        List<Predictor.Prediction> after = calibrated.predict(test);
         ObjectNode n = Json.mapper().createObjectNode();
         for (String measure : MEASURES) {
             boolean cmi = measure.equals("CMI");
             int[] labels = test.stream().mapToInt(e -> cmi ? e.cmi() : e.sc()).toArray();
-            ObjectNode m = n.putObject(measure).put("temperature", cmi ? calibrated.calibration().cmiTemperature()
-                    : calibrated.calibration().scTemperature());
+            ObjectNode m = n.putObject(measure).put("temperature", cmi ? applied.cmiTemperature() : applied.scTemperature());
             for (String when : List.of("before", "after")) {
                 List<float[]> p = (when.equals("before") ? before : after).stream()
                         .map(x -> cmi ? x.cmiProbabilities() : x.scProbabilities()).toList();
@@ -351,7 +352,11 @@ public final class AccuracyReport {
 
     /** Levels of an already built predictor, which {@link ImageDependence} reuses for its shuffled pairs. */
     static Predictions classify(Predictor predictor, List<Example> test) {
-        List<Predictor.Prediction> p = predictor.predict(test);
+        return levels(predictor.predict(test));
+    }
+
+    /** The levels of scored pairs. */
+    static Predictions levels(List<Predictor.Prediction> p) {
         return new Predictions(p.stream().mapToInt(x -> x.cmi().index()).toArray(),
                 p.stream().mapToInt(x -> x.sc().index()).toArray());
     }

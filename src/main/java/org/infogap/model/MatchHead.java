@@ -94,14 +94,13 @@ public final class MatchHead {
         if (c.matchGrid() && bySlot) {
             int channels = InceptionV3.GRID_CHANNELS;
             SDVariable query = sd.reshape(sd.mmul(placement, keyQuery(sd, c, sentences, nIn)), -1, slots, channels);
+            SDVariable cells = sd.slice(sd.shape(grid), new int[] {1}, 1); // [1]: the grid's cell count
             SDVariable slotScores = sd.mmul(query, grid, false, true, false); // [batch, slots, cells]
             SDVariable scores = sd.mmul(placement, sd.reshape(slotScores, sd.concat(0,
-                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L)), sd.slice(sd.shape(grid), new int[] {1}, 1))),
-                    true, false, false); // [rows, cells]
+                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L)), cells)), true, false, false); // [rows, cells]
             SDVariable attention = sd.nn().softmax(ATTENTION, scores.div(Math.sqrt(m)), 1);
             SDVariable slotAttention = sd.reshape(sd.mmul(placement, attention), sd.concat(0,
-                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L, (long) slots)),
-                    sd.slice(sd.shape(grid), new int[] {1}, 1)));
+                    sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(-1L, (long) slots)), cells));
             SDVariable attended = sd.reshape(sd.mmul(slotAttention, grid), -1, channels); // [batch x slots, channels]
             i = cellProjection(sd, c, sd.mmul(placement, attended, true, false, false));
         } else if (c.matchGrid()) {

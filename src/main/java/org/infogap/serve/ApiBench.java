@@ -135,8 +135,7 @@ public final class ApiBench {
     public static String machine() {
         org.infogap.model.NativeBuild.Choice c = org.infogap.model.NativeBuild.chosen();
         return org.infogap.model.NativeBuild.cpuSummary(org.infogap.model.NativeBuild.cpuinfo()) + "; "
-                + Runtime.getRuntime().availableProcessors() + " cores; native build "
-                + (c == null ? "not selected" : c.extension().isEmpty() ? c.build().name().toLowerCase(Locale.ROOT) : c.extension().replaceFirst("^-", ""));
+                + Runtime.getRuntime().availableProcessors() + " cores; native build " + (c == null ? "not selected" : c.build().id());
     }
 
     private static List<String> register(WebClient client, int port, List<Path> images) throws IOException {

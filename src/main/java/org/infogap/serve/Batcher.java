@@ -73,7 +73,8 @@ final class Batcher<T, I, O> implements AutoCloseable {
 
     /** Queues a job; null when its items would take the queue past its capacity in items. */
     CompletableFuture<List<O>> submit(T target, List<I> items) {
-        if (waiting.addAndGet(items.size()) > capacity && waiting.get() > items.size()) { // one job alone always fits
+        int before = waiting.getAndAdd(items.size());
+        if (before > 0 && before + items.size() > capacity) { // one job alone always fits
             waiting.addAndGet(-items.size());
             return null;
         }
