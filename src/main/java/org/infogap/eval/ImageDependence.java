@@ -158,7 +158,7 @@ public final class ImageDependence {
 
     /** The text (and labels) of {@code text} with the image of {@code image}: its features and captions. */
     static Example withImageOf(Example text, Example image) {
-        return new Example(text.key(), image.features(), text.sentences(), image.captions(), image.imageTarget(),
+        return new Example(text.key(), image.image(), text.sentences(), image.captions(), image.target(),
                 text.cmi(), text.sc());
     }
 

@@ -14,35 +14,53 @@ import org.nd4j.linalg.factory.Nd4j;
 public record FeatureNorm(INDArray mean, INDArray std) {
 
     public static FeatureNorm estimate(Collection<float[]> features) {
-        int d = features.isEmpty() ? InceptionV3.FEATURES : features.iterator().next().length;
-        double[] sum = new double[d];
-        double[] sq = new double[d];
-        for (float[] f : features) {
-            if (f.length != d) {
-                throw new IllegalArgumentException("features of " + f.length + " and " + d + " floats mixed");
+        Estimator estimator = new Estimator(features.isEmpty() ? InceptionV3.FEATURES : features.iterator().next().length);
+        features.forEach(estimator::add);
+        return estimator.result();
+    }
+
+    /** Sums of the features one image at a time, so a corpus's statistics need one image in memory. */
+    public static final class Estimator {
+        private final double[] sum;
+        private final double[] sq;
+        private long n;
+
+        public Estimator(int length) {
+            sum = new double[length];
+            sq = new double[length];
+        }
+
+        public void add(float[] f) {
+            if (f.length != sum.length) {
+                throw new IllegalArgumentException("features of " + f.length + " and " + sum.length + " floats mixed");
             }
-            for (int i = 0; i < d; i++) {
+            for (int i = 0; i < f.length; i++) {
                 sum[i] += f[i];
                 sq[i] += (double) f[i] * f[i];
             }
+            n++;
         }
-        int n = Math.max(1, features.size());
-        float[] mean = new float[d];
-        double[] spread = new double[d];
-        double typical = 0;
-        for (int i = 0; i < d; i++) {
-            double m = sum[i] / n;
-            mean[i] = (float) m;
-            spread[i] = Math.sqrt(Math.max(sq[i] / n - m * m, 0));
-            typical += spread[i] / d;
+
+        public FeatureNorm result() {
+            int d = sum.length;
+            long count = Math.max(1, n);
+            float[] mean = new float[d];
+            double[] spread = new double[d];
+            double typical = 0;
+            for (int i = 0; i < d; i++) {
+                double m = sum[i] / count;
+                mean[i] = (float) m;
+                spread[i] = Math.sqrt(Math.max(sq[i] / count - m * m, 0));
+                typical += spread[i] / d;
+            }
+            // a third of the random InceptionV3's mixed7 units never fire on the training images (std 0): a floor
+            // keeps a rare activation there from being scaled up a million-fold
+            float[] std = new float[d];
+            for (int i = 0; i < d; i++) {
+                std[i] = (float) Math.max(spread[i], Math.max(0.01 * typical, 1e-6));
+            }
+            return new FeatureNorm(Nd4j.createFromArray(mean), Nd4j.createFromArray(std));
         }
-        // a third of the random InceptionV3's mixed7 units never fire on the training images (std 0): a floor keeps
-        // a rare activation there from being scaled up a million-fold
-        float[] std = new float[d];
-        for (int i = 0; i < d; i++) {
-            std[i] = (float) Math.max(spread[i], Math.max(0.01 * typical, 1e-6));
-        }
-        return new FeatureNorm(Nd4j.createFromArray(mean), Nd4j.createFromArray(std));
     }
 
     public static FeatureNorm identity() {

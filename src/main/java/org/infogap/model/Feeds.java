@@ -46,14 +46,15 @@ public final class Feeds {
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
             int own = e.gridCells(pooled); // also checks the length: features of another image layer are refused
-            System.arraycopy(e.features(), 0, features, i * pooled, pooled);
+            float[] f = e.features(); // once: a stored image's are read from disk
+            System.arraycopy(f, 0, features, i * pooled, pooled);
             if (c.matchGrid()) {
                 if (own == 0 || own != cells) {
                     throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
                             + c.matchHead().grid() + " grid, of " + cells + " cells; its features have "
                             + own + " (an image encoder without the grid?)");
                 }
-                System.arraycopy(e.features(), pooled, grid, i * gridLength, gridLength);
+                System.arraycopy(f, pooled, grid, i * gridLength, gridLength);
             }
             int n = Math.min(s, e.sentences().size());
             counts[i] = n;
@@ -161,10 +162,11 @@ public final class Feeds {
         int row = 0;
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
-            if (e.imageTarget() == null || e.imageTarget().length != 3 * r * r) {
+            float[] pixels = e.imageTarget(); // once: a stored target is read from disk
+            if (pixels == null || pixels.length != 3 * r * r) {
                 throw new IllegalArgumentException(e.key() + ": the autoencoder needs the image at " + r + " px");
             }
-            System.arraycopy(e.imageTarget(), 0, target, i * 3 * r * r, 3 * r * r);
+            System.arraycopy(pixels, 0, target, i * 3 * r * r, 3 * r * r);
             int n = Math.min(c.text().maxSentences(), e.sentences().size());
             for (int j = 0; j < n; j++, row++) {
                 int[] ids = e.sentences().get(j);
@@ -280,7 +282,7 @@ public final class Feeds {
         for (int i = 0; i < b; i++) {
             List<Integer> same = new java.util.ArrayList<>();
             for (int k = 0; k < b; k++) {
-                if (java.util.Arrays.equals(batch.get(i).features(), batch.get(k).features())) {
+                if (batch.get(i).image().sameImage(batch.get(k).image())) {
                     same.add(k);
                 }
             }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.infogap.store.FeatureStore;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * InceptionV3 without its top, turning images into features pooled from one block ({@link ModelConfig.Image#layer()})
- * through the on-disk {@link FeatureCache}; with a grid, each image's features go on with that block's map
+ * through the on-disk {@link FeatureStore}; with a grid, each image's features go on with that block's map
  * ({@link MatchHead.Settings#grid()}), cell by cell ([cells, {@value InceptionV3#GRID_CHANNELS}] after the pooled
  * features), for {@link ModelConfig#matchGrid()}. Only the blocks up to the deepest one read are computed. Its id
  * names the weights (a file's hash, or random initialisation and its seed), the input size, the pooled block and
@@ -28,6 +29,7 @@ public final class ImageEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageEncoder.class);
     private static final int BATCH = 16;
+    private static final int FLUSH = 512;
 
     private final ComputationGraph graph;
     private final ImageLoader loader;
@@ -39,6 +41,9 @@ public final class ImageEncoder {
     private final com.fasterxml.jackson.databind.node.ObjectNode weights;
     private final String layer;
     private final int pooled;
+
+    /** Images this encoder has run through InceptionV3 for a store ({@link #ensure}). */
+    private long computed;
 
     /** Position in the graph's topological order of the deepest block read: the forward pass stops there. */
     private final int stop;
@@ -203,6 +208,11 @@ public final class ImageEncoder {
         return loader;
     }
 
+    /** Images run through InceptionV3 by {@link #ensure} so far: those its stores lacked. */
+    public long computed() {
+        return computed;
+    }
+
     /** Features of images already loaded at the encoder's size, no cache. */
     public List<float[]> features(List<java.awt.image.BufferedImage> images) {
         List<float[]> chw = new ArrayList<>(images.size());
@@ -217,42 +227,60 @@ public final class ImageEncoder {
         return forward(List.of(pixels(loader.load(image)))).get(0);
     }
 
-    /** Features of every image, from the cache where present, computed (with progress) and cached otherwise. */
-    public Map<Path, float[]> features(List<Path> images, FeatureCache cache) throws IOException {
+    /** Features of every image, in memory: from the store where present, computed (with progress) and stored otherwise. */
+    public Map<Path, float[]> features(List<Path> images, FeatureStore cache) throws IOException {
         Map<Path, float[]> out = new LinkedHashMap<>();
-        Map<Path, String> hashes = new LinkedHashMap<>();
-        List<Path> missing = new ArrayList<>();
-        for (Path image : images) {
-            if (out.containsKey(image)) {
-                continue;
-            }
-            String hash = org.infogap.io.Hashes.sha256(image);
-            hashes.put(image, hash);
-            cache.get(hash).ifPresentOrElse(f -> out.put(image, f), () -> missing.add(image));
-        }
-        if (!missing.isEmpty()) {
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("image features").setInitialMax(missing.size())
-                    .setUnit(" img", 1).showSpeed().build()) {
-                for (int from = 0; from < missing.size(); from += BATCH) {
-                    List<Path> batch = missing.subList(from, Math.min(missing.size(), from + BATCH));
-                    List<float[]> inputs = new ArrayList<>();
-                    for (Path p : batch) {
-                        inputs.add(pixels(loader.load(p)));
-                    }
-                    List<float[]> features = forward(inputs);
-                    for (int i = 0; i < batch.size(); i++) {
-                        out.put(batch.get(i), features.get(i));
-                        cache.put(hashes.get(batch.get(i)), features.get(i));
-                    }
-                    bar.stepBy(batch.size());
-                    if ((from / BATCH) % 32 == 31) {
-                        cache.flush(); // a killed run keeps what it computed
-                    }
-                }
-            }
-            cache.flush();
+        for (Map.Entry<Path, String> e : ensure(images, cache).entrySet()) {
+            out.put(e.getKey(), cache.get(e.getValue()).orElseThrow());
         }
         return out;
+    }
+
+    /**
+     * Computes (with progress) and stores the features of the images the store lacks, {@value #FLUSH} per transaction,
+     * so a killed pass resumes where it stopped; returns each image's content hash. Holds one batch's features.
+     */
+    public Map<Path, String> ensure(List<Path> images, FeatureStore cache) throws IOException {
+        Map<Path, String> hashes = new LinkedHashMap<>();
+        List<Path> missing = new ArrayList<>();
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("hashing images").setInitialMax(images.size())
+                .setUnit(" img", 1).showSpeed().continuousUpdate().build()) {
+            for (Path image : images) {
+                if (!hashes.containsKey(image)) {
+                    String hash = org.infogap.io.Hashes.sha256(image);
+                    hashes.put(image, hash);
+                    if (!cache.contains(hash)) {
+                        missing.add(image);
+                    }
+                }
+                bar.step();
+            }
+        }
+        if (missing.isEmpty()) {
+            return hashes;
+        }
+        LOG.info("image features: {} of {} images to compute, the rest stored", missing.size(), hashes.size());
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("image features").setInitialMax(missing.size())
+                .setUnit(" img", 1).showSpeed().build()) {
+            for (int from = 0; from < missing.size(); from += BATCH) {
+                List<Path> batch = missing.subList(from, Math.min(missing.size(), from + BATCH));
+                List<float[]> inputs = new ArrayList<>();
+                for (Path p : batch) {
+                    inputs.add(pixels(loader.load(p)));
+                }
+                List<float[]> features = forward(inputs);
+                for (int i = 0; i < batch.size(); i++) {
+                    cache.put(hashes.get(batch.get(i)), features.get(i));
+                }
+                computed += batch.size();
+                bar.stepBy(batch.size());
+                if (cache.pendingCount() >= FLUSH) {
+                    cache.flush(); // a killed run keeps what it computed
+                }
+            }
+        }
+        cache.flush();
+        return hashes;
     }
 
     private List<float[]> forward(List<float[]> chw) {

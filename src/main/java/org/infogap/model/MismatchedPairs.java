@@ -1,7 +1,6 @@
 package org.infogap.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -56,10 +55,10 @@ public final class MismatchedPairs {
         for (int added = 0, tries = 0; added < n && tries < 20 * n; tries++) {
             Example text = texts.get(random.nextInt(texts.size()));
             Example image = batch.get(random.nextInt(batch.size()));
-            if (Arrays.equals(text.features(), image.features())) {
+            if (text.image().sameImage(image.image())) {
                 continue;
             }
-            out.add(new Example(text.key() + "~" + image.key(), image.features(), text.sentences(), List.of(), null, 0, -1));
+            out.add(new Example(text.key() + "~" + image.key(), image.image(), text.sentences(), List.of(), null, 0, -1));
             added++;
         }
         return out;

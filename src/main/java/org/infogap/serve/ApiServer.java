@@ -39,7 +39,6 @@ import org.infogap.annotate.ScScale;
 import org.infogap.data.BadInputException;
 import org.infogap.data.ImageLoader;
 import org.infogap.model.Example;
-import org.infogap.model.FeatureCache;
 import org.infogap.model.Predictor;
 import org.infogap.text.SentenceSplitter;
 import org.slf4j.Logger;
@@ -210,7 +209,16 @@ public final class ApiServer {
         engine.close();
         encoding.close();
         imagePool.close();
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.andThen(done -> {
+            if (images != null) {
+                try {
+                    images.close();
+                } catch (IOException e) {
+                    LOG.warn("closing the image store: {}", e.getMessage());
+                }
+            }
+        });
     }
 
     // ---- handlers
@@ -490,20 +498,21 @@ public final class ApiServer {
         return vertx.executeBlocking(() -> {
             float[][] out = new float[refs.size()][];
             List<Integer> inlineAt = new ArrayList<>();
+            List<Integer> registeredAt = new ArrayList<>();
             for (int i = 0; i < refs.size(); i++) {
-                JsonObject ref = refs.get(i);
-                if (ref.containsKey("id")) {
-                    String id = ref.getString("id");
-                    float[] f = images == null ? null : images.features(id).orElse(null);
-                    if (f == null) {
-                        throw new ApiProblem(404, "unknown-image", "Unknown image", "no image registered as '" + id + "'",
-                                fields.get(i) + ".id");
-                    }
-                    storeHits.increment();
-                    out[i] = m.bundle().featureNorm().apply(f);
-                } else {
-                    inlineAt.add(i);
+                (refs.get(i).containsKey("id") ? registeredAt : inlineAt).add(i);
+            }
+            List<java.util.Optional<float[]>> stored = images == null || registeredAt.isEmpty() ? List.of()
+                    : images.features(registeredAt.stream().map(i -> refs.get(i).getString("id")).toList());
+            for (int k = 0; k < registeredAt.size(); k++) {
+                int i = registeredAt.get(k);
+                float[] f = images == null ? null : stored.get(k).orElse(null);
+                if (f == null) {
+                    throw new ApiProblem(404, "unknown-image", "Unknown image", "no image registered as '"
+                            + refs.get(i).getString("id") + "'", fields.get(i) + ".id");
                 }
+                storeHits.increment();
+                out[i] = m.bundle().featureNorm().apply(f);
             }
             return new Gathered(ids(m, text), out, inlineAt);
         }, false).compose(g -> g.inlineAt().isEmpty() ? Future.succeededFuture(g) : inline(m, g, refs, fields)).map(g -> {

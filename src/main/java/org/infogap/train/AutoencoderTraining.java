@@ -17,8 +17,9 @@ import org.infogap.data.ReadOptions;
 import org.infogap.data.Split;
 import org.infogap.model.Autoencoder;
 import org.infogap.model.Example;
-import org.infogap.model.FeatureCache;
+import org.infogap.store.FeatureStore;
 import org.infogap.model.FeatureNorm;
+import org.infogap.model.ImageFeatures;
 import org.infogap.model.Feeds;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ImageTuner;
@@ -66,18 +67,18 @@ public final class AutoencoderTraining {
                     + "says wordDim " + c.text().wordDim());
         }
         ImageEncoder encoder = ImageEncoder.create(c, o.inceptionWeights());
-        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
+        FeatureStore cache = FeatureStore.open(o.featureCache(), encoder.id(), encoder.featureLength());
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
         LOG.info("autoencoder: {} training and {} validation pairs; image features from {} ({} cached)", train.size(),
                 validation.size(), encoder.provenance(), cache.size());
         List<ImageTextPair> all = new ArrayList<>(train);
         all.addAll(validation);
-        Map<Path, float[]> features = builder.features(all);
-        Map<Path, float[]> trainImages = new LinkedHashMap<>();
-        train.forEach(p -> trainImages.put(p.imagePath(), features.get(p.imagePath())));
-        FeatureNorm norm = FeatureNorm.estimate(trainImages.values());
-        List<Example> trainExamples = builder.autoencoderExamples(train, features, norm);
-        List<Example> valExamples = builder.autoencoderExamples(validation, features, norm);
+        Map<Path, String> hashes = builder.featurePass(all);
+        Map<Path, String> trainImages = new LinkedHashMap<>();
+        train.forEach(p -> trainImages.put(p.imagePath(), hashes.get(p.imagePath())));
+        FeatureNorm norm = builder.estimateNorm(List.copyOf(trainImages.values()));
+        List<Example> trainExamples = builder.autoencoderExamples(train, hashes, norm);
+        List<Example> valExamples = builder.autoencoderExamples(validation, hashes, norm);
 
         Autoencoder net = Autoencoder.create(c, wordVectors);
         if (c.fineTuneImage()) {
@@ -144,10 +145,10 @@ public final class AutoencoderTraining {
                 captioned.put(p, phrases);
             }
         }
-        var standardised = ExampleBuilder.standardiser(builder.features(List.copyOf(captioned.keySet())), norm);
+        Map<Path, String> hashes = builder.featurePass(List.copyOf(captioned.keySet()));
         List<Example> out = new ArrayList<>(captioned.size());
-        captioned.forEach((p, phrases) -> out.add(new Example(p.key(), standardised.apply(p.imagePath()), List.of(), phrases,
-                null, -1, -1)));
+        captioned.forEach((p, phrases) -> out.add(new Example(p.key(),
+                ImageFeatures.stored(builder.cache(), hashes.get(p.imagePath()), norm), List.of(), phrases, null, -1, -1)));
         return out;
     }
 

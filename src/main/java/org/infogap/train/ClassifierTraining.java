@@ -20,7 +20,7 @@ import org.infogap.model.MismatchedPairs;
 import org.infogap.model.SentenceCounts;
 import org.infogap.model.Encoder;
 import org.infogap.model.Example;
-import org.infogap.model.FeatureCache;
+import org.infogap.store.FeatureStore;
 import org.infogap.model.FeatureNorm;
 import org.infogap.model.Feeds;
 import org.infogap.model.ImageEncoder;
@@ -98,7 +98,7 @@ public final class ClassifierTraining {
                         + ", this run's from " + encoder.id() + "; use the same image size, seed and --inception-weights");
             }
         }
-        FeatureCache cache = FeatureCache.open(o.featureCache(), encoder.id(), encoder.featureLength());
+        FeatureStore cache = FeatureStore.open(o.featureCache(), encoder.id(), encoder.featureLength());
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
 
         long seed = o.validationSeed() != null ? o.validationSeed() : c.training().seed();
@@ -116,11 +116,11 @@ public final class ClassifierTraining {
         List<ImageTextPair> pairs = new ArrayList<>();
         train.forEach(l -> pairs.add(l.pair()));
         validation.forEach(l -> pairs.add(l.pair()));
-        Map<Path, float[]> features = builder.features(pairs);
+        Map<Path, String> hashes = builder.featurePass(pairs);
         FeatureNorm norm = ae != null && encoder.id().equals(ae.imageEncoderId()) ? ae.featureNorm()
-                : FeatureNorm.estimate(train.stream().map(l -> features.get(l.pair().imagePath())).toList());
-        List<Example> trainExamples = builder.classifierExamples(train, features, norm);
-        List<Example> valExamples = builder.classifierExamples(validation, features, norm);
+                : builder.estimateNorm(train.stream().map(l -> hashes.get(l.pair().imagePath())).toList());
+        List<Example> trainExamples = builder.classifierExamples(train, hashes, norm);
+        List<Example> valExamples = builder.classifierExamples(validation, hashes, norm);
 
         ObjectNode provenance = Json.mapper().createObjectNode()
                 .put("labelled", o.labelled().toString()).put("training_pairs", train.size())

@@ -10,8 +10,9 @@ import org.infogap.annotate.LabelledPairs;
 import org.infogap.data.ImageLoader;
 import org.infogap.data.ImageTextPair;
 import org.infogap.model.Example;
-import org.infogap.model.FeatureCache;
+import org.infogap.store.FeatureStore;
 import org.infogap.model.FeatureNorm;
+import org.infogap.model.ImageFeatures;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ImageTensors;
 import org.infogap.model.ModelConfig;
@@ -34,17 +35,18 @@ public final class ExampleBuilder {
     private final Vocabulary vocabulary;
     private final TextPipeline pipeline;
     private final ImageEncoder encoder;
-    private final FeatureCache cache;
+    private final FeatureStore cache;
+    private FeatureStore targets;
 
     public ImageEncoder encoder() {
         return encoder;
     }
 
-    public FeatureCache cache() {
+    public FeatureStore cache() {
         return cache;
     }
 
-    public ExampleBuilder(ModelConfig config, Vocabulary vocabulary, ImageEncoder encoder, FeatureCache cache) {
+    public ExampleBuilder(ModelConfig config, Vocabulary vocabulary, ImageEncoder encoder, FeatureStore cache) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.pipeline = new TextPipeline(new TextLimits(config.text().maxSentences(), config.text().maxTokens()));
@@ -61,51 +63,94 @@ public final class ExampleBuilder {
         ModelConfig c = bundle.config();
         ImageEncoder encoder = ImageEncoder.forBundle(bundle, inceptionWeights);
         return new ExampleBuilder(c, bundle.vocabulary(), encoder,
-                FeatureCache.open(featureCache, encoder.id(), encoder.featureLength()));
+                FeatureStore.open(featureCache, encoder.id(), encoder.featureLength()));
     }
 
-    /** Labelled pairs to standardised examples, computing missing features. */
+    /** Labelled pairs to standardised examples, computing missing features; the features stay on disk. */
     public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, FeatureNorm norm) throws IOException {
-        return classifierExamples(pairs, features(pairs.stream().map(LabelledPairs.Labelled::pair).toList()), norm);
+        return classifierExamples(pairs, featurePass(pairs.stream().map(LabelledPairs.Labelled::pair).toList()), norm);
     }
 
-    /** Raw (not yet standardised) features of the pairs' images, computed where not cached. */
+    /**
+     * The feature pass: computes and stores the features of the pairs' images that the store lacks (a killed pass
+     * resumes where it stopped) and returns each image's content hash. It holds no image's features.
+     */
+    public Map<Path, String> featurePass(List<ImageTextPair> pairs) throws IOException {
+        return encoder.ensure(pairs.stream().map(ImageTextPair::imagePath).toList(), cache);
+    }
+
+    /** Raw (not yet standardised) features of the pairs' images, in memory (for a test split's few hundred). */
     public Map<Path, float[]> features(List<ImageTextPair> pairs) throws IOException {
         return encoder.features(pairs.stream().map(ImageTextPair::imagePath).toList(), cache);
     }
 
-    /** Unlabelled examples with decoder targets (autoencoder). */
-    public List<Example> autoencoderExamples(List<ImageTextPair> pairs, Map<Path, float[]> features, FeatureNorm norm) {
-        ImageLoader small = new ImageLoader(config.decodedSize());
-        List<Example> out = new ArrayList<>(pairs.size());
-        java.util.function.Function<Path, float[]> standardised = standardiser(features, norm);
-        for (ImageTextPair p : pairs) {
-            float[] target = ImageTensors.unit(small.load(p.imagePath()));
-            out.add(new Example(p.key(), standardised.apply(p.imagePath()), ids(p), captionIds(p), target, -1, -1));
+    /** Per-dimension statistics of the images of {@code hashes} (repeats count again), read one at a time. */
+    public FeatureNorm estimateNorm(List<String> hashes) {
+        FeatureNorm.Estimator estimator = new FeatureNorm.Estimator(cache.dimensions());
+        for (String hash : hashes) {
+            estimator.add(cache.get(hash).orElseThrow(() -> new IllegalStateException(cache.file() + ": no record of " + hash)));
         }
-        return out;
-    }
-
-    /** Labelled examples (classifier). */
-    public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, Map<Path, float[]> features,
-                                            FeatureNorm norm) {
-        List<Example> out = new ArrayList<>(pairs.size());
-        java.util.function.Function<Path, float[]> standardised = standardiser(features, norm);
-        for (LabelledPairs.Labelled l : pairs) {
-            ImageTextPair p = l.pair();
-            out.add(new Example(p.key(), standardised.apply(p.imagePath()), ids(p), captionIds(p), null, l.cmi().index(),
-                    l.sc().index()));
-        }
-        return out;
+        return estimator.result();
     }
 
     /**
-     * Each image's standardised features, made once per image however many pairs share it (a grid is 200 KB, and
-     * COCO's five captions share one image).
+     * Unlabelled examples with decoder targets (autoencoder); features and targets stay on disk and are read when a
+     * batch needs them. The targets (each image at the decoder's size) are computed into their own store first.
      */
-    public static java.util.function.Function<Path, float[]> standardiser(Map<Path, float[]> features, FeatureNorm norm) {
-        Map<Path, float[]> done = new java.util.HashMap<>();
-        return image -> done.computeIfAbsent(image, i -> norm.apply(features.get(i)));
+    public List<Example> autoencoderExamples(List<ImageTextPair> pairs, Map<Path, String> hashes, FeatureNorm norm)
+            throws IOException {
+        int r = config.decodedSize();
+        ImageLoader small = new ImageLoader(r);
+        FeatureStore targets = targets();
+        for (ImageTextPair p : pairs) {
+            String hash = hashes.get(p.imagePath());
+            if (targets.get(hash).isEmpty()) {
+                targets.put(hash, ImageTensors.unit(small.load(p.imagePath())));
+                if (targets.pendingCount() >= 512) {
+                    targets.flush();
+                }
+            }
+        }
+        targets.flush();
+        List<Example> out = new ArrayList<>(pairs.size());
+        for (ImageTextPair p : pairs) {
+            String hash = hashes.get(p.imagePath());
+            out.add(new Example(p.key(), ImageFeatures.stored(cache, hash, norm), ids(p), captionIds(p),
+                    ImageFeatures.stored(targets, hash, null), -1, -1));
+        }
+        return out;
+    }
+
+    /** Labelled examples (classifier), their features read from the store when a batch needs them. */
+    public List<Example> classifierExamples(List<LabelledPairs.Labelled> pairs, Map<Path, String> hashes, FeatureNorm norm) {
+        List<Example> out = new ArrayList<>(pairs.size());
+        for (LabelledPairs.Labelled l : pairs) {
+            ImageTextPair p = l.pair();
+            out.add(new Example(p.key(), ImageFeatures.stored(cache, hashes.get(p.imagePath()), norm), ids(p),
+                    captionIds(p), null, l.cmi().index(), l.sc().index()));
+        }
+        return out;
+    }
+
+    /** Labelled examples of features given in memory (a precision or shuffling experiment's). */
+    public List<Example> inMemoryExamples(List<LabelledPairs.Labelled> pairs, Map<Path, float[]> features, FeatureNorm norm) {
+        List<Example> out = new ArrayList<>(pairs.size());
+        Map<Path, float[]> done = new java.util.HashMap<>(); // once per image, however many pairs share it
+        for (LabelledPairs.Labelled l : pairs) {
+            ImageTextPair p = l.pair();
+            out.add(new Example(p.key(), done.computeIfAbsent(p.imagePath(), i -> norm.apply(features.get(i))), ids(p),
+                    captionIds(p), null, l.cmi().index(), l.sc().index()));
+        }
+        return out;
+    }
+
+    /** The store of decoder targets: each image at the decoder's size, by the same content hash as its features. */
+    private FeatureStore targets() throws IOException {
+        if (targets == null) {
+            int r = config.decodedSize();
+            targets = FeatureStore.open(cache.dir().getParent(), "decoder-target-" + r + "px", 3 * r * r);
+        }
+        return targets;
     }
 
     /**

@@ -191,8 +191,11 @@ class ApiServerTest {
         assertEquals(404, post("/v1/imagesbatch", batch, true).statusCode(), "only the literal custom method");
         JsonObject stored = score("A red circle.", new JsonObject().put("id", "red-1"));
         JsonObject inline = score("A red circle.", new JsonObject().put("base64", red));
-        assertEquals(inline.getJsonObject("cmi").getJsonArray("probabilities"), stored.getJsonObject("cmi").getJsonArray("probabilities"),
-                "a registered image scores as the same image inline");
+        JsonArray inlineP = inline.getJsonObject("cmi").getJsonArray("probabilities");
+        JsonArray storedP = stored.getJsonObject("cmi").getJsonArray("probabilities");
+        for (int k = 0; k < 5; k++) { // the store keeps half precision: the same scores to far below a level's width
+            assertEquals(inlineP.getDouble(k), storedP.getDouble(k), 1e-4, "a registered image scores as the same image inline");
+        }
 
         JsonObject request = new JsonObject().put("text", "A red circle.").put("min_sc", 2.0 - 2.0).put("order", "request")
                 .put("candidates", new JsonArray().add(new JsonObject().put("id", "a").put("image", new JsonObject().put("id", "red-1")))
