@@ -40,7 +40,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-encoder bench-train
+.PHONY: run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -54,6 +54,7 @@ help:
 	@echo "make bench-train  resident memory of a classifier training, epoch by epoch (after make data)"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
 	@echo "make serve  start the scoring API on the trained model; make bench-api: its load test; make bench-api-soak: 5 minutes at twice its saturating load"
+	@echo "make bench-scale  the image store at 10k, 100k and 300k images; make bench-precision: float16 and 8-bit features against float32"
 	@echo "make lint-contract  the API contract against Redocly's recommended rules (part of make test)"
 	@echo "make bench-encoder  InceptionV3 and text-side speed, beside PyTorch's when python3-torch is installed"
 
@@ -228,6 +229,15 @@ bench-api: $(JAR)
 # the API's soak: 5 minutes at twice its saturating load, 10% malformed requests (after make run)
 bench-api-soak: $(JAR)
 	$(SERVING) bench api --model models/classifier/best.zip --soak 300
+
+# the image store as the collection grows: 10k, 100k and 300k synthetic images (about 30 GB of disk at the largest;
+# it checks the free space first), serve started on each; figures in models/bench-scale/scale.json and .png
+bench-scale: $(JAR)
+	$(SERVING) bench scale --model models/classifier/best.zip
+
+# what storing image features in float16 or 8 bits does to the test split's predictions (after make run)
+bench-precision: $(JAR)
+	$(INFOGAP) bench precision --model models/classifier/best.zip
 
 # InceptionV3 images/s at 299 and 300 px, batch 1 and 16, and the text side's pairs/s (needs make run's model);
 # the peer: PyTorch CPU (Debian python3-torch python3-torchvision), same cases, 2 threads

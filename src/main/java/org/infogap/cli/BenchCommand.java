@@ -2,8 +2,9 @@ package org.infogap.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: encoder, api, train, lstm.",
-        subcommands = {BenchEncoderCommand.class, BenchApiCommand.class, BenchTrainCommand.class, BenchLstmCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: encoder, api, train, lstm, precision, scale.",
+        subcommands = {BenchEncoderCommand.class, BenchApiCommand.class, BenchTrainCommand.class, BenchLstmCommand.class,
+            BenchPrecisionCommand.class, BenchScaleCommand.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -64,8 +64,8 @@ final class ChildProcess {
         return List.of("-D" + org.infogap.model.NativeBuild.EXTENSION_PROPERTY + "=" + c.extension());
     }
 
-    /** Runs {@code infogap ARGS...}; an exit status other than 0 is an IOException naming {@code what}. */
-    static void run(List<String> args, String what) throws IOException {
+    /** The command line that runs {@code infogap} in a child JVM, its arguments to be added. */
+    static List<String> infogap() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -77,6 +77,12 @@ final class ChildProcess {
         }
         command.addAll(nativeBuild());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return command;
+    }
+
+    /** Runs {@code infogap ARGS...}; an exit status other than 0 is an IOException naming {@code what}. */
+    static void run(List<String> args, String what) throws IOException {
+        List<String> command = infogap();
         command.addAll(args);
         // The child may take most of the machine (SameDiff's native memory grows with its steps, to 13-20 GiB in
         // a 2-epoch child of 839 pairs): let this JVM drop what it no longer uses first. Measured: without it a

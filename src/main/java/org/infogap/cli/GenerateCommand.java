@@ -43,6 +43,10 @@ final class GenerateCommand implements Callable<Integer> {
                 "Default: none (the shapes corpus)."})
     List<Path> pictures = List.of();
 
+    @Option(names = "--coco-only", description = "Every unlabelled pair from the COCO part (5 captions per image), no "
+            + "labelled pairs: a COCO-shaped corpus, as bench scale trains on.")
+    boolean cocoOnly;
+
     @Option(names = "--kinds", defaultValue = "150",
             description = "With --pictures: at most this many kinds of things, a seeded sample (0: all). Default: ${DEFAULT-VALUE}")
     int kinds;
@@ -54,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GeneratorConfig config = new GeneratorConfig(seed, unlabelled, labelled, testFraction, imageSize, paperSkew);
+        GeneratorConfig config = new GeneratorConfig(seed, unlabelled, labelled, testFraction, imageSize, paperSkew, cocoOnly);
         long start = System.nanoTime();
         CorpusGenerator generator = new CorpusGenerator(config);
         if (!pictures.isEmpty()) {

@@ -103,10 +103,10 @@ public final class CorpusGenerator {
     private <S> Summary write(Depiction<S> depiction, Path dir, Path finalDir) throws IOException {
         Random random = new Random(config.seed());
         List<ImageJob> images = new ArrayList<>();
-        int cocoImages = config.unlabelled() / 3 / CAPTIONS_PER_IMAGE;
+        int cocoImages = config.unlabelled() / (config.cocoOnly() ? 1 : 3) / CAPTIONS_PER_IMAGE;
         int cocoPairs = cocoImages * CAPTIONS_PER_IMAGE;
-        int bbcUnlabelled = config.unlabelled() / 3;
-        int wikiUnlabelled = config.unlabelled() - cocoPairs - bbcUnlabelled;
+        int bbcUnlabelled = config.cocoOnly() ? 0 : config.unlabelled() / 3;
+        int wikiUnlabelled = config.cocoOnly() ? 0 : config.unlabelled() - cocoPairs - bbcUnlabelled;
         int bbcLabelled = config.labelled() / 2;
         int wikiLabelled = config.labelled() - bbcLabelled;
 
@@ -168,11 +168,11 @@ public final class CorpusGenerator {
         // The manifest stores paths relative to its own folder, so it stays valid after the rename.
         parts.add(new CorpusManifest.Part("coco", cocoJson, cocoDir.resolve("images"), Split.TRAIN,
                 CocoCaptionsReader.Mode.PER_CAPTION, null));
-        for (Split split : Split.values()) {
+        for (Split split : config.cocoOnly() ? new Split[0] : Split.values()) {
             parts.add(new CorpusManifest.Part("bbc", dir.resolve("bbc/" + split.label()), null, split, null,
                     "ISO-8859-1"));
         }
-        for (Split split : Split.values()) {
+        for (Split split : config.cocoOnly() ? new Split[0] : Split.values()) {
             parts.add(new CorpusManifest.Part("simplewiki",
                     dir.resolve("wiki/simplewiki_" + split.label() + ".jsonl"), dir.resolve("wiki/images"),
                     split, null, null));

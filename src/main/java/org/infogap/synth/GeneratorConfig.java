@@ -9,9 +9,16 @@ package org.infogap.synth;
  * @param testFraction share of labelled pairs in the fixed test split
  * @param imageSize    side of the square rendered images in pixels (the paper used 300)
  * @param paperSkew    draw labels with the paper's distribution (Tables 1 and 2) instead of uniformly
+ * @param cocoOnly     every unlabelled pair from the COCO part (a COCO-shaped corpus for scale benchmarks), none
+ *                     labelled
  */
 public record GeneratorConfig(long seed, int unlabelled, int labelled, double testFraction, int imageSize,
-                              boolean paperSkew) {
+                              boolean paperSkew, boolean cocoOnly) {
+
+    /** The mixed corpus: a third each COCO, BBC and Wiki. */
+    public GeneratorConfig(long seed, int unlabelled, int labelled, double testFraction, int imageSize, boolean paperSkew) {
+        this(seed, unlabelled, labelled, testFraction, imageSize, paperSkew, false);
+    }
 
     /**
      * The embedded default. Images are 160 px rather than the paper's 300 px so that the default run
@@ -38,6 +45,9 @@ public record GeneratorConfig(long seed, int unlabelled, int labelled, double te
         }
         if (!(testFraction >= 0 && testFraction < 1)) {
             throw new IllegalArgumentException("test fraction must be in [0, 1), got " + testFraction);
+        }
+        if (cocoOnly && labelled > 0) {
+            throw new IllegalArgumentException("a COCO-only corpus has no labelled pairs (COCO has no CMI/SC labels)");
         }
         if (imageSize < 32) {
             throw new IllegalArgumentException("image size must be at least 32 px, got " + imageSize);

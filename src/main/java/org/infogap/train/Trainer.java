@@ -57,6 +57,15 @@ public final class Trainer {
      */
     static final int GC_STEPS = Integer.getInteger("infogap.train.gcSteps", 5);
 
+    /**
+     * Benchmarks only ({@code bench scale}): a run stops after this many steps of an epoch, before its validation and
+     * checkpoint, and writes its speed and memory to {@link #STATS_FILE}. 0: no limit.
+     */
+    static final int MAX_STEPS = Integer.getInteger("infogap.train.maxSteps", 0);
+    static final String STATS_FILE = System.getProperty("infogap.train.stats", "");
+    /** Steps before the timed ones: the first allocate the graph's arrays and warm the JIT. */
+    private static final int UNTIMED_STEPS = 3;
+
     private final Network net;
     private final BiFunction<List<Example>, Random, Map<String, INDArray>> feed;
     private final Validation validation;
@@ -139,6 +148,15 @@ public final class Trainer {
                     if (GC_STEPS > 0 && globalStep % GC_STEPS == 0) {
                         System.gc();
                     }
+                    int stepOfRun = globalStep - (start - 1) * ((train.size() + batchSize - 1) / batchSize);
+                    if (stepOfRun == UNTIMED_STEPS) {
+                        timedFrom = System.nanoTime();
+                        timedPairs = -to;
+                    }
+                    if (MAX_STEPS > 0 && stepOfRun >= MAX_STEPS) {
+                        stopForBenchmark(train.size(), timedPairs + to, (System.nanoTime() - timedFrom) / 1e9);
+                        return history;
+                    }
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -173,6 +191,21 @@ public final class Trainer {
         return history;
     }
 
+
+    private long timedFrom;
+    private long timedPairs;
+
+    private static void stopForBenchmark(int examples, long pairs, double seconds) throws IOException {
+        ObjectNode stats = Json.mapper().createObjectNode().put("examples", examples).put("max_steps", MAX_STEPS)
+                .put("timed_pairs", pairs).put("timed_seconds", seconds)
+                .put("seconds_per_1000_pairs", pairs > 0 ? seconds / pairs * 1000 : Double.NaN)
+                .put("rss_bytes", org.infogap.io.ProcessMemory.residentBytes())
+                .put("peak_rss_bytes", org.infogap.io.ProcessMemory.peakResidentBytes());
+        LOG.info("stopped after {} steps (infogap.train.maxSteps): {}", MAX_STEPS, stats);
+        if (!STATS_FILE.isEmpty()) {
+            AtomicFiles.writeString(Path.of(STATS_FILE), stats.toString());
+        }
+    }
 
     private static String format(ObjectNode node) {
         StringBuilder s = new StringBuilder();
