@@ -11,7 +11,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * orders of magnitude across dimensions (and with random weights are tiny, rms about 1e-3); standardised,
  * they reach the image FC and the match head on one scale.
  */
-public record FeatureNorm(INDArray mean, INDArray std) {
+public final class FeatureNorm {
+
+    private final INDArray mean;
+    private final INDArray std;
+    /** The same as floats: standardising reads them for every example of every batch. */
+    private final float[] meanValues;
+    private final float[] stdValues;
+
+    public FeatureNorm(INDArray mean, INDArray std) {
+        this.mean = mean;
+        this.std = std;
+        this.meanValues = mean.toFloatVector();
+        this.stdValues = std.toFloatVector();
+    }
+
+    public INDArray mean() {
+        return mean;
+    }
+
+    public INDArray std() {
+        return std;
+    }
 
     public static FeatureNorm estimate(Collection<float[]> features) {
         Estimator estimator = new Estimator(features.isEmpty() ? InceptionV3.FEATURES : features.iterator().next().length);
@@ -73,12 +94,12 @@ public record FeatureNorm(INDArray mean, INDArray std) {
     }
 
     public float[] apply(float[] features) {
-        if (features.length != mean.length()) {
+        if (features.length != meanValues.length) {
             throw new IllegalArgumentException("the model's image features have " + mean.length() + " floats, these "
                     + features.length + " (features of another image encoder, e.g. without or with the grid)");
         }
-        float[] m = mean.toFloatVector();
-        float[] s = std.toFloatVector();
+        float[] m = meanValues;
+        float[] s = stdValues;
         float[] out = new float[features.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (features[i] - m[i]) / s[i];

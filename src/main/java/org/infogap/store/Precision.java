@@ -75,10 +75,9 @@ public enum Precision {
         switch (this) {
             case FLOAT32 -> in.asFloatBuffer().get(out);
             case FLOAT16 -> {
-                short[] halves = new short[dimensions];
-                in.asShortBuffer().get(halves);
+                java.nio.ShortBuffer halves = in.asShortBuffer();
                 for (int i = 0; i < dimensions; i++) {
-                    out[i] = HALF[halves[i] & 0xffff];
+                    out[i] = HALF[halves.get(i) & 0xffff];
                 }
             }
             case UINT8 -> {
