@@ -40,7 +40,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
+.PHONY: spark-test spark-build run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -171,6 +171,19 @@ bench-train: $(JAR) $(WEIGHTS_DEP)
 
 test: test-setup lint-contract
 	$(MVN) test
+	$(MAKE) spark-test
+
+# the Spark module (spark/, issue 37) against this module's jar, installed into the local Maven repository first;
+# Spark itself is "provided": the cluster's, or its test classpath's
+spark-test:
+	$(MVN) -q -DskipTests install
+	$(MVN) -f spark/pom.xml test
+
+# spark/target/infogap-spark.jar and spark/target/lib/ (infogap and DL4J with linux-x86_64 natives, not Spark):
+# spark-submit --class org.infogap.spark.SparkMain --jars "$$(ls spark/target/lib/*.jar | paste -sd,)" spark/target/infogap-spark.jar embed ...
+spark-build:
+	$(MVN) -q -DskipTests install
+	$(MVN) -q -f spark/pom.xml -DskipTests package
 
 # the API contract against Redocly's recommended rules, warnings counted as errors (recommended-strict). The CLI is
 # pinned with its sha-512 in tools/contract-lint/package-lock.json (npm ci checks it); no telemetry, no update check.

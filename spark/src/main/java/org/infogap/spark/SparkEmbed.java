@@ -1,0 +1,137 @@
+package org.infogap.spark;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.infogap.io.Hashes;
+import org.infogap.model.ImageEncoder;
+import org.infogap.model.ModelBundle;
+import org.infogap.store.FeatureStore;
+import org.infogap.store.Precision;
+
+/**
+ * {@code spark embed}: every image under a path (Spark's {@code binaryFile} source: local, HDFS or S3 where the
+ * cluster has them) through the bundle's image encoder, written as Parquet with the bundle's hash and the encoder's
+ * id in every row. The features are stored as the feature store stores them ({@link FeatureStore#DEFAULT_PRECISION}),
+ * so an import copies bytes. The bundle is loaded once per executor JVM, and its encoder runs one batch at a time.
+ */
+public final class SparkEmbed {
+
+    public static final StructType SCHEMA = new StructType()
+            .add("sha256", DataTypes.StringType, false)
+            .add("path", DataTypes.StringType, false)
+            .add("width", DataTypes.IntegerType, false)
+            .add("height", DataTypes.IntegerType, false)
+            .add("encoder_id", DataTypes.StringType, false)
+            .add("bundle_sha256", DataTypes.StringType, false)
+            .add("precision", DataTypes.StringType, false)
+            .add("dimensions", DataTypes.IntegerType, false)
+            .add("features", DataTypes.BinaryType, false);
+
+    private static final int BATCH = 16;
+
+    /** Per executor JVM: the encoders of the bundles seen, by the bundle's SHA-256. */
+    private static final Map<String, ImageEncoder> ENCODERS = new ConcurrentHashMap<>();
+
+    private SparkEmbed() {
+    }
+
+    /**
+     * The features of every image under {@code images}, one row per distinct image.
+     *
+     * @param bundle  the classifier bundle (a path the executors can read, or the name it was shipped under with
+     *                {@code --files})
+     * @param weights InceptionV3's weights for the bundle's encoder, or null for one trained from random weights
+     */
+    public static Dataset<Row> embed(SparkSession spark, String images, Path bundle, Path weights) throws IOException {
+        String bundleSha = Hashes.sha256(bundle);
+        String bundleName = bundle.toString();
+        String weightsName = weights == null ? null : weights.toString();
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", "*.{jpg,jpeg,png,JPG,JPEG,PNG}").load(images).select("path", "content");
+        MapPartitionsFunction<Row, Row> encode = rows -> encodePartition(rows, bundleName, bundleSha, weightsName);
+        return files.mapPartitions(encode, Encoders.row(SCHEMA)).dropDuplicates("sha256");
+    }
+
+    /** Writes {@link #embed}'s rows to {@code out} as Parquet (replacing what is there). */
+    public static long embedTo(SparkSession spark, String images, Path bundle, Path weights, String out) throws IOException {
+        Dataset<Row> rows = embed(spark, images, bundle, weights).cache();
+        rows.write().mode(SaveMode.Overwrite).parquet(out);
+        long n = rows.count();
+        rows.unpersist();
+        return n;
+    }
+
+    private static Iterator<Row> encodePartition(Iterator<Row> rows, String bundleName, String bundleSha, String weights)
+            throws IOException {
+        ImageEncoder encoder = encoder(bundleName, bundleSha, weights);
+        Precision precision = FeatureStore.DEFAULT_PRECISION;
+        List<Row> out = new ArrayList<>();
+        List<Row> batch = new ArrayList<>(BATCH);
+        while (rows.hasNext()) {
+            batch.add(rows.next());
+            if (batch.size() == BATCH || !rows.hasNext()) {
+                List<BufferedImage> decoded = new ArrayList<>(batch.size());
+                List<int[]> sizes = new ArrayList<>(batch.size());
+                for (Row r : batch) {
+                    byte[] bytes = r.getAs("content");
+                    BufferedImage full = encoder.loader().decodeBytes(bytes, Path.of(r.<String>getAs("path")));
+                    sizes.add(new int[] {full.getWidth(), full.getHeight()});
+                    decoded.add(encoder.loader().resize(full));
+                }
+                List<float[]> features;
+                synchronized (encoder) { // DL4J graphs are not thread-safe; tasks of one executor share this one
+                    features = encoder.features(decoded);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Row r = batch.get(i);
+                    out.add(RowFactory.create(Hashes.sha256(r.<byte[]>getAs("content")), r.<String>getAs("path"),
+                            sizes.get(i)[0], sizes.get(i)[1], encoder.id(), bundleSha, precision.name(),
+                            features.get(i).length, precision.encode(features.get(i))));
+                }
+                batch.clear();
+            }
+        }
+        return out.iterator();
+    }
+
+    private static ImageEncoder encoder(String bundleName, String bundleSha, String weights) throws IOException {
+        ImageEncoder cached = ENCODERS.get(bundleSha);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (ENCODERS) {
+            cached = ENCODERS.get(bundleSha);
+            if (cached != null) {
+                return cached;
+            }
+            Path file = Path.of(bundleName);
+            if (!Files.isRegularFile(file)) { // shipped with --files: the executor's copy
+                file = Path.of(SparkFiles.get(file.getFileName().toString()));
+            }
+            String sha = Hashes.sha256(file);
+            if (!sha.equals(bundleSha)) {
+                throw new IOException(file + ": SHA-256 " + sha + ", the driver's bundle has " + bundleSha);
+            }
+            ImageEncoder encoder = ImageEncoder.forBundle(ModelBundle.load(file), weights == null ? null : Path.of(weights));
+            ENCODERS.put(bundleSha, encoder);
+            return encoder;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.infogap.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.infogap.cli.Main;
+import org.infogap.io.Hashes;
+import org.infogap.model.ImageEncoder;
+import org.infogap.model.ModelBundle;
+import org.infogap.model.ModelConfig;
+import org.infogap.store.Precision;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code spark embed} in local[2] on a tiny generated corpus, against the encoder run directly. */
+class SparkEmbedTest {
+
+    @TempDir
+    static Path dir;
+    static Path bundle;
+    static Path images;
+    static SparkSession spark;
+
+    static void run(String... args) {
+        assertEquals(0, Main.commandLine().execute(args), String.join(" ", args));
+    }
+
+    @BeforeAll
+    static void tinyClassifier() throws Exception {
+        Path corpus = dir.resolve("corpus");
+        run("generate", "--out", corpus.toString(), "--unlabelled", "20", "--labelled", "60", "--image-size", "80");
+        Path manifest = corpus.resolve("corpus.json");
+        run("vocab", "--corpus", manifest.toString(), "--min-count", "2", "--out", dir.resolve("vocab.txt").toString());
+        run("word2vec", "--corpus", manifest.toString(), "--dim", "16", "--epochs", "1", "--min-count", "2", "--workers", "1",
+                "--out", dir.resolve("w2v.zip").toString());
+        String store = dir.resolve("a.db").toString();
+        run("annotations", "import", "--store", store, "--corpus", manifest.toString(),
+                corpus.resolve("labels/bbc_annotations.jsonl").toString(), corpus.resolve("labels/wiki_annotations.jsonl").toString());
+        Path labelled = dir.resolve("labelled.jsonl");
+        run("annotations", "export", "--store", store, "--split", "corpus", "--out", labelled.toString());
+        ModelConfig tiny = ModelConfig.generated().with(Map.of("imageSize", "75", "imageDim", "8", "sentenceDim", "8",
+                "textDim", "8", "articleDim", "16", "wordDim", "16", "thumbnail", "2", "classifierHidden", "8",
+                "classifierEpochs", "1")).with(Map.of("maxSentences", "10", "maxTokens", "12"));
+        Path config = Files.writeString(dir.resolve("tiny.json"), tiny.toJson());
+        run("train-classifier", "--labelled", labelled.toString(), "--no-autoencoder", "--config", config.toString(),
+                "--vocab", dir.resolve("vocab.txt").toString(), "--word2vec", dir.resolve("w2v.zip").toString(),
+                "--feature-cache", dir.resolve("features").toString(), "--out", dir.resolve("cl").toString(),
+                "--image-weights", "random");
+        bundle = dir.resolve("cl/best.zip");
+        images = corpus;
+        spark = SparkSession.builder().master("local[2]").appName("infogap-test")
+                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void everyDistinctImageIsEncodedAsTheEncoderEncodesItWithTheBundlesHash() throws Exception {
+        Path copies = dir.resolve("with-copies");
+        Files.createDirectories(copies.resolve("sub"));
+        List<Path> originals;
+        try (Stream<Path> s = Files.walk(images)) {
+            originals = s.filter(p -> p.toString().matches(".*\\.(jpg|png)")).sorted().toList();
+        }
+        for (int i = 0; i < originals.size(); i++) {
+            Files.copy(originals.get(i), copies.resolve(i + "-" + originals.get(i).getFileName()));
+        }
+        Files.copy(originals.get(0), copies.resolve("sub/same-bytes-" + originals.get(0).getFileName()));
+        long distinct = originals.stream().map(p -> {
+            try {
+                return Hashes.sha256(p);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).distinct().count();
+
+        String out = dir.resolve("embedded.parquet").toString();
+        long rows = SparkEmbed.embedTo(spark, copies.toString(), bundle, null, out);
+        assertTrue(originals.size() > 20, "images: " + originals.size());
+        assertEquals(distinct, rows, "one row per distinct image (a copy of the same bytes is one image)");
+
+        Dataset<Row> read = spark.read().parquet(out);
+        ModelBundle b = ModelBundle.load(bundle);
+        ImageEncoder encoder = ImageEncoder.forBundle(b, null);
+        for (Path p : originals.subList(0, 3)) {
+            Row r = read.filter(read.col("sha256").equalTo(Hashes.sha256(p))).first();
+            assertEquals(Hashes.sha256(bundle), r.getAs("bundle_sha256"));
+            assertEquals(encoder.id(), r.getAs("encoder_id"));
+            assertEquals(b.imageEncoderId(), r.getAs("encoder_id"), "the features the bundle reads");
+            float[] expected = encoder.features(p);
+            float[] got = Precision.valueOf(r.getAs("precision")).decode(r.getAs("features"), r.<Integer>getAs("dimensions"));
+            assertEquals(expected.length, got.length);
+            for (int d = 0; d < expected.length; d++) {
+                assertEquals(expected[d], got[d], Math.abs(expected[d]) / 1024 + 1e-6, p + " dimension " + d);
+            }
+            assertTrue(r.<Integer>getAs("width") > 0 && r.<Integer>getAs("height") > 0);
+        }
+    }
+}
