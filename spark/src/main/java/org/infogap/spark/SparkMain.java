@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The Spark applications' entry point: {@code spark-submit --class org.infogap.spark.SparkMain ... embed ...}. */
-@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class},
+@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class, SparkMain.Import.class},
         description = "infogap's batch jobs on Apache Spark.")
 public final class SparkMain implements Runnable {
 
@@ -22,6 +22,40 @@ public final class SparkMain implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** Work on a session (the master and settings spark-submit gives), stopped afterwards. */
+    @FunctionalInterface
+    interface Job {
+        void run(SparkSession spark) throws Exception;
+    }
+
+    static int job(String name, Job job) throws Exception {
+        SparkSession spark = SparkSession.builder().appName(name).getOrCreate();
+        try {
+            job.run(spark);
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Registers what embed wrote in the API's image store (serve --store), each image under its file's "
+                + "name; run it where the store's disk is (the rows come to the driver a partition at a time).")
+    static final class Import implements Callable<Integer> {
+
+        @Option(names = "--parquet", required = true, description = "What embed wrote")
+        String parquet;
+
+        @Option(names = "--store", defaultValue = "models/serve-store", description = "The API's image store. Default: ${DEFAULT-VALUE}")
+        Path store;
+
+        @Override
+        public Integer call() throws Exception {
+            return job("infogap import", spark -> System.out.printf("registered %d images in %s%n",
+                    StoreImport.importInto(spark, parquet, store), store));
+        }
     }
 
     @Command(name = "embed", mixinStandardHelpOptions = true,
@@ -44,14 +78,8 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SparkSession spark = SparkSession.builder().appName("infogap embed").getOrCreate();
-            try {
-                long rows = SparkEmbed.embedTo(spark, images, model, weights, out);
-                System.out.printf("embedded %d distinct images -> %s%n", rows, out);
-                return 0;
-            } finally {
-                spark.stop();
-            }
+            return job("infogap embed", spark -> System.out.printf("embedded %d distinct images -> %s%n",
+                    SparkEmbed.embedTo(spark, images, model, weights, out), out));
         }
     }
 }

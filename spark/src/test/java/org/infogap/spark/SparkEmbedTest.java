@@ -110,5 +110,19 @@ class SparkEmbedTest {
             }
             assertTrue(r.<Integer>getAs("width") > 0 && r.<Integer>getAs("height") > 0);
         }
+
+        // the API's store takes it in, each image under its file's name, its features as they are
+        Path store = dir.resolve("serve-store");
+        assertEquals(rows, StoreImport.importInto(spark, out, store));
+        try (org.infogap.serve.ImageStore images = org.infogap.serve.ImageStore.open(store, encoder.id(), encoder.featureLength())) {
+            assertEquals(rows, images.size());
+            Row r = read.filter(read.col("sha256").equalTo(Hashes.sha256(originals.get(1)))).first();
+            String name = java.nio.file.Path.of(r.<String>getAs("path").replace("file:", "")).getFileName().toString();
+            String id = name.substring(0, name.lastIndexOf('.'));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    Precision.valueOf(r.getAs("precision")).decode(r.getAs("features"), r.<Integer>getAs("dimensions")),
+                    images.features(id).orElseThrow(), id);
+            assertEquals(Hashes.sha256(originals.get(1)), images.get(id).orElseThrow().sha256());
+        }
     }
 }
