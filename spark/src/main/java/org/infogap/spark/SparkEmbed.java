@@ -2,14 +2,12 @@ package org.infogap.spark;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.SparkFiles;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -121,14 +119,7 @@ public final class SparkEmbed {
             if (cached != null) {
                 return cached;
             }
-            Path file = Path.of(bundleName);
-            if (!Files.isRegularFile(file)) { // shipped with --files: the executor's copy
-                file = Path.of(SparkFiles.get(file.getFileName().toString()));
-            }
-            String sha = Hashes.sha256(file);
-            if (!sha.equals(bundleSha)) {
-                throw new IOException(file + ": SHA-256 " + sha + ", the driver's bundle has " + bundleSha);
-            }
+            Path file = ShippedBundle.resolve(bundleName, bundleSha);
             ImageEncoder encoder = ImageEncoder.forBundle(ModelBundle.load(file), weights == null ? null : Path.of(weights));
             ENCODERS.put(bundleSha, encoder);
             return encoder;

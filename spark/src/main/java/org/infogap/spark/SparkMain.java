@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The Spark applications' entry point: {@code spark-submit --class org.infogap.spark.SparkMain ... embed ...}. */
-@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class, SparkMain.Import.class},
+@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class, SparkMain.Import.class, SparkMain.Score.class},
         description = "infogap's batch jobs on Apache Spark.")
 public final class SparkMain implements Runnable {
 
@@ -37,6 +37,41 @@ public final class SparkMain implements Runnable {
             return 0;
         } finally {
             spark.stop();
+        }
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true,
+            description = "Candidate lists scored as POST /v1/candidates scores them: a table of query_id, text and image (an "
+                + "image id as import registers it) against what embed wrote; Parquet out with both measures' level, "
+                + "probabilities, expected value and keep.")
+    static final class Score implements Callable<Integer> {
+
+        @Option(names = "--candidates", required = true, description = "Parquet, or JSON lines (.json, .jsonl)")
+        String candidates;
+
+        @Option(names = "--embedded", required = true, description = "What embed wrote")
+        String embedded;
+
+        @Option(names = "--model", required = true, description = "Classifier bundle (ship it with --files and name it here)")
+        Path model;
+
+        @Option(names = "--min-cmi", description = "keep needs at least this CMI level")
+        Double minCmi;
+
+        @Option(names = "--min-sc", description = "keep needs at least this SC level")
+        Double minSc;
+
+        @Option(names = "--out", required = true, description = "Output Parquet folder (replaced)")
+        String out;
+
+        @Override
+        public Integer call() throws Exception {
+            return job("infogap score", spark -> {
+                var scored = SparkScore.score(SparkScore.table(spark, candidates), spark.read().parquet(embedded), model,
+                        minCmi, minSc);
+                scored.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(out);
+                System.out.printf("scored %d candidates -> %s%n", spark.read().parquet(out).count(), out);
+            });
         }
     }
 

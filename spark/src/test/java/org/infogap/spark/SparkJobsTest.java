@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code spark embed} in local[2] on a tiny generated corpus, against the encoder run directly. */
-class SparkEmbedTest {
+/** The Spark jobs in local[2] on a tiny generated corpus, against the encoder and the predictor run directly. */
+class SparkJobsTest {
 
     @TempDir
     static Path dir;
@@ -60,6 +60,57 @@ class SparkEmbedTest {
         images = corpus;
         spark = SparkSession.builder().master("local[2]").appName("infogap-test")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    }
+
+    @Test
+    void candidateListsScoreAsThePredictorScoresThemWithEachTextOnce() throws Exception {
+        Path copies = dir.resolve("to-score");
+        Files.createDirectories(copies);
+        List<Path> originals;
+        try (Stream<Path> s = Files.walk(images)) {
+            originals = s.filter(p -> p.toString().matches(".*\\.(jpg|png)")).sorted().limit(8).toList();
+        }
+        for (int i = 0; i < originals.size(); i++) {
+            Files.copy(originals.get(i), copies.resolve("img" + i + extension(originals.get(i))));
+        }
+        String embedded = dir.resolve("to-score.parquet").toString();
+        SparkEmbed.embedTo(spark, copies.toString(), bundle, null, embedded);
+        String[] texts = {"A red circle on the left. The square is blue.", "The river is about 321 km long."};
+        List<Row> input = new java.util.ArrayList<>();
+        for (int i = 0; i < originals.size(); i++) {
+            input.add(org.apache.spark.sql.RowFactory.create("q" + (i % 2), texts[i % 2], "img" + i));
+        }
+        Dataset<Row> candidates = spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
+                .add("query_id", "string").add("text", "string").add("image", "string"));
+        List<Row> scored = SparkScore.score(candidates, spark.read().parquet(embedded), bundle, 0.25, null)
+                .orderBy("query_id", "image").collectAsList();
+        assertEquals(originals.size(), scored.size());
+
+        ModelBundle b = ModelBundle.load(bundle);
+        org.infogap.model.Predictor predictor = new org.infogap.model.Predictor(b);
+        org.infogap.train.ExampleBuilder text = new org.infogap.train.ExampleBuilder(b.config(), b.vocabulary(), null, null);
+        ImageEncoder encoder = ImageEncoder.forBundle(b, null);
+        for (Row r : scored) {
+            int i = Integer.parseInt(r.<String>getAs("image").substring(3));
+            List<int[]> ids = text.ids(new org.infogap.text.SentenceSplitter().split(texts[i % 2]), true);
+            float[] f = Precision.FLOAT16.decode(Precision.FLOAT16.encode(encoder.features(originals.get(i))), encoder.featureLength());
+            org.infogap.model.Predictor.Prediction p = predictor.predict(List.of(new org.infogap.model.Example("x",
+                    b.featureNorm().apply(f), ids, null, -1, -1))).get(0);
+            assertEquals("q" + (i % 2), r.getAs("query_id"));
+            assertEquals(p.cmi().value(), r.<Double>getAs("cmi_level"), r.toString());
+            assertEquals(p.expectedSc(), r.<Double>getAs("sc_expected"), 1e-5, r.toString());
+            List<Float> probabilities = r.getList(r.fieldIndex("cmi_probabilities"));
+            for (int k = 0; k < 5; k++) {
+                assertEquals(p.cmiProbabilities()[k], probabilities.get(k), 1e-5, r.toString());
+            }
+            assertEquals(p.cmi().value() >= 0.25, r.<Boolean>getAs("keep"));
+            assertEquals(Hashes.sha256(bundle), r.getAs("model_sha256"));
+        }
+    }
+
+    private static String extension(Path p) {
+        String name = p.getFileName().toString();
+        return name.substring(name.lastIndexOf('.'));
     }
 
     @AfterAll
