@@ -17,6 +17,10 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.infogap.data.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.infogap.io.Hashes;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ModelBundle;
@@ -42,6 +46,7 @@ public final class SparkEmbed {
             .add("dimensions", DataTypes.IntegerType, false)
             .add("features", DataTypes.BinaryType, false);
 
+    private static final Logger LOG = LoggerFactory.getLogger(SparkEmbed.class);
     private static final int BATCH = 16;
 
     /** Per executor JVM: the encoders of the bundles seen, by the bundle's SHA-256. */
@@ -55,29 +60,36 @@ public final class SparkEmbed {
      *
      * @param bundle  the classifier bundle (a path the executors can read, or the name it was shipped under with
      *                {@code --files})
-     * @param weights InceptionV3's weights for the bundle's encoder, or null for one trained from random weights
+     * @param weights  InceptionV3's weights for the bundle's encoder, or null for one trained from random weights
+     * @param rejected counts the files that are not readable images (each logged with its path), skipped
      */
-    public static Dataset<Row> embed(SparkSession spark, String images, Path bundle, Path weights) throws IOException {
+    public static Dataset<Row> embed(SparkSession spark, String images, Path bundle, Path weights, LongAccumulator rejected)
+            throws IOException {
         String bundleSha = Hashes.sha256(bundle);
         String bundleName = bundle.toString();
         String weightsName = weights == null ? null : weights.toString();
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                 .option("pathGlobFilter", "*.{jpg,jpeg,png,JPG,JPEG,PNG}").load(images).select("path", "content");
-        MapPartitionsFunction<Row, Row> encode = rows -> encodePartition(rows, bundleName, bundleSha, weightsName);
+        MapPartitionsFunction<Row, Row> encode = rows -> encodePartition(rows, bundleName, bundleSha, weightsName, rejected);
         return files.mapPartitions(encode, Encoders.row(SCHEMA)).dropDuplicates("sha256");
     }
 
+    /** What {@link #embedTo} wrote: rows, and files skipped as unreadable. */
+    public record Written(long rows, long rejected) {
+    }
+
     /** Writes {@link #embed}'s rows to {@code out} as Parquet (replacing what is there). */
-    public static long embedTo(SparkSession spark, String images, Path bundle, Path weights, String out) throws IOException {
-        Dataset<Row> rows = embed(spark, images, bundle, weights).cache();
+    public static Written embedTo(SparkSession spark, String images, Path bundle, Path weights, String out) throws IOException {
+        LongAccumulator rejected = spark.sparkContext().longAccumulator("unreadable images");
+        Dataset<Row> rows = embed(spark, images, bundle, weights, rejected).cache();
         rows.write().mode(SaveMode.Overwrite).parquet(out);
         long n = rows.count();
         rows.unpersist();
-        return n;
+        return new Written(n, rejected.value());
     }
 
-    private static Iterator<Row> encodePartition(Iterator<Row> rows, String bundleName, String bundleSha, String weights)
-            throws IOException {
+    private static Iterator<Row> encodePartition(Iterator<Row> rows, String bundleName, String bundleSha, String weights,
+                                                 LongAccumulator rejected) throws IOException {
         ImageEncoder encoder = encoder(bundleName, bundleSha, weights);
         Precision precision = FeatureStore.DEFAULT_PRECISION;
         List<Row> out = new ArrayList<>();
@@ -87,15 +99,26 @@ public final class SparkEmbed {
             if (batch.size() == BATCH || !rows.hasNext()) {
                 List<BufferedImage> decoded = new ArrayList<>(batch.size());
                 List<int[]> sizes = new ArrayList<>(batch.size());
+                List<Row> readable = new ArrayList<>(batch.size());
                 for (Row r : batch) {
                     byte[] bytes = r.getAs("content");
-                    BufferedImage full = encoder.loader().decodeBytes(bytes, Path.of(r.<String>getAs("path")));
+                    BufferedImage full;
+                    try {
+                        full = encoder.loader().decodeBytes(bytes, Path.of(r.<String>getAs("path")));
+                    } catch (BadInputException e) { // one unreadable file does not fail a collection's job
+                        LOG.warn("skipped: {}", e.getMessage());
+                        rejected.add(1);
+                        continue;
+                    }
+                    readable.add(r);
                     sizes.add(new int[] {full.getWidth(), full.getHeight()});
                     decoded.add(encoder.loader().resize(full));
                 }
+                batch.clear();
+                batch.addAll(readable);
                 List<float[]> features;
                 synchronized (encoder) { // DL4J graphs are not thread-safe; tasks of one executor share this one
-                    features = encoder.features(decoded);
+                    features = decoded.isEmpty() ? List.of() : encoder.features(decoded);
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     Row r = batch.get(i);

@@ -113,8 +113,11 @@ public final class SparkMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return job("infogap embed", spark -> System.out.printf("embedded %d distinct images -> %s%n",
-                    SparkEmbed.embedTo(spark, images, model, weights, out), out));
+            return job("infogap embed", spark -> {
+                SparkEmbed.Written w = SparkEmbed.embedTo(spark, images, model, weights, out);
+                System.out.printf("embedded %d distinct images -> %s (%d files skipped as unreadable, each logged)%n",
+                        w.rows(), out, w.rejected());
+            });
         }
     }
 }

@@ -74,7 +74,7 @@ class SparkJobsTest {
             Files.copy(originals.get(i), copies.resolve("img" + i + extension(originals.get(i))));
         }
         String embedded = dir.resolve("to-score.parquet").toString();
-        SparkEmbed.embedTo(spark, copies.toString(), bundle, null, embedded);
+        assertEquals(0, SparkEmbed.embedTo(spark, copies.toString(), bundle, null, embedded).rejected());
         String[] texts = {"A red circle on the left. The square is blue.", "The river is about 321 km long."};
         List<Row> input = new java.util.ArrayList<>();
         for (int i = 0; i < originals.size(); i++) {
@@ -140,8 +140,11 @@ class SparkJobsTest {
             }
         }).distinct().count();
 
+        Files.writeString(copies.resolve("sub/not-an-image.jpg"), "<html>a page saved under an image's name</html>");
         String out = dir.resolve("embedded.parquet").toString();
-        long rows = SparkEmbed.embedTo(spark, copies.toString(), bundle, null, out);
+        SparkEmbed.Written written = SparkEmbed.embedTo(spark, copies.toString(), bundle, null, out);
+        long rows = written.rows();
+        assertEquals(1, written.rejected(), "the file that is not an image is skipped and counted");
         assertTrue(originals.size() > 20, "images: " + originals.size());
         assertEquals(distinct, rows, "one row per distinct image (a copy of the same bytes is one image)");
 
