@@ -2,6 +2,7 @@ package org.infogap.spark;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,18 @@ public final class SparkMain implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * One task per executor unless the job says otherwise: ND4J's threads already use every core of an executor for
+     * one batch, and tasks of one executor take turns on its model (DL4J graphs are not thread-safe), so a second
+     * task would only wait, holding its partition in memory.
+     */
+    static SparkConf oneTaskPerExecutor(SparkConf conf) {
+        if (!conf.contains("spark.task.cpus") && conf.contains("spark.executor.cores")) {
+            conf.set("spark.task.cpus", conf.get("spark.executor.cores"));
+        }
+        return conf;
+    }
+
     /** Work on a session (the master and settings spark-submit gives), stopped afterwards. */
     @FunctionalInterface
     interface Job {
@@ -31,7 +44,7 @@ public final class SparkMain implements Runnable {
     }
 
     static int job(String name, Job job) throws Exception {
-        SparkSession spark = SparkSession.builder().appName(name).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(oneTaskPerExecutor(new SparkConf())).appName(name).getOrCreate();
         try {
             job.run(spark);
             return 0;
