@@ -80,10 +80,17 @@ public final class SparkMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             return job("infogap score", spark -> {
-                var scored = SparkScore.score(SparkScore.table(spark, candidates), spark.read().parquet(embedded), model,
-                        minCmi, minSc);
-                scored.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(out);
+                var lists = SparkScore.table(spark, candidates);
+                var images = spark.read().parquet(embedded);
+                SparkScore.score(lists, images, model, minCmi, minSc).write().mode(org.apache.spark.sql.SaveMode.Overwrite)
+                        .parquet(out);
                 System.out.printf("scored %d candidates -> %s%n", spark.read().parquet(out).count(), out);
+                var missing = SparkScore.unmatched(lists, images);
+                long n = missing.count();
+                if (n > 0) { // the API answers 404 for such a candidate; a batch job lists them beside its output
+                    missing.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(out + "-unmatched");
+                    System.out.printf("%d candidates name no embedded image (by id, sha256 or path) -> %s-unmatched%n", n, out);
+                }
             });
         }
     }

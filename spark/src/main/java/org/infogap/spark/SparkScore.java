@@ -27,8 +27,8 @@ import org.infogap.train.ExampleBuilder;
 
 /**
  * {@code spark score}: candidate lists scored as {@code POST /v1/candidates} scores them. The input has a query id,
- * its text and a candidate image per row; the candidate is an image id as {@code import} registers it (the file's
- * name) in what {@link SparkEmbed} wrote. Each query's candidates go through the classifier in one pass, so its text
+ * its text and a candidate image per row; the candidate names an image of what {@link SparkEmbed} wrote by its id as
+ * {@code import} registers it (the file's name), its content SHA-256 or its path as {@code embed} read it. Each query's candidates go through the classifier in one pass, so its text
  * is encoded once ({@code Predictor}'s shared sentences), as in the API.
  */
 public final class SparkScore {
@@ -64,12 +64,29 @@ public final class SparkScore {
             throws IOException {
         String bundleSha = Hashes.sha256(bundle);
         String bundleName = bundle.toString();
-        Column stem = functions.regexp_extract(embedded.col("path"), "([^/]+?)(\\.[^./]*)?$", 1);
-        Dataset<Row> features = embedded.withColumn("image", stem).select("image", "precision", "dimensions", "features");
-        Dataset<Row> joined = candidates.select("query_id", "text", "image").join(features, "image")
+        Dataset<Row> features = keyed(embedded);
+        Dataset<Row> joined = candidates.select("query_id", "text", "image")
+                .join(features, candidates.col("image").equalTo(features.col("key")))
                 .repartition(candidates.col("query_id")).sortWithinPartitions("query_id");
         MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, bundleName, bundleSha, minCmi, minSc);
         return joined.mapPartitions(score, Encoders.row(SCHEMA));
+    }
+
+    /** The candidates whose image is not among the embedded ones: they are left out of {@link #score}'s rows. */
+    public static Dataset<Row> unmatched(Dataset<Row> candidates, Dataset<Row> embedded) {
+        return candidates.join(keyed(embedded), candidates.col("image").equalTo(functions.col("key")), "left_anti");
+    }
+
+    /** The embedded features under every name a candidate may use. */
+    private static Dataset<Row> keyed(Dataset<Row> embedded) {
+        // a candidate names its image by id (the file's name, as import registers it), content hash or path
+        Column stem = functions.regexp_extract(embedded.col("path"), "([^/]+?)(\\.[^./]*)?$", 1);
+        Dataset<Row> byId = embedded.withColumn("key", stem).select("key", "precision", "dimensions", "features");
+        Dataset<Row> byHash = embedded.withColumn("key", embedded.col("sha256"))
+                .select("key", "precision", "dimensions", "features");
+        Dataset<Row> byPath = embedded.withColumn("key", embedded.col("path"))
+                .select("key", "precision", "dimensions", "features");
+        return byId.union(byHash).union(byPath).dropDuplicates("key");
     }
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, String bundleName, String bundleSha, Double minCmi,

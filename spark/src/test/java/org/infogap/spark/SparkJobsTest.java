@@ -77,11 +77,20 @@ class SparkJobsTest {
         assertEquals(0, SparkEmbed.embedTo(spark, copies.toString(), bundle, null, embedded).rejected());
         String[] texts = {"A red circle on the left. The square is blue.", "The river is about 321 km long."};
         List<Row> input = new java.util.ArrayList<>();
+        Dataset<Row> written = spark.read().parquet(embedded);
+        String pathOf2 = written.filter(written.col("path").endsWith("/img2" + extension(originals.get(2)))).first()
+                .getAs("path");
         for (int i = 0; i < originals.size(); i++) {
-            input.add(org.apache.spark.sql.RowFactory.create("q" + (i % 2), texts[i % 2], "img" + i));
+            // by id, and two by content hash and by path as embed read them
+            String image = i == 1 ? Hashes.sha256(originals.get(1)) : i == 2 ? pathOf2 : "img" + i;
+            input.add(org.apache.spark.sql.RowFactory.create("q" + (i % 2), texts[i % 2], image));
         }
+        input.add(org.apache.spark.sql.RowFactory.create("q0", texts[0], "no-such-image"));
         Dataset<Row> candidates = spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
                 .add("query_id", "string").add("text", "string").add("image", "string"));
+        List<Row> missing = SparkScore.unmatched(candidates, written).collectAsList();
+        assertEquals(1, missing.size());
+        assertEquals("no-such-image", missing.get(0).getAs("image"));
         List<Row> scored = SparkScore.score(candidates, spark.read().parquet(embedded), bundle, 0.25, null)
                 .orderBy("query_id", "image").collectAsList();
         assertEquals(originals.size(), scored.size());
@@ -91,7 +100,8 @@ class SparkJobsTest {
         org.infogap.train.ExampleBuilder text = new org.infogap.train.ExampleBuilder(b.config(), b.vocabulary(), null, null);
         ImageEncoder encoder = ImageEncoder.forBundle(b, null);
         for (Row r : scored) {
-            int i = Integer.parseInt(r.<String>getAs("image").substring(3));
+            String image = r.getAs("image");
+            int i = image.startsWith("img") ? Integer.parseInt(image.substring(3)) : image.equals(pathOf2) ? 2 : 1;
             List<int[]> ids = text.ids(new org.infogap.text.SentenceSplitter().split(texts[i % 2]), true);
             float[] f = Precision.FLOAT16.decode(Precision.FLOAT16.encode(encoder.features(originals.get(i))), encoder.featureLength());
             org.infogap.model.Predictor.Prediction p = predictor.predict(List.of(new org.infogap.model.Example("x",
