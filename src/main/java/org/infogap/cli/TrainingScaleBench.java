@@ -13,6 +13,7 @@ import org.infogap.data.CorpusManifest;
 import org.infogap.data.ImageTextPair;
 import org.infogap.data.ReadOptions;
 import org.infogap.io.Json;
+import org.infogap.io.ProcessMemory;
 import org.infogap.model.ImageEncoder;
 import org.infogap.model.ModelConfig;
 import org.infogap.store.FeatureStore;
@@ -145,17 +146,11 @@ final class TrainingScaleBench {
             Path log = work.resolve(name + ".log");
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Path status = Path.of("/proc", Long.toString(p.pid()), "status");
             double peak = Double.NaN;
             while (p.isAlive()) {
-                try {
-                    for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmHWM:")) {
-                            peak = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                        }
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // it ended between the check and the read
+                long hwm = ProcessMemory.statusBytes(p.pid(), "VmHWM:"); // -1 once it has ended: keep the last
+                if (hwm >= 0) {
+                    peak = hwm / (1024.0 * 1024);
                 }
                 Thread.sleep(100);
             }

@@ -24,8 +24,20 @@ public final class ProcessMemory {
     }
 
     private static long statusBytes(String key) {
+        return statusBytes("self", key);
+    }
+
+    /**
+     * A size of another process from its {@code /proc/PID/status} ({@code VmRSS:}, {@code VmHWM:}, {@code RssAnon:}),
+     * in bytes, or -1 where it is not there (the process has ended, or not Linux).
+     */
+    public static long statusBytes(long pid, String key) {
+        return statusBytes(Long.toString(pid), key);
+    }
+
+    private static long statusBytes(String pid, String key) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
                 if (line.startsWith(key)) {
                     String[] parts = line.substring(key.length()).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024; // the kernel writes kB

@@ -203,7 +203,8 @@ public final class ApiBench {
         });
     }
 
-    private static double percentile(List<Double> sorted, double q) {
+    /** The {@code q} quantile of sorted values (nearest rank), NaN for none. */
+    static double percentile(List<Double> sorted, double q) {
         if (sorted.isEmpty()) {
             return Double.NaN;
         }

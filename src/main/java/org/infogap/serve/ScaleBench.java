@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +22,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import org.infogap.io.ProcessMemory;
 
 /**
  * What the image store costs as the collection grows: the store is filled with synthetic features (storage is
@@ -143,12 +143,12 @@ public final class ScaleBench {
         while (System.nanoTime() < warm) {
             top20(served, images, random);
         }
-        double[] sorted = new double[requests];
+        List<Double> sorted = new ArrayList<>(requests);
         for (int r = 0; r < requests; r++) {
-            sorted[r] = top20(served, images, random);
+            sorted.add(top20(served, images, random));
         }
-        Arrays.sort(sorted);
-        return new double[] {percentile(sorted, 0.5), percentile(sorted, 0.99)};
+        java.util.Collections.sort(sorted);
+        return new double[] {ApiBench.percentile(sorted, 0.5), ApiBench.percentile(sorted, 0.99)};
     }
 
     /** One top-20 request's time, ms. */
@@ -195,10 +195,6 @@ public final class ScaleBench {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
         return out.toByteArray();
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     private static long diskBytes(Path dir) throws IOException {
@@ -281,19 +277,11 @@ public final class ScaleBench {
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
-        /** VmRSS, VmHWM and RssAnon of the child, MiB. */
-        double[] memoryMiB() throws IOException {
-            double[] out = new double[3];
-            Arrays.fill(out, Double.NaN);
-            List<String> fields = List.of("VmRSS:", "VmHWM:", "RssAnon:");
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                for (int i = 0; i < fields.size(); i++) {
-                    if (line.startsWith(fields.get(i))) {
-                        out[i] = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                    }
-                }
-            }
-            return out;
+        /** VmRSS, VmHWM and RssAnon of the child, MiB (NaN where not known). */
+        double[] memoryMiB() {
+            return java.util.stream.Stream.of("VmRSS:", "VmHWM:", "RssAnon:")
+                    .mapToLong(field -> ProcessMemory.statusBytes(process.pid(), field))
+                    .mapToDouble(bytes -> bytes < 0 ? Double.NaN : bytes / (1024.0 * 1024)).toArray();
         }
 
         @Override
