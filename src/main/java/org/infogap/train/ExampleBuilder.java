@@ -104,7 +104,7 @@ public final class ExampleBuilder {
         FeatureStore targets = targets();
         for (ImageTextPair p : pairs) {
             String hash = hashes.get(p.imagePath());
-            if (targets.get(hash).isEmpty()) {
+            if (!targets.contains(hash)) { // one lookup, no record read (COCO's five captions share one image)
                 targets.put(hash, ImageTensors.unit(small.load(p.imagePath())));
                 if (targets.pendingCount() >= 512) {
                     targets.flush();
