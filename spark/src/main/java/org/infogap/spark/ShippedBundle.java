@@ -3,13 +3,40 @@ package org.infogap.spark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.SparkFiles;
 import org.infogap.io.Hashes;
+import org.infogap.model.ModelBundle;
 
 /** A classifier bundle as an executor finds it: at the driver's path, or shipped with {@code --files}. */
 final class ShippedBundle {
 
     private ShippedBundle() {
+    }
+
+    /** What an executor makes of a bundle once: an encoder, a predictor. */
+    @FunctionalInterface
+    interface Loader<T> {
+        T load(ModelBundle bundle) throws IOException;
+    }
+
+    /**
+     * What {@code load} makes of the driver's bundle, made once per executor JVM and kept in {@code made} by the
+     * bundle's SHA-256: every task of the executor shares it.
+     */
+    static <T> T once(Map<String, T> made, String name, String sha256, Loader<T> load) throws IOException {
+        T cached = made.get(sha256);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (made) {
+            cached = made.get(sha256);
+            if (cached == null) {
+                cached = load.load(ModelBundle.load(resolve(name, sha256)));
+                made.put(sha256, cached);
+            }
+            return cached;
+        }
     }
 
     /** The executor's copy of the driver's bundle {@code name}, checked against the driver's SHA-256. */

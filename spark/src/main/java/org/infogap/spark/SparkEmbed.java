@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.infogap.io.Hashes;
 import org.infogap.model.ImageEncoder;
-import org.infogap.model.ModelBundle;
 import org.infogap.store.FeatureStore;
 import org.infogap.store.Precision;
 
@@ -133,19 +132,7 @@ public final class SparkEmbed {
     }
 
     private static ImageEncoder encoder(String bundleName, String bundleSha, String weights) throws IOException {
-        ImageEncoder cached = ENCODERS.get(bundleSha);
-        if (cached != null) {
-            return cached;
-        }
-        synchronized (ENCODERS) {
-            cached = ENCODERS.get(bundleSha);
-            if (cached != null) {
-                return cached;
-            }
-            Path file = ShippedBundle.resolve(bundleName, bundleSha);
-            ImageEncoder encoder = ImageEncoder.forBundle(ModelBundle.load(file), weights == null ? null : Path.of(weights));
-            ENCODERS.put(bundleSha, encoder);
-            return encoder;
-        }
+        return ShippedBundle.once(ENCODERS, bundleName, bundleSha,
+                bundle -> ImageEncoder.forBundle(bundle, weights == null ? null : Path.of(weights)));
     }
 }

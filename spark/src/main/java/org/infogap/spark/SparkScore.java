@@ -142,23 +142,9 @@ public final class SparkScore {
     }
 
     private static Scorer scorer(String bundleName, String bundleSha) throws IOException {
-        Scorer cached = SCORERS.get(bundleSha);
-        if (cached != null) {
-            return cached;
-        }
-        synchronized (SCORERS) {
-            cached = SCORERS.get(bundleSha);
-            if (cached != null) {
-                return cached;
-            }
-            Path file = ShippedBundle.resolve(bundleName, bundleSha);
-            ModelBundle bundle = ModelBundle.load(file);
-            // the text side only: no image encoder or store (the features come with the rows)
-            Scorer scorer = new Scorer(bundle, new Predictor(bundle), new ExampleBuilder(bundle.config(), bundle.vocabulary(),
-                    null, null));
-            SCORERS.put(bundleSha, scorer);
-            return scorer;
-        }
+        // the text side only: no image encoder or store (the features come with the rows)
+        return ShippedBundle.once(SCORERS, bundleName, bundleSha, bundle -> new Scorer(bundle, new Predictor(bundle),
+                new ExampleBuilder(bundle.config(), bundle.vocabulary(), null, null)));
     }
 
     /** Reads a Parquet or JSONL table (by its extension or folder contents: .json/.jsonl is JSON lines). */
