@@ -38,9 +38,20 @@ import org.sqlite.SQLiteConfig;
  */
 public final class AnnotationStore {
 
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     /** Schema 1 stores lacked the pairs' captions; opening one adds the column (empty: the pairs' next import fills it). */
     private static final String FROM_SCHEMA_1 = "ALTER TABLE pairs ADD COLUMN caption TEXT NOT NULL DEFAULT ''";
+    /**
+     * Schema 2 stores lacked the labelling page's columns: the order in which labels count ({@code seq}; NULL
+     * there, so a stored label keeps its import order) and withdrawal by undo.
+     */
+    private static final java.util.Map<String, String> FROM_SCHEMA_2 = java.util.Map.of(
+            "seq", "ALTER TABLE annotations ADD COLUMN seq INTEGER",
+            "withdrawn", "ALTER TABLE annotations ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0");
+    /** The order in which labels count: a label given again later counts as the latest. */
+    private static final String ORDER = "COALESCE(a.seq, a.annotation_id)";
+    /** The {@code imports.format} of the labels given in the labelling page, one import row per annotator. */
+    public static final String PAGE_FORMAT = "PAGE";
 
     static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS pairs (
@@ -78,9 +89,21 @@ public final class AnnotationStore {
               valid         INTEGER NOT NULL CHECK (valid IN (0, 1)),
               import_id     INTEGER NOT NULL REFERENCES imports (import_id),
               line          INTEGER NOT NULL,
+              seq           INTEGER,                  -- order in which labels count, the latest last (NULL: annotation_id)
+              withdrawn     INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)), -- undone in the labelling page
               UNIQUE (pair_key, annotator, cmi, sc, image_type, snippets_json, valid)
             );
             CREATE INDEX IF NOT EXISTS annotations_pair ON annotations (pair_key);
+            CREATE TABLE IF NOT EXISTS page_actions (  -- the labelling page's labels, in order, so that undo restores
+              action_id          INTEGER PRIMARY KEY,
+              annotator          TEXT NOT NULL,
+              annotation_id      INTEGER NOT NULL REFERENCES annotations (annotation_id),
+              previous_seq       INTEGER,             -- the label's seq before this action
+              previous_withdrawn INTEGER NOT NULL,    -- 1 when the action created the label
+              labelled_at        TEXT NOT NULL,
+              undone_at          TEXT
+            );
+            CREATE INDEX IF NOT EXISTS page_actions_annotator ON page_actions (annotator, undone_at);
             """;
 
     /** What one import did. {@code previous} is set when the same bytes were imported before. */
@@ -141,6 +164,19 @@ public final class AnnotationStore {
             c.setAutoCommit(false);
             if (version == 1) {
                 s.execute(FROM_SCHEMA_1);
+            }
+            if (version == 1 || version == 2) {
+                java.util.Set<String> columns = new java.util.HashSet<>();
+                try (ResultSet rs = s.executeQuery("PRAGMA table_info(annotations)")) {
+                    while (rs.next()) {
+                        columns.add(rs.getString("name"));
+                    }
+                }
+                for (var alter : FROM_SCHEMA_2.entrySet()) {
+                    if (!columns.contains(alter.getKey())) {
+                        s.execute(alter.getValue());
+                    }
+                }
             }
             for (String statement : SCHEMA.split(";")) {
                 if (!statement.isBlank()) {
@@ -230,40 +266,21 @@ public final class AnnotationStore {
                 }
                 int imported = 0;
                 int unchanged = 0;
-                try (PreparedStatement pairInsert = c.prepareStatement("INSERT OR IGNORE INTO pairs (pair_key, source, "
-                        + "pair_id, split, image_path, text_json, text_from, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                     // a pair stored by a schema 1 store has no caption yet
-                     PreparedStatement captionUpdate = c.prepareStatement(
-                             "UPDATE pairs SET caption = ? WHERE pair_key = ? AND caption = ''");
-                     PreparedStatement labelInsert = c.prepareStatement("INSERT OR IGNORE INTO annotations (pair_key, "
-                             + "annotator, cmi, sc, image_type, snippets_json, valid, import_id, line) "
-                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement labelInsert = c.prepareStatement("INSERT OR IGNORE INTO annotations (pair_key, "
+                             + "annotator, cmi, sc, image_type, snippets_json, valid, import_id, line, seq) "
+                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    long seq = nextSeq(c);
                     for (int i = 0; i < matched.size(); i++) {
                         AnnotationRecord r = matched.get(i);
                         PairIndex.Match m = matches.get(i);
                         ImageTextPair p = m.pair();
-                        String imagePath = p.imagePath().toAbsolutePath().normalize().toString();
-                        String text = json(p.sentences());
-                        String conflict = storedPairConflict(c, p.key(), imagePath, text, m.textFromAnnotation());
+                        String conflict = storePair(c, p, m.textFromAnnotation());
                         if (conflict != null) {
                             c.rollback();
                             throw new IOException(source + " line " + r.line() + ": pair " + p.key() + " is stored with "
                                     + conflict + " than it has now; the corpus changed since its labels were imported, "
                                     + "and mixing old and new labels would be wrong. Nothing of " + source
                                     + " was imported. Import into a new store (--store), or move " + file + " away.");
-                        }
-                        pairInsert.setString(1, p.key());
-                        pairInsert.setString(2, p.source().name().toLowerCase(java.util.Locale.ROOT));
-                        pairInsert.setString(3, p.id());
-                        pairInsert.setString(4, p.split().label());
-                        pairInsert.setString(5, imagePath);
-                        pairInsert.setString(6, text);
-                        pairInsert.setString(7, m.textFromAnnotation() ? "annotation" : "corpus");
-                        pairInsert.setString(8, p.caption());
-                        if (pairInsert.executeUpdate() == 0 && !p.caption().isBlank()) {
-                            captionUpdate.setString(1, p.caption());
-                            captionUpdate.setString(2, p.key());
-                            captionUpdate.executeUpdate();
                         }
                         labelInsert.setString(1, p.key());
                         labelInsert.setString(2, r.annotator());
@@ -274,7 +291,9 @@ public final class AnnotationStore {
                         labelInsert.setInt(7, r.valid() ? 1 : 0);
                         labelInsert.setLong(8, importId);
                         labelInsert.setInt(9, r.line());
+                        labelInsert.setLong(10, seq);
                         if (labelInsert.executeUpdate() == 1) {
+                            seq++;
                             imported++;
                         } else {
                             unchanged++;
@@ -298,6 +317,47 @@ public final class AnnotationStore {
         } catch (SQLException e) {
             throw new IOException(file + ": import of " + source + " failed, nothing of it was stored: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores {@code p} unless it is there; returns what differs from the stored pair (the import must then be
+     * rolled back), or null.
+     */
+    private static String storePair(Connection c, ImageTextPair p, boolean textFromAnnotation) throws SQLException {
+        String imagePath = p.imagePath().toAbsolutePath().normalize().toString();
+        String text = json(p.sentences());
+        String conflict = storedPairConflict(c, p.key(), imagePath, text, textFromAnnotation);
+        if (conflict != null) {
+            return conflict;
+        }
+        try (PreparedStatement pairInsert = c.prepareStatement("INSERT OR IGNORE INTO pairs (pair_key, source, "
+                + "pair_id, split, image_path, text_json, text_from, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+             // a pair stored by a schema 1 store has no caption yet
+             PreparedStatement captionUpdate = c.prepareStatement(
+                     "UPDATE pairs SET caption = ? WHERE pair_key = ? AND caption = ''")) {
+            pairInsert.setString(1, p.key());
+            pairInsert.setString(2, p.source().name().toLowerCase(java.util.Locale.ROOT));
+            pairInsert.setString(3, p.id());
+            pairInsert.setString(4, p.split().label());
+            pairInsert.setString(5, imagePath);
+            pairInsert.setString(6, text);
+            pairInsert.setString(7, textFromAnnotation ? "annotation" : "corpus");
+            pairInsert.setString(8, p.caption());
+            if (pairInsert.executeUpdate() == 0 && !p.caption().isBlank()) {
+                captionUpdate.setString(1, p.caption());
+                captionUpdate.setString(2, p.key());
+                captionUpdate.executeUpdate();
+            }
+        }
+        return null;
+    }
+
+    /** The next label's place in the order labels count in. */
+    private static long nextSeq(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(" + ORDER + "), 0) + 1 FROM annotations a")) {
+            return rs.getLong(1);
         }
     }
 
@@ -360,12 +420,12 @@ public final class AnnotationStore {
         return out;
     }
 
-    /** Every stored label with its pair, in import order. */
+    /** Every stored label with its pair (not those undone in the page), in the order they count: the latest last. */
     public List<Label> labels() throws IOException {
         List<Label> out = new ArrayList<>();
         String sql = "SELECT p.pair_key, p.source, p.pair_id, p.split, p.image_path, p.text_json, a.annotator, a.cmi, "
                 + "a.sc, a.image_type, a.snippets_json, a.valid, a.annotation_id, p.caption FROM annotations a "
-                + "JOIN pairs p ON p.pair_key = a.pair_key ORDER BY a.annotation_id";
+                + "JOIN pairs p ON p.pair_key = a.pair_key WHERE a.withdrawn = 0 ORDER BY " + ORDER;
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 ImageTextPair pair = new ImageTextPair(Source.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
@@ -381,6 +441,215 @@ public final class AnnotationStore {
         return out;
     }
 
+
+    /** A label as the labelling page shows it: an annotator's latest for a pair. */
+    public record PageLabel(String pairKey, CmiLevel cmi, ScLevel sc, String imageType, List<String> snippets) {
+        public PageLabel {
+            snippets = List.copyOf(snippets);
+        }
+    }
+
+    /**
+     * Stores one label given in the labelling page by {@code annotator}, with its pair as the corpus has it, in
+     * one transaction; it becomes the annotator's latest for the pair. The store keeps each distinct label once:
+     * giving one stored before makes that one the latest again. The labels count like imported ones (stats,
+     * agreement, export); the page's labels of an annotator share one row of {@code imports} (format PAGE).
+     */
+    public void label(ImageTextPair pair, String annotator, CmiLevel cmi, ScLevel sc, String imageType,
+                      List<String> snippets) throws IOException {
+        if (annotator == null || annotator.isBlank()) {
+            throw new IllegalArgumentException("a label from the page needs its annotator's name");
+        }
+        String now = Instant.now().toString();
+        String snippetsJson = json(snippets);
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                String conflict = storePair(c, pair, false);
+                if (conflict != null) {
+                    throw new IOException(file + ": pair " + pair.key() + " is stored with " + conflict
+                            + " than the corpus has now; the label was not stored. Label into a new store (--store).");
+                }
+                long importId = pageImport(c, annotator, now);
+                long seq = nextSeq(c);
+                Long existing = null;
+                Long previousSeq = null;
+                int previousWithdrawn = 1;
+                try (PreparedStatement ps = c.prepareStatement("SELECT annotation_id, seq, withdrawn FROM annotations "
+                        + "WHERE pair_key = ? AND annotator = ? AND cmi = ? AND sc = ? AND image_type = ? "
+                        + "AND snippets_json = ? AND valid = 1")) {
+                    ps.setString(1, pair.key());
+                    ps.setString(2, annotator);
+                    ps.setDouble(3, cmi.value());
+                    ps.setDouble(4, sc.value());
+                    ps.setString(5, imageType);
+                    ps.setString(6, snippetsJson);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            existing = rs.getLong(1);
+                            previousSeq = rs.getObject(2) == null ? null : rs.getLong(2);
+                            previousWithdrawn = rs.getInt(3);
+                        }
+                    }
+                }
+                long annotationId;
+                if (existing != null) {
+                    annotationId = existing;
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE annotations SET seq = ?, withdrawn = 0 WHERE annotation_id = ?")) {
+                        ps.setLong(1, seq);
+                        ps.setLong(2, annotationId);
+                        ps.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO annotations (pair_key, annotator, cmi, "
+                            + "sc, image_type, snippets_json, valid, import_id, line, seq) VALUES (?, ?, ?, ?, ?, ?, 1, ?, "
+                            + "(SELECT COUNT(*) + 1 FROM page_actions WHERE annotator = ?), ?)",
+                            Statement.RETURN_GENERATED_KEYS)) {
+                        ps.setString(1, pair.key());
+                        ps.setString(2, annotator);
+                        ps.setDouble(3, cmi.value());
+                        ps.setDouble(4, sc.value());
+                        ps.setString(5, imageType);
+                        ps.setString(6, snippetsJson);
+                        ps.setLong(7, importId);
+                        ps.setString(8, annotator);
+                        ps.setLong(9, seq);
+                        ps.executeUpdate();
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            keys.next();
+                            annotationId = keys.getLong(1);
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE imports SET imported = imported + 1, imported_at = ? WHERE import_id = ?")) {
+                        ps.setString(1, now);
+                        ps.setLong(2, importId);
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO page_actions (annotator, annotation_id, "
+                        + "previous_seq, previous_withdrawn, labelled_at) VALUES (?, ?, ?, ?, ?)")) {
+                    ps.setString(1, annotator);
+                    ps.setLong(2, annotationId);
+                    ps.setObject(3, previousSeq);
+                    ps.setInt(4, previousWithdrawn);
+                    ps.setString(5, now);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": the label of " + pair.key() + " by " + annotator + " was not stored: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code imports} row that holds {@code annotator}'s page labels, made on their first label. */
+    private static long pageImport(Connection c, String annotator, String now) throws SQLException {
+        String key = "page:" + annotator;
+        try (PreparedStatement ps = c.prepareStatement("SELECT import_id FROM imports WHERE sha256 = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO imports (file, sha256, format, cmi_scale, sc_scale, "
+                + "imported_at, imported, unchanged, skipped, rejected, rejections_json) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '[]')", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, "labelling page, " + annotator);
+            ps.setString(2, key);
+            ps.setString(3, PAGE_FORMAT);
+            ps.setString(4, CmiScale.FRACTIONS.name());
+            ps.setString(5, ScScale.FRACTIONS.name());
+            ps.setString(6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Undoes {@code annotator}'s last label from the page that is not undone yet: the label given before it (if
+     * any) counts again. Nothing is deleted: the undone label stays, withdrawn. Returns the pair's key, or empty
+     * when there is nothing to undo.
+     */
+    public Optional<String> undoLast(String annotator) throws IOException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                long actionId;
+                long annotationId;
+                Long previousSeq;
+                int previousWithdrawn;
+                String pairKey;
+                try (PreparedStatement ps = c.prepareStatement("SELECT p.action_id, p.annotation_id, p.previous_seq, "
+                        + "p.previous_withdrawn, a.pair_key FROM page_actions p JOIN annotations a "
+                        + "ON a.annotation_id = p.annotation_id WHERE p.annotator = ? AND p.undone_at IS NULL "
+                        + "ORDER BY p.action_id DESC LIMIT 1")) {
+                    ps.setString(1, annotator);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return Optional.empty();
+                        }
+                        actionId = rs.getLong(1);
+                        annotationId = rs.getLong(2);
+                        previousSeq = rs.getObject(3) == null ? null : rs.getLong(3);
+                        previousWithdrawn = rs.getInt(4);
+                        pairKey = rs.getString(5);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE annotations SET seq = ?, withdrawn = ? WHERE annotation_id = ?")) {
+                    ps.setObject(1, previousSeq);
+                    ps.setInt(2, previousWithdrawn);
+                    ps.setLong(3, annotationId);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE page_actions SET undone_at = ? WHERE action_id = ?")) {
+                    ps.setString(1, Instant.now().toString());
+                    ps.setLong(2, actionId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return Optional.of(pairKey);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": undo of " + annotator + "'s last label failed, nothing changed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@code annotator}'s latest valid label of each pair they labelled (imported or from the page), by pair key. */
+    public java.util.Map<String, PageLabel> latestLabels(String annotator) throws IOException {
+        java.util.Map<String, PageLabel> out = new java.util.LinkedHashMap<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT a.pair_key, a.cmi, a.sc, "
+                + "a.image_type, a.snippets_json FROM annotations a WHERE a.annotator = ? AND a.withdrawn = 0 "
+                + "AND a.valid = 1 ORDER BY " + ORDER)) {
+            ps.setString(1, annotator);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.remove(rs.getString(1)); // keeps the map in the order the latest labels were given
+                    out.put(rs.getString(1), new PageLabel(rs.getString(1), CmiLevel.ofValue(rs.getDouble(2)),
+                            ScLevel.ofValue(rs.getDouble(3)), rs.getString(4), strings(rs.getString(5))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
 
     private static String json(List<String> strings) {
         try {

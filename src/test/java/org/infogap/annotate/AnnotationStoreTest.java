@@ -295,6 +295,76 @@ class AnnotationStoreTest {
                 store.labels().stream().map(l -> l.pair().caption()).toList());
     }
 
+    private ImageTextPair pair(String bbcName) {
+        return index.match(new AnnotationRecord(Source.BBC, bbcName, null, null, List.of(), CmiLevel.L0, ScLevel.NEG1,
+                "", List.of(), true, "", 1), dir).pair();
+    }
+
+    @Test
+    void pageLabelsCountAsTheAnnotatorsLatestAndUndoRestoresTheOneBefore() throws IOException {
+        ImageTextPair p0 = pair("bbc000");
+        ImageTextPair p2 = pair("bbc002");
+        store.label(p0, "alice", CmiLevel.L05, ScLevel.POS1, "Photograph", List.of("Text of"));
+        store.label(p2, "alice", CmiLevel.L1, ScLevel.ZERO, "Map", List.of());
+        store.label(p0, "alice", CmiLevel.L025, ScLevel.NEG05, "Photograph", List.of());
+        store.label(p0, "bob", CmiLevel.L1, ScLevel.POS1, "Chart", List.of());
+
+        var alice = store.latestLabels("alice");
+        assertEquals(List.of("bbc:bbc002", "bbc:bbc000"), List.copyOf(alice.keySet()));
+        assertEquals(CmiLevel.L025, alice.get("bbc:bbc000").cmi());
+        assertEquals(List.of("Text of"), store.labels().get(0).snippets());
+
+        // the same label as the first one again: it counts as the latest, and the store still holds it once
+        store.label(p0, "alice", CmiLevel.L05, ScLevel.POS1, "Photograph", List.of("Text of"));
+        assertEquals(CmiLevel.L05, store.latestLabels("alice").get("bbc:bbc000").cmi());
+        assertEquals(4, store.labels().size());
+        List<LabelledPairs.Labelled> exported = LabelledPairs.aggregate(store.labels(), LabelledPairs.SplitRule.CORPUS, 1, 0);
+        assertEquals(2, exported.stream().filter(l -> l.pair().key().equals("bbc:bbc000")).findFirst().orElseThrow()
+                .annotators());
+
+        assertEquals(java.util.Optional.of("bbc:bbc000"), store.undoLast("alice"));
+        assertEquals(CmiLevel.L025, store.latestLabels("alice").get("bbc:bbc000").cmi());
+        assertEquals(java.util.Optional.of("bbc:bbc000"), store.undoLast("alice"));
+        assertEquals(CmiLevel.L05, store.latestLabels("alice").get("bbc:bbc000").cmi());
+        assertEquals(java.util.Optional.of("bbc:bbc002"), store.undoLast("alice"));
+        assertEquals(java.util.Optional.of("bbc:bbc000"), store.undoLast("alice"));
+        assertTrue(store.latestLabels("alice").isEmpty());
+        assertEquals(java.util.Optional.empty(), store.undoLast("alice"));
+        // bob's label is untouched by alice's undo; nothing was deleted, alice's labels are withdrawn
+        assertEquals(List.of("bob"), store.labels().stream().map(AnnotationStore.Label::annotator).toList());
+        assertEquals(1, store.imports().stream().filter(i -> i.sha256().equals("page:alice")).count());
+    }
+
+    @Test
+    void aSchema2StoreTakesPageLabelsAndALaterImportCountsAsTheLatest() throws Exception {
+        Path csv = Files.writeString(dir.resolve("labels.csv"), """
+                pair_id,image_path,text,cmi,sc,image_type,annotator
+                bbc:bbc004,bbc/train/bbc004.jpg,Text of bbc004.,3,2,Photograph,ann
+                """);
+        AnnotationFileReader levels = new AnnotationFileReader(CmiScale.LEVELS, ScScale.INTEGERS);
+        store.importFile(csv, levels, null, index, false);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.file());
+             var s = c.createStatement()) { // as schema 2 made it
+            s.execute("DROP TABLE page_actions");
+            s.execute("ALTER TABLE annotations DROP COLUMN seq");
+            s.execute("ALTER TABLE annotations DROP COLUMN withdrawn");
+            s.execute("PRAGMA user_version = 2");
+        }
+        store = AnnotationStore.open(store.file());
+        store.label(pair("bbc004"), "ann", CmiLevel.L0, ScLevel.NEG1, "Photograph", List.of());
+        assertEquals(CmiLevel.L0, store.latestLabels("ann").get("bbc:bbc004").cmi());
+        Path later = Files.writeString(dir.resolve("later.csv"), """
+                pair_id,image_path,text,cmi,sc,image_type,annotator
+                bbc:bbc004,bbc/train/bbc004.jpg,Text of bbc004.,4,2,Photograph,ann
+                """);
+        store.importFile(later, levels, null, index, false);
+        assertEquals(CmiLevel.L1, store.latestLabels("ann").get("bbc:bbc004").cmi());
+        assertEquals(List.of(CmiLevel.L075, CmiLevel.L0, CmiLevel.L1),
+                store.labels().stream().map(AnnotationStore.Label::cmi).toList());
+        assertThrows(IllegalArgumentException.class,
+                () -> store.label(pair("bbc004"), " ", CmiLevel.L0, ScLevel.NEG1, "", List.of()));
+    }
+
     @Test
     void aStoreFromANewerSchemaIsRefused() throws Exception {
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + store.file());
