@@ -94,6 +94,7 @@ public final class AnnotationStore {
               UNIQUE (pair_key, annotator, cmi, sc, image_type, snippets_json, valid)
             );
             CREATE INDEX IF NOT EXISTS annotations_pair ON annotations (pair_key);
+            CREATE INDEX IF NOT EXISTS annotations_annotator ON annotations (annotator);
             CREATE TABLE IF NOT EXISTS page_actions (  -- the labelling page's labels, in order, so that undo restores
               action_id          INTEGER PRIMARY KEY,
               annotator          TEXT NOT NULL,
@@ -629,6 +630,24 @@ public final class AnnotationStore {
             throw new IOException(file + ": undo of " + annotator + "'s last label failed, nothing changed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** When {@code annotator}'s page labels since {@code since} were given (undone ones left out), oldest first. */
+    public List<Instant> pageLabelTimes(String annotator, Instant since) throws IOException {
+        List<Instant> out = new ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT labelled_at FROM page_actions "
+                + "WHERE annotator = ? AND undone_at IS NULL AND labelled_at >= ? ORDER BY action_id")) {
+            ps.setString(1, annotator);
+            ps.setString(2, since.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Instant.parse(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** {@code annotator}'s latest valid label of each pair they labelled (imported or from the page), by pair key. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code infogap <command>}: the one executable of the project. */
 @Command(name = "infogap", mixinStandardHelpOptions = true, version = "infogap 0.1.0",
         description = "Estimates cross-modal mutual information (CMI) and semantic correlation (SC) of image-text pairs.",
-        subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class,
+        subcommands = {GenerateCommand.class, VocabCommand.class, Word2VecCommand.class, AnnotationsCommand.class, AnnotateCommand.class,
             TrainAutoencoderCommand.class, TrainClassifierCommand.class, PredictCommand.class,
             ReportCommand.class, ServeCommand.class, BenchCommand.class, DoctorCommand.class, WeightsCommand.class,
             CommandLine.HelpCommand.class})
