@@ -40,7 +40,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: spark-test spark-build run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
+.PHONY: annotate bench-active-learning spark-test spark-build run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -50,6 +50,8 @@ help:
 	@echo "make report the 5-fold accuracy report (after make run)"
 	@echo "make report-real  the real-image corpus (emoji pictures from npm), its training and its report, image dependence included"
 	@echo "make report-paper  the paper's regime (826 labels with its skew, 92 test): 5 x 5-fold report with 95% intervals (hours)"
+	@echo "make annotate  the labelling page on the default corpus (prints a sign-in link); labels into annotations/annotations.db"
+	@echo "make bench-active-learning  learning curve of random against most-uncertain-first labelling (after make run; about an hour)"
 	@echo "make ablation  the ablation report: which model components earn their place (after make run)"
 	@echo "make bench-train  resident memory of a classifier training, epoch by epoch (after make data)"
 	@echo "make build  build target/infogap.jar (run it: java -jar target/infogap.jar --help)"
@@ -230,6 +232,18 @@ report-paper: $(JAR) weights
 	$(INFOGAP) report --labelled $(PAPER)/labelled.jsonl --autoencoder $(PAPER_MODELS)/autoencoder/best.zip \
 		--out $(PAPER_MODELS)/report $(PAPER_FEATURES) $(PAPER_REPORT_OPTS)
 	@echo "report: $(PAPER_MODELS)/report/report.html"
+
+# The labelling page (docs/labelling.md) on the default corpus, generated first on a clean clone. Labels go to
+# annotations/annotations.db under the annotator's name. ANNOTATE_OPTS, e.g. '--order-model models/classifier/best.zip'
+# (least sure first), '--label-corpus my/corpus.json', '--review datasets/default/labelled.jsonl', '--annotator NAME=TOKEN'.
+ANNOTATE_OPTS ?=
+annotate: $(JAR)
+	@test -f $(CORPUS)/corpus.json || $(INFOGAP) generate --out $(CORPUS) $(GENERATE_OPTS)
+	$(INFOGAP) annotate --label-corpus $(CORPUS)/corpus.json $(ANNOTATE_OPTS)
+
+# test-split CL accuracy against 100-800 labels, random order against least sure first, 3 seeds (after make run)
+bench-active-learning: $(JAR)
+	$(INFOGAP) bench active-learning --labelled $(CORPUS)/labelled.jsonl --autoencoder models/autoencoder/best.zip
 
 # the scoring API on the trained default model (after make run)
 serve: $(JAR)

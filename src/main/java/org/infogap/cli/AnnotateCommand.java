@@ -40,6 +40,9 @@ final class AnnotateCommand implements Callable<Integer> {
     @Mixin
     LabellingOptions labelling;
 
+    @Mixin
+    FeatureOptions features;
+
     @Override
     public Integer call() throws Exception {
         List<String> settings = new ArrayList<>(annotators);
@@ -51,7 +54,7 @@ final class AnnotateCommand implements Callable<Integer> {
         }
         Annotators who = Annotators.parse(settings);
         Vertx vertx = Vertx.vertx();
-        LabellingPage page = labelling.page(vertx, AnnotationStore.open(store), who, MOUNT);
+        LabellingPage page = labelling.page(vertx, AnnotationStore.open(store), who, MOUNT, features);
         Router router = Router.router(vertx);
         router.route(MOUNT + "/*").subRouter(page.router());
         router.get("/").handler(ctx -> ctx.redirect(MOUNT + "/"));

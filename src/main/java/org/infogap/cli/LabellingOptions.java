@@ -60,11 +60,9 @@ final class LabellingOptions {
     @Option(names = "--order-seed", defaultValue = "1", description = "Seed of the random order. Default: ${DEFAULT-VALUE}")
     long seed;
 
-    @picocli.CommandLine.Mixin
-    FeatureOptions features;
-
-    /** The page on {@code store}, for {@code annotators}, mounted at {@code mount}. */
-    LabellingPage page(Vertx vertx, AnnotationStore store, Annotators annotators, String mount) throws IOException {
+    /** The page on {@code store}, for {@code annotators}, mounted at {@code mount}; image features as {@code features} say. */
+    LabellingPage page(Vertx vertx, AnnotationStore store, Annotators annotators, String mount, FeatureOptions features)
+            throws IOException {
         List<LabellingPage.Item> items = new ArrayList<>();
         if (review != null) {
             for (LabelledPairs.Labelled l : LabelledPairs.read(review)) {
@@ -88,7 +86,7 @@ final class LabellingOptions {
         List<String> test = items.stream().filter(i -> i.pair().split() == Split.TEST).map(i -> i.pair().key()).toList();
         Uncertainty measure = Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT));
         Map<String, Double> scores = orderModel == null ? null
-                : uncertainties(orderModel, train.stream().map(byKey::get).toList(), measure);
+                : uncertainties(orderModel, train.stream().map(byKey::get).toList(), measure, features);
         List<LabellingPage.Item> queue = LabellingQueue.order(train, test, scores, randomShare, seed).stream()
                 .map(byKey::get).toList();
         String order = scores == null ? "random (seed " + seed + ")"
@@ -98,8 +96,8 @@ final class LabellingOptions {
     }
 
     /** The bundle's uncertainty of each pair. */
-    private Map<String, Double> uncertainties(Path bundlePath, List<LabellingPage.Item> items, Uncertainty measure)
-            throws IOException {
+    private static Map<String, Double> uncertainties(Path bundlePath, List<LabellingPage.Item> items, Uncertainty measure,
+                                                     FeatureOptions features) throws IOException {
         ModelBundle bundle = ModelBundle.load(bundlePath);
         // the examples carry a label; prediction never reads it, so unlabelled pairs get a placeholder
         List<LabelledPairs.Labelled> pairs = items.stream().map(i -> new LabelledPairs.Labelled(i.pair(), CmiLevel.L0,

@@ -83,6 +83,13 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     FeatureOptions features;
 
+    @Option(names = "--annotate-token", paramLabel = "NAME=TOKEN", description = "Serve the labelling page under "
+            + "/annotate for this annotator (repeatable); off without one. Labels go to --annotations.")
+    java.util.List<String> annotateTokens = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    LabellingOptions labelling;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(port, token == null || token.isBlank() ? null : token, protectReads, maxBody,
@@ -95,6 +102,13 @@ final class ServeCommand implements Callable<Integer> {
                 : null;
         ApiServer server = new ApiServer(vertx, config, registry, index == null ? null : AnnotationStore.open(annotations),
                 index, features.weightsFor(model), features.featureCache);
+        if (!annotateTokens.isEmpty()) {
+            org.infogap.labelling.LabellingPage page = labelling.page(vertx, AnnotationStore.open(annotations),
+                    org.infogap.labelling.Annotators.parse(annotateTokens), AnnotateCommand.MOUNT, features);
+            server.mount(AnnotateCommand.MOUNT, page.router());
+            System.out.printf("labelling page: %d pairs under %s/ (labels into %s)%n", page.size(), AnnotateCommand.MOUNT,
+                    annotations);
+        }
         int actual = server.start().await();
         server.loadModel(model).await();
         System.out.printf("infogap serving %s on http://localhost:%d (contract: /openapi.yaml)%n", model, actual);

@@ -86,6 +86,8 @@ public final class ApiServer {
     private final io.vertx.core.WorkerExecutor imagePool;
     private final java.util.concurrent.atomic.AtomicInteger inlineInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile OpenAPIContract contract;
+    /** Pages mounted beside the API (the labelling page under /annotate), by path prefix. */
+    private final java.util.Map<String, Router> pages = new java.util.LinkedHashMap<>();
     private volatile long gcTimer = -1;
 
     /**
@@ -127,6 +129,12 @@ public final class ApiServer {
         return engine;
     }
 
+    /** Serves {@code page} under {@code prefix} (e.g. the labelling page under /annotate); call before {@link #start}. */
+    public ApiServer mount(String prefix, Router page) {
+        pages.put(prefix, page);
+        return this;
+    }
+
     /** Starts listening; scoring answers 503 until {@link #loadModel} succeeds. */
     public Future<Integer> start() {
         return OpenAPIContract.from(vertx, CONTRACT).compose(contract -> {
@@ -157,6 +165,7 @@ public final class ApiServer {
             Router router = builder.createRouter();
             router.get("/openapi.yaml").handler(this::contract);
             router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+            pages.forEach((prefix, page) -> router.route(prefix + "/*").subRouter(page));
             router.route().failureHandler(this::failure);
             router.route().last().handler(ApiServer::notFound);
             if (GC_SECONDS > 0) {

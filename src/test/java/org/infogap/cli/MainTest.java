@@ -36,7 +36,8 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"generate", "vocab", "word2vec", "annotations", "annotations import", "annotations stats",
         "annotations export", "annotations agreement", "annotations coco-heuristic", "train-autoencoder", "train-classifier",
-        "predict", "report", "serve", "bench", "bench encoder", "bench api", "bench train", "bench lstm", "doctor", "weights", "weights import"})
+        "predict", "report", "serve", "bench", "bench encoder", "bench api", "bench train", "bench lstm", "doctor", "weights", "weights import",
+        "annotate", "bench active-learning"})
     void everySubcommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
         args.add("--help");
