@@ -100,6 +100,11 @@ public final class LabellingPage {
         return queue.size();
     }
 
+    /** The pairs' keys in the order they are offered. */
+    public List<String> queueKeys() {
+        return queue.stream().map(i -> i.pair().key()).toList();
+    }
+
     /** The router to mount under {@code mount}: {@code router.route(mount + "/*").subRouter(page.router())}. */
     public Router router() {
         Router router = Router.router(vertx);

@@ -238,6 +238,45 @@ class TrainingPipelineTest {
             assertTrue(p.expectedSc() >= -1 && p.expectedSc() <= 1);
         }
 
+        // the labelling page's queue ordered by this classifier: the training pairs it is least sure of first, every
+        // fifth at random; the test pairs in the same places and order as without a model
+        LabellingOptions order = new LabellingOptions();
+        order.review = labelled;
+        order.orderModel = cl.resolve(Trainer.BEST);
+        order.uncertainty = "entropy";
+        order.randomShare = 0.2;
+        order.seed = 3;
+        FeatureOptions features = new FeatureOptions();
+        features.featureCache = dir.resolve("features");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            org.infogap.annotate.AnnotationStore store = org.infogap.annotate.AnnotationStore.open(dir.resolve("page.db"));
+            org.infogap.labelling.Annotators one = org.infogap.labelling.Annotators.parse(List.of("a=token-0123456789"));
+            var byModel = order.page(vertx, store, one, "/annotate", features);
+            order.orderModel = null;
+            var random = order.page(vertx, store, one, "/annotate", features);
+            assertEquals(LabelledPairs.read(labelled).size(), byModel.size());
+            List<String> modelKeys = byModel.queueKeys();
+            List<String> randomKeys = random.queueKeys();
+            for (int i = 0; i < modelKeys.size(); i++) {
+                boolean testPlace = test.stream().anyMatch(t -> t.pair().key().equals(randomKeys.get(i)));
+                if (testPlace) {
+                    assertEquals(randomKeys.get(i), modelKeys.get(i), "test pairs keep their place");
+                }
+            }
+            List<LabelledPairs.Labelled> train = LabelledPairs.read(labelled).stream().filter(l -> l.split() != Split.TEST)
+                    .toList();
+            List<Predictor.Prediction> trainPredictions = predictor.predict(ExampleBuilder.forBundle(bundle, null,
+                    dir.resolve("features")).classifierExamples(train, bundle.featureNorm()));
+            String leastSure = trainPredictions.stream().max(java.util.Comparator.comparingDouble(
+                    org.infogap.labelling.Uncertainty.ENTROPY::of)).orElseThrow().key();
+            String firstTrain = modelKeys.stream().filter(k -> train.stream().anyMatch(t -> t.pair().key().equals(k)))
+                    .findFirst().orElseThrow();
+            assertEquals(leastSure, firstTrain);
+        } finally {
+            vertx.close().await();
+        }
+
         // the store's precision keeps every test-split prediction of features computed afresh (float32)
         ExampleBuilder builder = ExampleBuilder.forBundle(bundle, null, dir.resolve("features"));
         Map<Path, float[]> exact = new java.util.LinkedHashMap<>();
