@@ -174,6 +174,12 @@ function mark() {
   renderSnippets();
 }
 
+function toggleView() {
+  state.view = state.view === 'queue' ? 'disagreements' : 'queue';
+  $('view').value = state.view;
+  act(next);
+}
+
 function signedOut() {
   state.annotator = null;
   $('work').hidden = true;
@@ -215,6 +221,7 @@ function onKey(event) {
   else if (key === 's') skip();
   else if (key === 'u') undo();
   else if (key === 'm') mark();
+  else if (key === 'd') toggleView();
   else return;
   event.preventDefault();
 }

@@ -132,8 +132,8 @@ public final class LabellingPage {
             ctx.session().destroy();
             ctx.json(new JsonObject().put("annotator", (String) null));
         });
-        router.get("/api/pairs/:index/image").handler(this::image);
         router.route("/api/*").handler(this::signedIn);
+        router.get("/api/pairs/:index/image").handler(this::image);
         router.get("/api/next").handler(ctx -> blocking(ctx, () -> next(ctx)));
         router.post("/api/labels").handler(ctx -> blocking(ctx, () -> label(ctx)));
         router.post("/api/skip").handler(this::skip);

@@ -148,6 +148,12 @@ class LabellingPageBrowserTest {
         assertEquals(third, text("pair-key"), "the undone pair is the next to label");
         assertTrue(text("progress").startsWith("2 of 6 labelled"), text("progress"));
 
+        // D shows the pairs where annotators disagree: bob labels the first pair otherwise, and it is listed
+        fixture.store.label(fixture.pairs.get(0), "bob", CmiLevel.L1, ScLevel.NEG1, "Map", List.of());
+        keys("d");
+        waitFor(b -> text("pair-key").equals(first) && text("others").contains("bob: CMI 1, SC -1, Map"));
+        assertTrue(text("progress").contains("order: list order"), text("progress"));
+
         Map<String, AnnotationStore.PageLabel> stored = fixture.store.latestLabels("alice");
         assertEquals(List.of(first, second), List.copyOf(stored.keySet()));
         for (AnnotationStore.PageLabel l : stored.values()) {

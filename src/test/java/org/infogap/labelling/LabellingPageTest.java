@@ -141,6 +141,8 @@ class LabellingPageTest {
 
     @Test
     void imagesAreServedByTheirPlaceInTheListNeverByAPath() throws Exception {
+        Browser stranger = new Browser();
+        assertProblem(stranger.get("api/pairs/0/image"), 401, null);
         Browser alice = new Browser().signIn(PageFixture.ALICE);
         JsonObject pair = alice.next("queue").getJsonObject("pair");
         HttpResponse<byte[]> image = alice.http.send(HttpRequest.newBuilder(URI.create(fixture.url()
