@@ -289,7 +289,7 @@ public final class ImageEncoder {
         for (int i = 0; i < chw.size(); i++) {
             System.arraycopy(chw.get(i), 0, all, i * 3 * s * s, 3 * s * s);
         }
-        INDArray input = Nd4j.create(all, new long[] {chw.size(), 3, s, s}, DataType.FLOAT);
+        INDArray input = Feeds.floats(all, chw.size(), 3, s, s);
         List<float[]> out = new ArrayList<>();
         boolean last = layer.equals(InceptionV3.LAST_BLOCK);
         boolean grid = gridLayer != null;

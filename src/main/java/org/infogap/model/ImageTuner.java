@@ -119,7 +119,7 @@ public final class ImageTuner {
             }
             System.arraycopy(input.pixels(loader.load(image)), 0, all, i * n, n);
         }
-        return Nd4j.create(all, new long[] {batch.size(), 3, s, s}, DataType.FLOAT);
+        return Feeds.floats(all, batch.size(), 3, s, s);
     }
 
     /** Standardised pooled features; {@code train}: the activations are kept for {@link #backward}. */
