@@ -43,6 +43,10 @@ final class BenchActiveLearningCommand implements Callable<Integer> {
             description = "Uncertainty orders to compare with random (entropy, margin). Default: ${DEFAULT-VALUE}")
     List<String> measures;
 
+    @Option(names = "--diverse", description = "Also run each uncertainty order with diverse batches: drawn by "
+            + "uncertainty times the squared distance to the nearest chosen pair's article embedding.")
+    boolean diverse;
+
     @Option(names = "--random-share", defaultValue = "" + LabellingQueue.DEFAULT_RANDOM_SHARE,
             description = "Share of an uncertainty order's places given to random pairs. Default: ${DEFAULT-VALUE}")
     double randomShare;
@@ -70,7 +74,7 @@ final class BenchActiveLearningCommand implements Callable<Integer> {
                 .map(m -> Uncertainty.valueOf(m.trim().toUpperCase(java.util.Locale.ROOT))).toList();
         ChildClassifierTrainer trainer = new ChildClassifierTrainer(autoencoder, weights, model.features.featureCache,
                 validationFraction, seed, false, 0);
-        LearningCurve.run(new LearningCurve.Options(LabelledPairs.read(labelled), sizes, seeds, seed, orders, randomShare,
+        LearningCurve.run(new LearningCurve.Options(LabelledPairs.read(labelled), sizes, seeds, seed, orders, diverse, randomShare,
                 model.config(ModelOptions.of(autoencoder)), trainer,
                 (bundle, pairs) -> ExampleBuilder.forBundle(bundle, weights, model.features.featureCache)
                         .classifierExamples(pairs, bundle.featureNorm()),

@@ -45,8 +45,20 @@ public final class LearningCurve {
     }
 
     public record Options(List<LabelledPairs.Labelled> labelled, int[] sizes, int seeds, long firstSeed,
-                          List<Uncertainty> measures, double randomShare, ModelConfig config,
+                          List<Uncertainty> measures, boolean diverse, double randomShare, ModelConfig config,
                           AccuracyReport.ClassifierTrainer trainer, Examples examples, Path out) {
+    }
+
+    /** The orders an uncertainty measure gives: most uncertain first, or (with {@code diverse}) uncertain and spread. */
+    private List<String> orderNames() {
+        List<String> names = new ArrayList<>();
+        for (Uncertainty m : o.measures()) {
+            names.add(name(m));
+            if (o.diverse()) {
+                names.add(name(m) + "-diverse");
+            }
+        }
+        return names;
     }
 
     /** Test-split accuracy of one order at one number of labels, for one seed. */
@@ -74,7 +86,7 @@ public final class LearningCurve {
         if (test.isEmpty()) {
             throw new IllegalArgumentException("the labelled pairs have no test split to measure on");
         }
-        totalTrainings = o.seeds() * (1 + (sizes.length - 1) * (1 + o.measures().size()));
+        totalTrainings = o.seeds() * (1 + (sizes.length - 1) * (1 + o.measures().size() * (o.diverse() ? 2 : 1)));
     }
 
     /** Runs every training and returns the points, also written to OUT/learning-curve.json, .md and .png. */
@@ -94,24 +106,38 @@ public final class LearningCurve {
             Predictor startModel = train(start, seedDir.resolve("start-" + sizes[0]));
             double[] startAccuracy = accuracy(startModel);
             points.add(new Point("random", seed, sizes[0], startAccuracy[0], startAccuracy[1]));
-            for (Uncertainty m : o.measures()) {
-                points.add(new Point(name(m), seed, sizes[0], startAccuracy[0], startAccuracy[1]));
+            for (String name : orderNames()) {
+                points.add(new Point(name, seed, sizes[0], startAccuracy[0], startAccuracy[1]));
             }
             for (int i = 1; i < sizes.length; i++) {
                 double[] a = accuracy(train(order.subList(0, sizes[i]), seedDir.resolve("random-" + sizes[i])));
                 points.add(new Point("random", seed, sizes[i], a[0], a[1]));
             }
             for (Uncertainty m : o.measures()) {
-                Set<String> chosen = new LinkedHashSet<>(start);
-                Predictor model = startModel;
-                for (int i = 1; i < sizes.length; i++) {
-                    List<String> pool = order.stream().filter(k -> !chosen.contains(k)).toList();
-                    Map<String, Double> uncertainty = uncertainty(model, pool, m);
-                    List<String> next = LabellingQueue.byUncertainty(pool, uncertainty, o.randomShare());
-                    chosen.addAll(next.subList(0, sizes[i] - chosen.size()));
-                    model = train(new ArrayList<>(chosen), seedDir.resolve(name(m) + "-" + sizes[i]));
-                    double[] a = accuracy(model);
-                    points.add(new Point(name(m), seed, sizes[i], a[0], a[1]));
+                for (boolean spread : o.diverse() ? new boolean[] {false, true} : new boolean[] {false}) {
+                    String orderName = name(m) + (spread ? "-diverse" : "");
+                    Set<String> chosen = new LinkedHashSet<>(start);
+                    Predictor model = startModel;
+                    for (int i = 1; i < sizes.length; i++) {
+                        List<String> pool = order.stream().filter(k -> !chosen.contains(k)).toList();
+                        Map<String, Predictor.Prediction> predicted = predict(model, order);
+                        Map<String, Double> uncertainty = new HashMap<>();
+                        pool.forEach(k -> uncertainty.put(k, m.of(predicted.get(k))));
+                        int wanted = sizes[i] - chosen.size();
+                        List<String> next;
+                        if (spread) {
+                            Map<String, float[]> embedding = new HashMap<>();
+                            predicted.forEach((k, p) -> embedding.put(k, p.article()));
+                            next = LabellingQueue.diverse(pool, uncertainty, embedding,
+                                    chosen.stream().map(embedding::get).toList(), wanted, o.randomShare(), seed * 1000 + i);
+                        } else {
+                            next = LabellingQueue.byUncertainty(pool, uncertainty, o.randomShare()).subList(0, wanted);
+                        }
+                        chosen.addAll(next);
+                        model = train(new ArrayList<>(chosen), seedDir.resolve(orderName + "-" + sizes[i]));
+                        double[] a = accuracy(model);
+                        points.add(new Point(orderName, seed, sizes[i], a[0], a[1]));
+                    }
                 }
             }
             write(points); // after each seed, so that an interrupted run leaves what it measured
@@ -156,12 +182,13 @@ public final class LearningCurve {
         return new double[] {(double) cmi / test.size(), (double) sc / test.size()};
     }
 
-    private Map<String, Double> uncertainty(Predictor model, List<String> pool, Uncertainty m) throws IOException {
-        List<LabelledPairs.Labelled> pairs = pool.stream().map(train::get).toList();
+    /** The model's prediction of each of {@code keys}' training pairs. */
+    private Map<String, Predictor.Prediction> predict(Predictor model, List<String> keys) throws IOException {
+        List<LabelledPairs.Labelled> pairs = keys.stream().map(train::get).toList();
         List<Predictor.Prediction> p = model.predict(o.examples().of(model.bundle(), pairs));
-        Map<String, Double> out = new HashMap<>();
+        Map<String, Predictor.Prediction> out = new HashMap<>();
         for (int i = 0; i < pairs.size(); i++) {
-            out.put(pairs.get(i).pair().key(), m.of(p.get(i)));
+            out.put(pairs.get(i).pair().key(), p.get(i));
         }
         return out;
     }

@@ -101,4 +101,73 @@ public final class LabellingQueue {
         }
         return withTestSpread(trainOrder, random(test, seed + 1));
     }
+
+    /**
+     * A batch of {@code size} pairs from {@code pool} that are both uncertain and unlike each other and the pairs
+     * already labelled (BADGE's idea, Ash et al. 2020, on the article embedding): each next pair is drawn with
+     * probability proportional to its uncertainty times its squared distance to the nearest pair chosen or
+     * labelled. Top-k uncertainty takes many near-copies of one hard region; this spreads the batch. Every
+     * {@code round(1 / randomShare)}-th place goes to the next unused pair of {@code pool}'s own (random) order.
+     */
+    public static List<String> diverse(List<String> pool, Map<String, Double> uncertainty, Map<String, float[]> embedding,
+                                       List<float[]> labelled, int size, double randomShare, long seed) {
+        Random random = new Random(seed);
+        int n = pool.size();
+        double[] nearest = new double[n];
+        java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        for (float[] l : labelled) {
+            for (int i = 0; i < n; i++) {
+                nearest[i] = Math.min(nearest[i], distance(embedding.get(pool.get(i)), l));
+            }
+        }
+        boolean[] taken = new boolean[n];
+        int every = randomShare == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.round(1 / randomShare));
+        List<String> out = new ArrayList<>();
+        int r = 0;
+        while (out.size() < Math.min(size, n)) {
+            int pick = -1;
+            if ((out.size() + 1) % every == 0) {
+                while (r < n && taken[r]) {
+                    r++;
+                }
+                pick = r < n ? r : -1;
+            }
+            if (pick < 0) {
+                double total = 0;
+                double[] weight = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double d = Double.isInfinite(nearest[i]) ? 1 : nearest[i];
+                    weight[i] = taken[i] ? 0 : Math.max(1e-12, uncertainty.getOrDefault(pool.get(i), 0.0)) * d;
+                    total += weight[i];
+                }
+                double x = random.nextDouble() * total;
+                for (int i = 0; i < n; i++) {
+                    if (taken[i]) {
+                        continue;
+                    }
+                    pick = i;
+                    x -= weight[i];
+                    if (x <= 0) {
+                        break;
+                    }
+                }
+            }
+            taken[pick] = true;
+            out.add(pool.get(pick));
+            float[] chosen = embedding.get(pool.get(pick));
+            for (int i = 0; i < n; i++) {
+                nearest[i] = Math.min(nearest[i], distance(embedding.get(pool.get(i)), chosen));
+            }
+        }
+        return out;
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            double x = a[i] - b[i];
+            d += x * x;
+        }
+        return d;
+    }
 }

@@ -66,4 +66,27 @@ class LabellingQueueTest {
         assertEquals(2.0, Uncertainty.MARGIN.of(new Predictor.Prediction("c", null, unsure, null, unsure, 0, 0,
                 new float[0])), 1e-6);
     }
+
+    @Test
+    void aDiverseBatchSpreadsOverTheEmbeddingWhereTopUncertaintyTakesOneRegion() {
+        // two tight clusters: "a" pairs slightly more uncertain than "b" pairs, far from each other
+        List<String> pool = List.of("a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3");
+        Map<String, Double> u = new HashMap<>();
+        Map<String, float[]> e = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            u.put("a" + i, 1.0 + 0.01 * i);
+            u.put("b" + i, 0.9);
+            e.put("a" + i, new float[] {0, 0.01f * i});
+            e.put("b" + i, new float[] {10, 0.01f * i});
+        }
+        assertEquals(List.of("a3", "a2"), LabellingQueue.byUncertainty(pool, u, 0).subList(0, 2));
+        for (long seed = 0; seed < 20; seed++) {
+            List<String> two = LabellingQueue.diverse(pool, u, e, List.of(), 2, 0, seed);
+            assertEquals(2, two.stream().map(k -> k.charAt(0)).distinct().count(), seed + ": " + two);
+            // a pair already labelled in cluster a: the batch starts in b
+            assertTrue(LabellingQueue.diverse(pool, u, e, List.of(new float[] {0, 0}), 1, 0, seed).get(0)
+                    .startsWith("b"));
+        }
+        assertEquals(8, new HashSet<>(LabellingQueue.diverse(pool, u, e, List.of(), 8, 0.2, 3)).size());
+    }
 }
