@@ -57,6 +57,12 @@ final class LabellingOptions {
             description = "Share of the places of a model-ordered queue given to random pairs. Default: ${DEFAULT-VALUE}")
     double randomShare;
 
+    @Option(names = "--batch", defaultValue = "diverse", paramLabel = "diverse|top",
+            description = "With --order-model: diverse draws each next pair by its uncertainty times its distance to "
+                + "the pairs before it and those already labelled (article embeddings); top takes the least sure in "
+                + "order. Default: ${DEFAULT-VALUE} (bench active-learning: docs/labelling.md)")
+    String batch;
+
     @Option(names = "--order-seed", defaultValue = "1", description = "Seed of the random order. Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -85,19 +91,40 @@ final class LabellingOptions {
         List<String> train = items.stream().filter(i -> i.pair().split() != Split.TEST).map(i -> i.pair().key()).toList();
         List<String> test = items.stream().filter(i -> i.pair().split() == Split.TEST).map(i -> i.pair().key()).toList();
         Uncertainty measure = Uncertainty.valueOf(uncertainty.toUpperCase(Locale.ROOT));
-        Map<String, Double> scores = orderModel == null ? null
-                : uncertainties(orderModel, train.stream().map(byKey::get).toList(), measure, features);
-        List<LabellingPage.Item> queue = LabellingQueue.order(train, test, scores, randomShare, seed).stream()
-                .map(byKey::get).toList();
-        String order = scores == null ? "random (seed " + seed + ")"
-                : String.format(Locale.ROOT, "least sure first (%s of %s), %.0f%% random, test split in random order",
-                measure.name().toLowerCase(Locale.ROOT), orderModel.getFileName(), 100 * randomShare);
+        boolean diverse = switch (batch) {
+            case "diverse" -> true;
+            case "top" -> false;
+            default -> throw new IllegalArgumentException("--batch must be diverse or top, got " + batch);
+        };
+        Map<String, Double> scores = null;
+        Map<String, float[]> embedding = null;
+        if (orderModel != null) {
+            Map<String, Predictor.Prediction> predicted = predict(orderModel, train.stream().map(byKey::get).toList(),
+                    features);
+            scores = new HashMap<>();
+            for (var e : predicted.entrySet()) {
+                scores.put(e.getKey(), measure.of(e.getValue()));
+            }
+            if (diverse) {
+                embedding = new HashMap<>();
+                for (var e : predicted.entrySet()) {
+                    embedding.put(e.getKey(), e.getValue().article());
+                }
+            }
+        }
+        Set<String> labelled = store.labels().stream().map(l -> l.pair().key()).collect(Collectors.toSet());
+        List<LabellingPage.Item> queue = LabellingQueue.order(train, test, scores, embedding, labelled, randomShare, seed)
+                .stream().map(byKey::get).toList();
+        String order = orderModel == null ? "random (seed " + seed + ")"
+                : String.format(Locale.ROOT, "least sure first%s (%s of %s), %.0f%% random, test split in random order",
+                diverse ? " and spread" : "", measure.name().toLowerCase(Locale.ROOT), orderModel.getFileName(),
+                100 * randomShare);
         return new LabellingPage(vertx, store, queue, annotators, order, mount);
     }
 
-    /** The bundle's uncertainty of each pair. */
-    private static Map<String, Double> uncertainties(Path bundlePath, List<LabellingPage.Item> items, Uncertainty measure,
-                                                     FeatureOptions features) throws IOException {
+    /** The bundle's prediction of each pair, by key. */
+    private static Map<String, Predictor.Prediction> predict(Path bundlePath, List<LabellingPage.Item> items,
+                                                             FeatureOptions features) throws IOException {
         ModelBundle bundle = ModelBundle.load(bundlePath);
         // the examples carry a label; prediction never reads it, so unlabelled pairs get a placeholder
         List<LabelledPairs.Labelled> pairs = items.stream().map(i -> new LabelledPairs.Labelled(i.pair(), CmiLevel.L0,
@@ -106,10 +133,8 @@ final class LabellingOptions {
         List<Predictor.Prediction> predictions = new Predictor(bundle).predict(
                 ExampleBuilder.forBundle(bundle, features.weightsFor(bundlePath), features.featureCache)
                         .classifierExamples(pairs, bundle.featureNorm()));
-        Map<String, Double> out = new HashMap<>();
-        for (Predictor.Prediction p : predictions) {
-            out.put(p.key(), measure.of(p));
-        }
+        Map<String, Predictor.Prediction> out = new HashMap<>();
+        predictions.forEach(p -> out.put(p.key(), p));
         return out;
     }
 }

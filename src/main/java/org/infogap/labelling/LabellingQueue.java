@@ -90,13 +90,21 @@ public final class LabellingQueue {
     }
 
     /**
-     * The queue of {@code train} and {@code test} keys: the training pairs by {@code uncertainty} (null: no model, the
-     * random order), the test pairs in their own random order, spread through it.
+     * The queue of {@code train} and {@code test} keys. The training pairs: without {@code uncertainty} (no model)
+     * the random order; with it, the least sure first, drawn {@link #diverse} when {@code embedding} is given (pairs
+     * in {@code labelled} count as chosen and go last), else {@link #byUncertainty}. The test pairs in their own
+     * random order, spread through it.
      */
     public static List<String> order(List<String> train, List<String> test, Map<String, Double> uncertainty,
-                                     double randomShare, long seed) {
+                                     Map<String, float[]> embedding, Set<String> labelled, double randomShare, long seed) {
         List<String> trainOrder = random(train, seed);
-        if (uncertainty != null) {
+        if (uncertainty != null && embedding != null) {
+            List<String> open = trainOrder.stream().filter(k -> !labelled.contains(k)).toList();
+            List<String> done = trainOrder.stream().filter(labelled::contains).toList();
+            trainOrder = new ArrayList<>(diverse(open, uncertainty, embedding, done.stream().map(embedding::get).toList(),
+                    open.size(), randomShare, seed));
+            trainOrder.addAll(done);
+        } else if (uncertainty != null) {
             trainOrder = byUncertainty(trainOrder, uncertainty, randomShare);
         }
         return withTestSpread(trainOrder, random(test, seed + 1));

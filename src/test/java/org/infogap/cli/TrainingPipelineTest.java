@@ -244,6 +244,7 @@ class TrainingPipelineTest {
         order.review = labelled;
         order.orderModel = cl.resolve(Trainer.BEST);
         order.uncertainty = "entropy";
+        order.batch = "top";
         order.randomShare = 0.2;
         order.seed = 3;
         FeatureOptions features = new FeatureOptions();
@@ -253,6 +254,8 @@ class TrainingPipelineTest {
             org.infogap.annotate.AnnotationStore store = org.infogap.annotate.AnnotationStore.open(dir.resolve("page.db"));
             org.infogap.labelling.Annotators one = org.infogap.labelling.Annotators.parse(List.of("a=token-0123456789"));
             var byModel = order.page(vertx, store, one, "/annotate", features);
+            order.batch = "diverse";
+            var spread = order.page(vertx, store, one, "/annotate", features);
             order.orderModel = null;
             var random = order.page(vertx, store, one, "/annotate", features);
             assertEquals(LabelledPairs.read(labelled).size(), byModel.size());
@@ -260,9 +263,12 @@ class TrainingPipelineTest {
             List<String> randomKeys = random.queueKeys();
             java.util.Set<String> testKeys = new java.util.HashSet<>();
             test.forEach(t -> testKeys.add(t.pair().key()));
+            List<String> spreadKeys = spread.queueKeys();
+            assertEquals(java.util.Set.copyOf(randomKeys), java.util.Set.copyOf(spreadKeys));
             for (int i = 0; i < modelKeys.size(); i++) {
                 if (testKeys.contains(randomKeys.get(i))) {
                     assertEquals(randomKeys.get(i), modelKeys.get(i), "test pairs keep their place");
+                    assertEquals(randomKeys.get(i), spreadKeys.get(i), "test pairs keep their place");
                 }
             }
             List<LabelledPairs.Labelled> train = LabelledPairs.read(labelled).stream().filter(l -> l.split() != Split.TEST)

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.infogap.model.Predictor;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,8 @@ class LabellingQueueTest {
         List<String> test = keys("test", 20);
         Map<String, Double> u = new HashMap<>();
         train.forEach(k -> u.put(k, Math.random()));
-        List<String> withModel = LabellingQueue.order(train, test, u, 0.2, 7);
-        List<String> without = LabellingQueue.order(train, test, null, 0.2, 7);
+        List<String> withModel = LabellingQueue.order(train, test, u, null, Set.of(), 0.2, 7);
+        List<String> without = LabellingQueue.order(train, test, null, null, Set.of(), 0.2, 7);
         assertEquals(100, new HashSet<>(withModel).size());
         assertEquals(withModel.stream().filter(k -> k.startsWith("test")).toList(),
                 without.stream().filter(k -> k.startsWith("test")).toList());
@@ -49,7 +50,16 @@ class LabellingQueueTest {
         }
         assertNotEquals(withModel.stream().filter(k -> k.startsWith("train")).toList(),
                 without.stream().filter(k -> k.startsWith("train")).toList());
-        assertEquals(without, LabellingQueue.order(train, test, null, 0.2, 7), "the random order is fixed by its seed");
+        assertEquals(without, LabellingQueue.order(train, test, null, null, Set.of(), 0.2, 7), "the random order is fixed by its seed");
+        // diverse: the same test places; pairs already labelled go last among the training pairs
+        Map<String, float[]> e = new HashMap<>();
+        train.forEach(k -> e.put(k, new float[] {(float) Math.random(), (float) Math.random()}));
+        List<String> spread = LabellingQueue.order(train, test, u, e, Set.of("train0", "train1"), 0.2, 7);
+        assertEquals(without.stream().filter(k -> k.startsWith("test")).toList(),
+                spread.stream().filter(k -> k.startsWith("test")).toList());
+        List<String> spreadTrain = spread.stream().filter(k -> k.startsWith("train")).toList();
+        assertEquals(Set.of("train0", "train1"), Set.copyOf(spreadTrain.subList(78, 80)));
+        assertEquals(100, new HashSet<>(spread).size());
     }
 
     @Test
