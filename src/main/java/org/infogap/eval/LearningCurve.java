@@ -252,7 +252,7 @@ public final class LearningCurve {
         StringBuilder md = new StringBuilder("# Learning curve: random order against most uncertain first\n\n");
         md.append(String.format(Locale.ROOT, "Test split: %d pairs. Training pool: %d pairs. Uncertainty orders give "
                 + "%.0f%% of their places to random pairs. Mean over %d seed(s) ± standard deviation.%n%n",
-                test.size(), train.size(), 100 * o.randomShare(), o.seeds()));
+                test.size(), train.size(), 100 * o.randomShare(), points.stream().mapToLong(Point::seed).distinct().count()));
         md.append("| order | labels | CMI accuracy | SC accuracy |\n|---|---:|---:|---:|\n");
         summary.forEach((order, byCount) -> byCount.forEach((count, v) -> md.append(String.format(Locale.ROOT,
                 "| %s | %d | %.4f ± %.4f | %.4f ± %.4f |%n", order, count, v[0][0], v[0][1], v[1][0], v[1][1]))));
