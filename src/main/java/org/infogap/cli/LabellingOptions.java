@@ -57,10 +57,11 @@ final class LabellingOptions {
             description = "Share of the places of a model-ordered queue given to random pairs. Default: ${DEFAULT-VALUE}")
     double randomShare;
 
-    @Option(names = "--batch", defaultValue = "diverse", paramLabel = "diverse|top",
-            description = "With --order-model: diverse draws each next pair by its uncertainty times its distance to "
-                + "the pairs before it and those already labelled (article embeddings); top takes the least sure in "
-                + "order. Default: ${DEFAULT-VALUE} (bench active-learning: docs/labelling.md)")
+    @Option(names = "--batch", defaultValue = "top", paramLabel = "top|diverse",
+            description = "With --order-model: top takes the least sure in order; diverse draws each next pair by its "
+                + "uncertainty times its distance to the pairs before it and those already labelled (article "
+                + "embeddings). Neither beat random order by more than the noise in bench active-learning "
+                + "(docs/labelling.md). Default: ${DEFAULT-VALUE}")
     String batch;
 
     @Option(names = "--order-seed", defaultValue = "1", description = "Seed of the random order. Default: ${DEFAULT-VALUE}")
