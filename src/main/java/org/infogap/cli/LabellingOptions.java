@@ -113,7 +113,9 @@ final class LabellingOptions {
                 }
             }
         }
-        Set<String> labelled = store.labels().stream().map(l -> l.pair().key()).collect(Collectors.toSet());
+        // only the diverse rule reads which pairs are labelled already: it draws away from them
+        Set<String> labelled = embedding == null ? Set.of()
+                : store.labels().stream().map(l -> l.pair().key()).collect(Collectors.toSet());
         List<LabellingPage.Item> queue = LabellingQueue.order(train, test, scores, embedding, labelled, randomShare, seed)
                 .stream().map(byKey::get).toList();
         String order = orderModel == null ? "random (seed " + seed + ")"

@@ -69,6 +69,8 @@ public final class LearningCurve {
     private final List<LabelledPairs.Labelled> test;
     private final Map<String, LabelledPairs.Labelled> train = new LinkedHashMap<>();
     private List<Example> testExamples;
+    /** Every training pair's example, built once: all bundles read the same autoencoder's vocabulary and norm. */
+    private Map<String, Example> trainExamples;
     private int trainings;
     private final int totalTrainings;
     private final long started = System.nanoTime();
@@ -120,7 +122,8 @@ public final class LearningCurve {
                     Predictor model = startModel;
                     for (int i = 1; i < sizes.length; i++) {
                         List<String> pool = order.stream().filter(k -> !chosen.contains(k)).toList();
-                        Map<String, Predictor.Prediction> predicted = predict(model, order);
+                        // the diverse rule also needs the chosen pairs' embeddings; top reads the pool only
+                        Map<String, Predictor.Prediction> predicted = predict(model, spread ? order : pool);
                         Map<String, Double> uncertainty = new HashMap<>();
                         pool.forEach(k -> uncertainty.put(k, m.of(predicted.get(k))));
                         int wanted = sizes[i] - chosen.size();
@@ -184,11 +187,18 @@ public final class LearningCurve {
 
     /** The model's prediction of each of {@code keys}' training pairs. */
     private Map<String, Predictor.Prediction> predict(Predictor model, List<String> keys) throws IOException {
-        List<LabelledPairs.Labelled> pairs = keys.stream().map(train::get).toList();
-        List<Predictor.Prediction> p = model.predict(o.examples().of(model.bundle(), pairs));
+        if (trainExamples == null) {
+            List<LabelledPairs.Labelled> all = new ArrayList<>(train.values());
+            List<Example> examples = o.examples().of(model.bundle(), all);
+            trainExamples = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                trainExamples.put(all.get(i).pair().key(), examples.get(i));
+            }
+        }
+        List<Predictor.Prediction> p = model.predict(keys.stream().map(trainExamples::get).toList());
         Map<String, Predictor.Prediction> out = new HashMap<>();
-        for (int i = 0; i < pairs.size(); i++) {
-            out.put(pairs.get(i).pair().key(), p.get(i));
+        for (int i = 0; i < keys.size(); i++) {
+            out.put(keys.get(i), p.get(i));
         }
         return out;
     }

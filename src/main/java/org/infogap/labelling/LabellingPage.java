@@ -430,13 +430,9 @@ public final class LabellingPage {
                 ? "the request lacks this page's CSRF token; reload the page" : "the request failed", null);
     }
 
-    /** An RFC 9457 problem that names the field at fault. */
+    /** The API's RFC 9457 problem; the page shows its detail, which serves as the title too. */
     static void problem(RoutingContext ctx, int status, String type, String detail, String field) {
-        if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                    .end(new JsonObject().put("type", "https://infogap.example/problems/" + type)
-                            .put("title", detail).put("status", status).put("detail", detail).put("field", field).encode());
-        }
+        org.infogap.serve.ApiServer.problem(ctx, status, type, detail, detail, field);
     }
 
     /** A refusal raised inside a handler. */

@@ -43,13 +43,10 @@ public final class LabellingQueue {
      */
     public static List<String> byUncertainty(List<String> randomOrder, Map<String, Double> uncertainty,
                                              double randomShare) {
-        if (!(randomShare >= 0 && randomShare <= 1)) {
-            throw new IllegalArgumentException("random share must be in [0, 1], got " + randomShare);
-        }
+        int every = randomEvery(randomShare);
         List<String> sure = new ArrayList<>(randomOrder);
         // stable: equal uncertainties keep the random order
         sure.sort(Comparator.comparingDouble((String k) -> -uncertainty.getOrDefault(k, Double.NEGATIVE_INFINITY)));
-        int every = randomShare == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.round(1 / randomShare));
         Set<String> out = new LinkedHashSet<>();
         int u = 0;
         int r = 0;
@@ -129,7 +126,7 @@ public final class LabellingQueue {
             }
         }
         boolean[] taken = new boolean[n];
-        int every = randomShare == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.round(1 / randomShare));
+        int every = randomEvery(randomShare);
         List<String> out = new ArrayList<>();
         int r = 0;
         while (out.size() < Math.min(size, n)) {
@@ -168,6 +165,14 @@ public final class LabellingQueue {
             }
         }
         return out;
+    }
+
+    /** Every how many places one goes to the random order: {@code round(1 / randomShare)}, never for a share of 0. */
+    private static int randomEvery(double randomShare) {
+        if (!(randomShare >= 0 && randomShare <= 1)) {
+            throw new IllegalArgumentException("random share must be in [0, 1], got " + randomShare);
+        }
+        return randomShare == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.round(1 / randomShare));
     }
 
     private static double distance(float[] a, float[] b) {

@@ -700,7 +700,8 @@ public final class ApiServer {
         }
     }
 
-    static void problem(RoutingContext ctx, int status, String type, String title, String detail, String field) {
+    /** An RFC 9457 problem naming the field at fault (none when {@code field} is null); nothing once answered. */
+    public static void problem(RoutingContext ctx, int status, String type, String title, String detail, String field) {
         if (ctx.response().ended()) {
             return;
         }
