@@ -51,4 +51,22 @@ final class ShippedBundle {
         }
         return file;
     }
+
+    /**
+     * The executor's copy of InceptionV3's weights (a folder or a file): at the driver's path when the executor can
+     * read it, else where Spark put what was shipped under that name: {@code --archives weights.zip#name} unpacks
+     * a folder, {@code --files} copies a file.
+     */
+    static Path weights(String name) throws IOException {
+        Path dir = Path.of(name);
+        if (Files.exists(dir)) {
+            return dir;
+        }
+        Path shipped = Path.of(SparkFiles.get(dir.getFileName().toString()));
+        if (!Files.exists(shipped)) {
+            throw new IOException(name + ": not on this executor, and nothing shipped under the name "
+                    + dir.getFileName() + " (spark-submit --archives weights.zip#" + dir.getFileName() + ")");
+        }
+        return shipped;
+    }
 }

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The Spark applications' entry point: {@code spark-submit --class org.infogap.spark.SparkMain ... embed ...}. */
@@ -28,11 +30,17 @@ public final class SparkMain implements Runnable {
     /**
      * One task per executor unless the job says otherwise: ND4J's threads already use every core of an executor for
      * one batch, and tasks of one executor take turns on its model (DL4J graphs are not thread-safe), so a second
-     * task would only wait, holding its partition in memory.
+     * task would only wait, holding its partition in memory. ND4J's OpenMP threads match the executor's cores (OpenMP
+     * would otherwise take every core of the host, which YARN or Kubernetes shares with other executors).
      */
     static SparkConf oneTaskPerExecutor(SparkConf conf) {
-        if (!conf.contains("spark.task.cpus") && conf.contains("spark.executor.cores")) {
-            conf.set("spark.task.cpus", conf.get("spark.executor.cores"));
+        if (conf.contains("spark.executor.cores")) {
+            if (!conf.contains("spark.task.cpus")) {
+                conf.set("spark.task.cpus", conf.get("spark.executor.cores"));
+            }
+            if (!conf.contains("spark.executorEnv.OMP_NUM_THREADS")) {
+                conf.set("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.executor.cores"));
+            }
         }
         return conf;
     }
@@ -62,7 +70,7 @@ public final class SparkMain implements Runnable {
         @Option(names = "--candidates", required = true, description = "Parquet, or JSON lines (.json, .jsonl)")
         String candidates;
 
-        @Option(names = "--embedded", required = true, description = "What embed wrote")
+        @Option(names = "--embedded", required = true, description = "What embed wrote (its --out)")
         String embedded;
 
         @Option(names = "--model", required = true, description = "Classifier bundle (ship it with --files and name it here)")
@@ -74,25 +82,38 @@ public final class SparkMain implements Runnable {
         @Option(names = "--min-sc", description = "keep needs at least this SC level")
         Double minSc;
 
-        @Option(names = "--out", required = true, description = "Output Parquet folder (replaced)")
-        String out;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
             return job("infogap score", spark -> {
-                var lists = SparkScore.table(spark, candidates);
-                var images = spark.read().parquet(embedded);
-                SparkScore.score(lists, images, model, minCmi, minSc).write().mode(org.apache.spark.sql.SaveMode.Overwrite)
-                        .parquet(out);
-                System.out.printf("scored %d candidates -> %s%n", spark.read().parquet(out).count(), out);
-                var missing = SparkScore.unmatched(lists, images);
-                long n = missing.count();
-                if (n > 0) { // the API answers 404 for such a candidate; a batch job lists them beside its output
-                    missing.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(out + "-unmatched");
-                    System.out.printf("%d candidates name no embedded image (by id, sha256 or path) -> %s-unmatched%n", n, out);
-                }
+                SparkScore.Written w = SparkScore.run(spark, candidates, embedded, model, minCmi, minSc, output.out,
+                        output.shards, output.onBad, output.overwrite);
+                System.out.printf("scored %d candidates -> %s (%d shards, %d scored by this run; %d refused rows in its "
+                        + "error table: candidates naming no embedded image, empty texts)%n", w.rows(), output.out,
+                        w.shards(), w.scoredNow(), w.errors());
             });
         }
+    }
+
+    /** What the jobs that write a {@link ShardedOutput} share. */
+    static final class Output {
+
+        @Option(names = "--out", required = true, description = "Output folder: committed shards of Parquet and a "
+                + "manifest written last; a rerun completes what a killed run left")
+        String out;
+
+        @Option(names = "--shards", defaultValue = "0", description = "How many shards (the unit of a rerun). Default: "
+                + "by the input's size")
+        int shards;
+
+        @Option(names = "--on-bad", defaultValue = "SKIP", description = "A bad row: SKIP (into the error table) or FAIL "
+                + "(the job). Default: ${DEFAULT-VALUE}")
+        SparkEmbed.OnBad onBad;
+
+        @Option(names = "--overwrite", description = "Delete what --out holds, even another job's output")
+        boolean overwrite;
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
@@ -100,7 +121,7 @@ public final class SparkMain implements Runnable {
                 + "name; run it where the store's disk is (the rows come to the driver a partition at a time).")
     static final class Import implements Callable<Integer> {
 
-        @Option(names = "--parquet", required = true, description = "What embed wrote")
+        @Option(names = {"--embedded", "--parquet"}, required = true, description = "What embed wrote (its --out)")
         String parquet;
 
         @Option(names = "--store", defaultValue = "models/serve-store", description = "The API's image store. Default: ${DEFAULT-VALUE}")
@@ -118,8 +139,22 @@ public final class SparkMain implements Runnable {
                 + "image (content SHA-256): the features as the feature store keeps them, the encoder id, the bundle's hash.")
     static final class Embed implements Callable<Integer> {
 
-        @Option(names = "--images", required = true, description = "Folder of images (local, hdfs:, s3a: as the cluster reads them)")
-        String images;
+        @ArgGroup(multiplicity = "1")
+        Images images;
+
+        static final class Images {
+            @Option(names = "--images", required = true, description = "Folder of images, read recursively (local, hdfs:, "
+                    + "s3a: as the cluster reads them)")
+            String folder;
+
+            @Option(names = "--table", required = true, description = "Parquet or JSON lines (.json, .jsonl) with a "
+                    + "column of image references (paths or URIs the cluster reads; never http)")
+            String table;
+        }
+
+        @Option(names = "--column", defaultValue = "image", description = "--table's column of references. Default: "
+                + "${DEFAULT-VALUE}")
+        String column;
 
         @Option(names = "--model", required = true, description = "Classifier bundle (ship it with --files and name it here)")
         Path model;
@@ -128,15 +163,19 @@ public final class SparkMain implements Runnable {
                 + "trained on a random encoder)")
         Path weights;
 
-        @Option(names = "--out", required = true, description = "Output Parquet folder (replaced)")
-        String out;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
             return job("infogap embed", spark -> {
-                SparkEmbed.Written w = SparkEmbed.embedTo(spark, images, model, weights, out);
-                System.out.printf("embedded %d distinct images -> %s (%d files skipped as unreadable, each logged)%n",
-                        w.rows(), out, w.rejected());
+                SparkEmbed.Input input = images.table == null ? SparkEmbed.Input.folder(images.folder)
+                        : new SparkEmbed.Input(null, images.table, column);
+                SparkEmbed.Written w = SparkEmbed.run(spark, input, model, weights, output.out, output.shards,
+                        output.onBad, output.overwrite);
+                System.out.printf("embedded %d distinct images -> %s (%d shards, %d encoded by this run; %d files not "
+                        + "read or not images, in its error table)%n", w.rows(), output.out, w.shards(), w.encodedNow(),
+                        w.rejected());
             });
         }
     }

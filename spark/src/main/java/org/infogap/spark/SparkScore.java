@@ -3,6 +3,7 @@ package org.infogap.spark;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.infogap.io.Hashes;
 import org.infogap.model.Example;
 import org.infogap.model.ModelBundle;
@@ -54,6 +56,73 @@ public final class SparkScore {
     private SparkScore() {
     }
 
+    /** What {@link #run} wrote: the manifest's counts, and how many shards this run scored. */
+    public record Written(long rows, long errors, int shards, int scoredNow) {
+    }
+
+    /** Candidates in a shard when the job is not told. */
+    public static final int CANDIDATES_PER_SHARD = 100_000;
+
+    /**
+     * Scores the candidate lists of {@code candidatesTable} against what {@code embed} committed at
+     * {@code embedded}, into the {@link ShardedOutput} folder {@code out} (or completes an earlier run's). A shard is
+     * a slice of the query ids, so a query's candidates are scored together. A candidate whose image was not
+     * embedded (the API's 404) and a query whose text is empty or refused go to the error table, or fail the job.
+     */
+    public static Written run(SparkSession spark, String candidatesTable, String embedded, Path bundle, Double minCmi,
+                              Double minSc, String out, int shards, SparkEmbed.OnBad onBad, boolean overwrite)
+            throws IOException {
+        String bundleSha = Hashes.sha256(bundle);
+        ShardedOutput.Manifest features = ShardedOutput.manifest(spark, embedded);
+        ShardedOutput output = ShardedOutput.open(spark, out, Map.of("job", "score", "candidates", candidatesTable,
+                "embedded", embedded + "@" + features.committedAt(), "bundle_sha256", bundleSha,
+                "min_cmi", String.valueOf(minCmi), "min_sc", String.valueOf(minSc)), overwrite);
+        if (output.committed()) {
+            ShardedOutput.Manifest m = ShardedOutput.manifest(spark, out);
+            return new Written(m.rows(), m.errors(), m.shards(), 0);
+        }
+        Dataset<Row> lists = table(spark, candidatesTable);
+        for (String column : List.of("query_id", "text", "image")) {
+            if (!Arrays.asList(lists.columns()).contains(column)) {
+                throw new IOException(candidatesTable + ": no column '" + column + "' (columns: "
+                        + String.join(", ", lists.columns()) + ")");
+            }
+        }
+        lists = lists.select(functions.col("query_id").cast("string"), functions.col("text").cast("string"),
+                functions.col("image").cast("string"));
+        Dataset<Row> images = ShardedOutput.read(spark, embedded);
+        if (!output.planned()) {
+            Dataset<Row> noText = lists.filter(functions.col("text").isNull().or(functions.trim(functions.col("text"))
+                    .equalTo(""))).select(functions.col("query_id").as("key"), functions.lit("text").as("stage"),
+                    functions.lit("EmptyText").as("error_class"), functions.lit("the text is empty").as("message"));
+            Dataset<Row> noImage = unmatched(lists, images).select(functions.concat_ws(" ", functions.col("query_id"),
+                    functions.col("image")).as("key"), functions.lit("match").as("stage"),
+                    functions.lit("UnknownImage").as("error_class"),
+                    functions.lit("no embedded image has this id, sha256 or path").as("message"));
+            Dataset<Row> bad = noText.union(noImage);
+            if (onBad == SparkEmbed.OnBad.FAIL && !bad.isEmpty()) {
+                Row first = bad.first();
+                throw new IOException(candidatesTable + ": " + first.getString(0) + ": " + first.getString(3)
+                        + " (--on-bad skip writes such rows to the error table)");
+            }
+            long n = lists.count();
+            int count = shards > 0 ? shards : (int) Math.max(1, (n + CANDIDATES_PER_SHARD - 1) / CANDIDATES_PER_SHARD);
+            output.plan(null, bad, count);
+        }
+        Column shardOf = functions.pmod(functions.hash(functions.col("query_id")), functions.lit(output.shards()));
+        Dataset<Row> scorable = lists.filter(functions.col("text").isNotNull()
+                .and(functions.trim(functions.col("text")).notEqual("")));
+        int done = 0;
+        for (int k : output.pending()) {
+            CollectionAccumulator<Row> errors = spark.sparkContext().collectionAccumulator("refused queries, shard " + k);
+            output.commit(k, score(scorable.filter(shardOf.equalTo(k)), images, bundle, minCmi, minSc, onBad, errors),
+                    errors::value);
+            done++;
+        }
+        ShardedOutput.Manifest m = output.finish();
+        return new Written(m.rows(), m.errors(), m.shards(), done);
+    }
+
     /**
      * @param candidates rows of {@code query_id}, {@code text}, {@code image}
      * @param embedded   what {@link SparkEmbed} wrote for the candidates' images
@@ -62,16 +131,22 @@ public final class SparkScore {
      */
     public static Dataset<Row> score(Dataset<Row> candidates, Dataset<Row> embedded, Path bundle, Double minCmi, Double minSc)
             throws IOException {
+        return score(candidates, embedded, bundle, minCmi, minSc, SparkEmbed.OnBad.FAIL, null);
+    }
+
+    private static Dataset<Row> score(Dataset<Row> candidates, Dataset<Row> embedded, Path bundle, Double minCmi,
+                                      Double minSc, SparkEmbed.OnBad onBad, CollectionAccumulator<Row> errors)
+            throws IOException {
         String bundleSha = Hashes.sha256(bundle);
         String bundleName = bundle.toString();
         Dataset<Row> features = keyed(embedded);
         Dataset<Row> joined = candidates.select("query_id", "text", "image")
                 .join(features, candidates.col("image").equalTo(features.col("key")))
                 .repartition(candidates.col("query_id")).sortWithinPartitions("query_id");
-        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, bundleName, bundleSha, minCmi, minSc);
+        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, bundleName, bundleSha, minCmi, minSc, onBad,
+                errors);
         return joined.mapPartitions(score, Encoders.row(SCHEMA));
     }
-
     /** The candidates whose image is not among the embedded ones: they are left out of {@link #score}'s rows. */
     public static Dataset<Row> unmatched(Dataset<Row> candidates, Dataset<Row> embedded) {
         return candidates.join(keyed(embedded), candidates.col("image").equalTo(functions.col("key")), "left_anti");
@@ -90,7 +165,8 @@ public final class SparkScore {
     }
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, String bundleName, String bundleSha, Double minCmi,
-                                                Double minSc) throws IOException {
+                                                Double minSc, SparkEmbed.OnBad onBad,
+                                                CollectionAccumulator<Row> errors) throws IOException {
         Scorer scorer = scorer(bundleName, bundleSha);
         SentenceSplitter splitter = new SentenceSplitter();
         List<Row> out = new ArrayList<>();
@@ -98,15 +174,30 @@ public final class SparkScore {
         while (rows.hasNext()) {
             Row r = rows.next();
             if (!query.isEmpty() && !query.get(0).getAs("query_id").equals(r.getAs("query_id"))) {
-                out.addAll(scoreQuery(query, scorer, splitter, bundleSha, minCmi, minSc));
+                out.addAll(scoreOrRefuse(query, scorer, splitter, bundleSha, minCmi, minSc, onBad, errors));
                 query.clear();
             }
             query.add(r);
         }
         if (!query.isEmpty()) {
-            out.addAll(scoreQuery(query, scorer, splitter, bundleSha, minCmi, minSc));
+            out.addAll(scoreOrRefuse(query, scorer, splitter, bundleSha, minCmi, minSc, onBad, errors));
         }
         return out.iterator();
+    }
+
+    /** A query the pipeline refuses (its text, its features) is one error row, not a failed job, unless asked. */
+    private static List<Row> scoreOrRefuse(List<Row> query, Scorer scorer, SentenceSplitter splitter, String bundleSha,
+                                           Double minCmi, Double minSc, SparkEmbed.OnBad onBad,
+                                           CollectionAccumulator<Row> errors) {
+        try {
+            return scoreQuery(query, scorer, splitter, bundleSha, minCmi, minSc);
+        } catch (RuntimeException e) {
+            if (onBad == SparkEmbed.OnBad.FAIL || errors == null) {
+                throw new IllegalArgumentException("query " + query.get(0).getAs("query_id") + ": " + e.getMessage(), e);
+            }
+            errors.add(ShardedOutput.error(query.get(0).getAs("query_id"), "score", e));
+            return List.of();
+        }
     }
 
     /** One query's candidates in one pass: the text's ids once, shared by every candidate. */

@@ -26,9 +26,9 @@ public final class StoreImport {
     private StoreImport() {
     }
 
-    /** Registers every row of the Parquet at {@code parquet} in the image store at {@code store}; returns how many. */
+    /** Registers every row that {@code embed} committed at {@code parquet} in the image store at {@code store}; returns how many. */
     public static long importInto(SparkSession spark, String parquet, Path store) throws IOException {
-        Dataset<Row> rows = spark.read().parquet(parquet);
+        Dataset<Row> rows = ShardedOutput.read(spark, parquet);
         Row first = rows.select("encoder_id", "dimensions").first();
         String encoder = first.getString(0);
         int dimensions = first.getInt(1);

@@ -1,8 +1,11 @@
 package org.infogap.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,10 +77,10 @@ class SparkJobsTest {
             Files.copy(originals.get(i), copies.resolve("img" + i + extension(originals.get(i))));
         }
         String embedded = dir.resolve("to-score.parquet").toString();
-        assertEquals(0, SparkEmbed.embedTo(spark, copies.toString(), bundle, null, embedded).rejected());
+        assertEquals(0, embed(copies.toString(), embedded, 0).rejected());
         String[] texts = {"A red circle on the left. The square is blue.", "The river is about 321 km long."};
         List<Row> input = new java.util.ArrayList<>();
-        Dataset<Row> written = spark.read().parquet(embedded);
+        Dataset<Row> written = ShardedOutput.read(spark, embedded);
         String pathOf2 = written.filter(written.col("path").endsWith("/img2" + extension(originals.get(2)))).first()
                 .getAs("path");
         for (int i = 0; i < originals.size(); i++) {
@@ -86,14 +89,28 @@ class SparkJobsTest {
             input.add(org.apache.spark.sql.RowFactory.create("q" + (i % 2), texts[i % 2], image));
         }
         input.add(org.apache.spark.sql.RowFactory.create("q0", texts[0], "no-such-image"));
+        input.add(org.apache.spark.sql.RowFactory.create("q-empty", " ", "img0"));
         Dataset<Row> candidates = spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
                 .add("query_id", "string").add("text", "string").add("image", "string"));
-        List<Row> missing = SparkScore.unmatched(candidates, written).collectAsList();
-        assertEquals(1, missing.size());
-        assertEquals("no-such-image", missing.get(0).getAs("image"));
-        List<Row> scored = SparkScore.score(candidates, spark.read().parquet(embedded), bundle, 0.25, null)
-                .orderBy("query_id", "image").collectAsList();
+        String table = dir.resolve("candidates.parquet").toString();
+        candidates.write().parquet(table);
+        String out = dir.resolve("scored").toString();
+        SparkScore.Written w = SparkScore.run(spark, table, embedded, bundle, 0.25, null, out, 2, SparkEmbed.OnBad.SKIP,
+                false);
+        assertEquals(2, w.shards());
+        List<Row> refused = ShardedOutput.errors(spark, out).orderBy("stage").collectAsList();
+        assertEquals(2, refused.size(), refused.toString());
+        assertEquals(List.of("q0 no-such-image", "match", "UnknownImage"), List.of(refused.get(0).getString(0),
+                refused.get(0).getString(1), refused.get(0).getString(2)), "the API's 404, as an error row");
+        assertEquals(List.of("q-empty", "text"), List.of(refused.get(1).getString(0), refused.get(1).getString(1)));
+        List<Row> scored = ShardedOutput.read(spark, out).orderBy("query_id", "image").collectAsList();
         assertEquals(originals.size(), scored.size());
+        assertEquals(originals.size(), w.rows());
+        IOException failed = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SparkScore.run(spark,
+                table, embedded, bundle, 0.25, null, dir.resolve("scored-strict").toString(), 0, SparkEmbed.OnBad.FAIL,
+                false));
+        assertTrue(failed.getMessage().contains("q0 no-such-image") || failed.getMessage().contains("q-empty"),
+                failed.getMessage());
 
         ModelBundle b = ModelBundle.load(bundle);
         org.infogap.model.Predictor predictor = new org.infogap.model.Predictor(b);
@@ -116,6 +133,118 @@ class SparkJobsTest {
             assertEquals(p.cmi().value() >= 0.25, r.<Boolean>getAs("keep"));
             assertEquals(Hashes.sha256(bundle), r.getAs("model_sha256"));
         }
+    }
+
+    static SparkEmbed.Written embed(String folder, String out, int shards) throws IOException {
+        return SparkEmbed.run(spark, SparkEmbed.Input.folder(folder), bundle, null, out, shards, SparkEmbed.OnBad.SKIP, false);
+    }
+
+    @Test
+    void aTableOfReferencesIsReadThroughHadoopAndWhatCannotBeReadIsAnErrorRowOrFailsTheJob() throws Exception {
+        List<Path> originals;
+        try (Stream<Path> s = Files.walk(images)) {
+            originals = s.filter(p -> p.toString().matches(".*\\.(jpg|png)")).sorted().limit(3).toList();
+        }
+        Path table = dir.resolve("references.jsonl");
+        Files.write(table, List.of(
+                "{\"image\": \"" + originals.get(0) + "\"}",
+                "{\"image\": \"file:" + originals.get(1) + "\"}",
+                "{\"image\": \"" + originals.get(2) + "\"}",
+                "{\"image\": \"" + dir.resolve("no-such.jpg") + "\"}",
+                "{\"image\": \"https://example.com/cat.jpg\"}"));
+        String out = dir.resolve("from-table").toString();
+        SparkEmbed.Written w = SparkEmbed.run(spark, new SparkEmbed.Input(null, table.toString(), "image"), bundle, null,
+                out, 0, SparkEmbed.OnBad.SKIP, false);
+        assertEquals(3, w.rows());
+        List<Row> errors = ShardedOutput.errors(spark, out).orderBy("key").collectAsList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).getString(0).endsWith("no-such.jpg"), errors.toString());
+        assertEquals("read", errors.get(0).getString(1));
+        assertEquals("https://example.com/cat.jpg", errors.get(1).getString(0));
+        assertTrue(errors.get(1).getString(3).contains("not fetched over https"), errors.get(1).getString(3));
+        Row r = ShardedOutput.read(spark, out).filter("sha256 = '" + Hashes.sha256(originals.get(1)) + "'").first();
+        assertEquals("file:" + originals.get(1), r.getAs("path"), "paths as Hadoop qualifies them");
+
+        Exception failed = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> SparkEmbed.run(spark,
+                new SparkEmbed.Input(null, table.toString(), "image"), bundle, null, dir.resolve("strict").toString(), 0,
+                SparkEmbed.OnBad.FAIL, false));
+        String message = String.valueOf(failed.getMessage()) + (failed.getCause() == null ? "" : failed.getCause());
+        assertTrue(message.contains("no-such.jpg") || message.contains("https://example.com/cat.jpg"), message);
+        assertThrows(IOException.class, () -> ShardedOutput.read(spark, dir.resolve("strict").toString()),
+                "a failed job's folder is not read");
+    }
+
+    @Test
+    void aJobKilledMidWriteAndRunAgainCommitsWhatAnUninterruptedRunCommits() throws Exception {
+        String folder = images.toString();
+        String whole = dir.resolve("uninterrupted").toString();
+        embed(folder, whole, 6);
+        String out = dir.resolve("killed").toString();
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect")).toList());
+        command.addAll(List.of("-Xmx2g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-cp",
+                System.getProperty("java.class.path"), SparkMain.class.getName(), "embed", "--images", folder, "--model",
+                bundle.toString(), "--out", out, "--shards", "6"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        Path first = null;
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (first == null && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            try (Stream<Path> s = Files.list(Path.of(out)).filter(p -> p.getFileName().toString().startsWith("shard-"))) {
+                first = s.findFirst().orElse(null);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // not created yet
+            }
+        }
+        child.destroyForcibly().waitFor();
+        assertTrue(first != null, "a shard was committed before the kill: " + Files.readString(dir.resolve("killed.log")));
+        assertFalse(Files.exists(Path.of(out, ShardedOutput.MANIFEST)), "killed before the manifest");
+        assertThrows(IOException.class, () -> ShardedOutput.read(spark, out), "a killed job's folder is not read");
+        long committed;
+        try (Stream<Path> s = Files.list(Path.of(out)).filter(p -> p.getFileName().toString().startsWith("shard-"))) {
+            committed = s.count();
+        }
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(first);
+
+        SparkEmbed.Written again = embed(folder, out, 6);
+        assertEquals(6 - committed, again.encodedNow(), "the rerun redoes only the shards without a commit");
+        assertEquals(before, Files.getLastModifiedTime(first), "a committed shard is not rewritten");
+        assertFalse(Files.exists(Path.of(out, "_staging")), "nothing half-written is left");
+        java.util.Map<String, byte[]> expected = new java.util.HashMap<>();
+        for (Row r : ShardedOutput.read(spark, whole).collectAsList()) {
+            expected.put(r.getAs("sha256"), r.getAs("features"));
+        }
+        List<Row> got = ShardedOutput.read(spark, out).collectAsList();
+        assertEquals(expected.size(), got.size());
+        for (Row r : got) {
+            float[] e = Precision.FLOAT16.decode(expected.get(r.<String>getAs("sha256")), r.<Integer>getAs("dimensions"));
+            float[] g = Precision.FLOAT16.decode(r.getAs("features"), r.<Integer>getAs("dimensions"));
+            for (int d = 0; d < e.length; d++) {
+                assertEquals(e[d], g[d], Math.abs(e[d]) / 512 + 1e-6, r.getAs("path") + " dimension " + d);
+            }
+        }
+        assertEquals(ShardedOutput.manifest(spark, whole).rowsPerShard(), ShardedOutput.manifest(spark, out).rowsPerShard());
+    }
+
+    @Test
+    void weightsShippedAsAnArchiveAreFoundUnderTheirName() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("weights-to-ship"));
+        Files.writeString(folder.resolve("model.json"), "{}");
+        Path zip = dir.resolve("weights.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("model.json"));
+            out.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        spark.sparkContext().addArchive(zip.toUri() + "#shipped-weights");
+        Path found = ShippedBundle.weights("shipped-weights");
+        assertTrue(Files.isRegularFile(found.resolve("model.json")), found.toString());
+        assertEquals(folder, ShippedBundle.weights(folder.toString()), "a path the executor reads is taken as it is");
+        IOException missing = assertThrows(IOException.class, () -> ShippedBundle.weights("never-shipped"));
+        assertTrue(missing.getMessage().contains("--archives"), missing.getMessage());
     }
 
     private static String extension(Path p) {
@@ -152,13 +281,21 @@ class SparkJobsTest {
 
         Files.writeString(copies.resolve("sub/not-an-image.jpg"), "<html>a page saved under an image's name</html>");
         String out = dir.resolve("embedded.parquet").toString();
-        SparkEmbed.Written written = SparkEmbed.embedTo(spark, copies.toString(), bundle, null, out);
+        SparkEmbed.Written written = embed(copies.toString(), out, 3);
         long rows = written.rows();
         assertEquals(1, written.rejected(), "the file that is not an image is skipped and counted");
+        Row bad = ShardedOutput.errors(spark, out).first();
+        assertTrue(bad.getString(0).endsWith("sub/not-an-image.jpg"), bad.toString());
+        assertEquals("decode", bad.getString(1));
         assertTrue(originals.size() > 20, "images: " + originals.size());
         assertEquals(distinct, rows, "one row per distinct image (a copy of the same bytes is one image)");
+        assertEquals(3, written.shards());
+        assertEquals(0, embed(copies.toString(), out, 3).encodedNow(), "a rerun of a committed job does nothing");
+        IOException other = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> embed(images.resolve("images").toString(), out, 3));
+        assertTrue(other.getMessage().contains("its input is"), other.getMessage());
 
-        Dataset<Row> read = spark.read().parquet(out);
+        Dataset<Row> read = ShardedOutput.read(spark, out);
         ModelBundle b = ModelBundle.load(bundle);
         ImageEncoder encoder = ImageEncoder.forBundle(b, null);
         for (Path p : originals.subList(0, 3)) {
