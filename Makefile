@@ -40,7 +40,7 @@ NODE_CHECK := src/test/node/nsfwjs-check
 PYTHON ?= /usr/bin/python3
 SERVE_OPTS ?=
 
-.PHONY: annotate bench-active-learning spark-test spark-build run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
+.PHONY: annotate bench-active-learning spark-test spark-build spark-demo bench-spark run data report ablation real-data report-real report-paper pictures test test-setup lint-contract weights build clean-data help serve bench-api bench-api-soak bench-scale bench-precision bench-encoder bench-train
 
 help:
 	@echo "make run    the main job: default corpus, vocabulary, Word2Vec, labels; autoencoder, classifier; test-split report; serve"
@@ -186,6 +186,16 @@ spark-test:
 spark-build:
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -f spark/pom.xml -DskipTests package
+
+# both Spark jobs in local[2] on the default corpus's test pairs, with the make run classifier (after make run):
+# where the Parquet went and a few texts' best candidates (tools/spark-local runs Spark in one JVM)
+spark-demo: spark-build $(WEIGHTS_DEP)
+	@test -f models/classifier/best.zip || { echo "make spark-demo: models/classifier/best.zip is missing: run make run first"; exit 1; }
+	tools/spark-local demo --corpus $(CORPUS)/corpus.json --model models/classifier/best.zip $(if $(WEIGHTS_DEP),--image-weights $(WEIGHTS_DIR),)
+
+# the Spark jobs' throughput at two sizes each, local[1] and local[2] against one process (after make run)
+bench-spark: spark-build $(WEIGHTS_DEP)
+	tools/spark-local bench --corpus $(CORPUS)/corpus.json --model models/classifier/best.zip $(if $(WEIGHTS_DEP),--image-weights $(WEIGHTS_DIR),)
 
 # the API contract against Redocly's recommended rules, warnings counted as errors (recommended-strict). The CLI is
 # pinned with its sha-512 in tools/contract-lint/package-lock.json (npm ci checks it); no telemetry, no update check.

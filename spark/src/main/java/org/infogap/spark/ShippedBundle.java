@@ -32,6 +32,8 @@ final class ShippedBundle {
         synchronized (made) {
             cached = made.get(sha256);
             if (cached == null) {
+                // an executor JVM's first touch of ND4J: the native build its CPU runs best (AVX-512, AVX2, plain)
+                org.infogap.model.NativeBuild.select();
                 cached = load.load(ModelBundle.load(resolve(name, sha256)));
                 made.put(sha256, cached);
             }

@@ -11,12 +11,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The Spark applications' entry point: {@code spark-submit --class org.infogap.spark.SparkMain ... embed ...}. */
-@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class, SparkMain.Import.class, SparkMain.Score.class},
+@Command(name = "infogap-spark", mixinStandardHelpOptions = true, subcommands = {SparkMain.Embed.class, SparkMain.Import.class, SparkMain.Score.class, SparkMain.Bench.class, SparkMain.Demo.class},
         description = "infogap's batch jobs on Apache Spark.")
 public final class SparkMain implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    static {
+        // the driver's native build, before anything loads ND4J (executors choose theirs in ShippedBundle)
+        org.infogap.model.NativeBuild.select();
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SparkMain()).execute(args));
@@ -177,6 +182,66 @@ public final class SparkMain implements Runnable {
                         + "read or not images, in its error table)%n", w.rows(), output.out, w.shards(), w.encodedNow(),
                         w.rejected());
             });
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "A benchmark, not a test: embed and score at two sizes each in one process, then in Spark local[1] "
+                + "and local[2] in this JVM; prints images/s, pairs/s, the fixed cost per job and the cost per unit.")
+    static final class Bench implements Callable<Integer> {
+
+        @Option(names = "--corpus", defaultValue = "datasets/default/corpus.json", description = "Corpus manifest (its "
+                + "images and texts). Default: ${DEFAULT-VALUE}")
+        Path corpus;
+
+        @Option(names = "--model", defaultValue = "models/classifier/best.zip", description = "Default: ${DEFAULT-VALUE}")
+        Path model;
+
+        @Option(names = "--image-weights", description = "InceptionV3's weights the bundle was trained with")
+        Path weights;
+
+        @Option(names = "--images", split = ",", defaultValue = "128,512", description = "Images per embed job. Default: "
+                + "${DEFAULT-VALUE}")
+        int[] images;
+
+        @Option(names = "--queries", split = ",", defaultValue = "50,200", description = "Queries of 20 candidates per "
+                + "score job. Default: ${DEFAULT-VALUE}")
+        int[] queries;
+
+        @Option(names = "--work", defaultValue = "target/spark-bench", description = "Scratch folder. Default: "
+                + "${DEFAULT-VALUE}")
+        Path work;
+
+        @Override
+        public Integer call() throws Exception {
+            SparkBench.run(corpus, model, weights, images, queries, work);
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Both jobs on a corpus: embed its test pairs' images, score a few texts against 20 of them each, "
+                + "print where the Parquet went and each text's best candidates.")
+    static final class Demo implements Callable<Integer> {
+
+        @Option(names = "--corpus", defaultValue = "datasets/default/corpus.json", description = "Default: ${DEFAULT-VALUE}")
+        Path corpus;
+
+        @Option(names = "--model", defaultValue = "models/classifier/best.zip", description = "Default: ${DEFAULT-VALUE}")
+        Path model;
+
+        @Option(names = "--image-weights", description = "InceptionV3's weights the bundle was trained with")
+        Path weights;
+
+        @Option(names = "--queries", defaultValue = "5", description = "Texts to score. Default: ${DEFAULT-VALUE}")
+        int queries;
+
+        @Option(names = "--out", defaultValue = "models/spark-demo", description = "Default: ${DEFAULT-VALUE}")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            return job("infogap demo", spark -> SparkDemo.run(spark, corpus, model, weights, out, queries));
         }
     }
 }
