@@ -94,7 +94,7 @@ final class SparkBench {
                 String engine = "Spark " + master;
                 Path dir = Files.createDirectories(work.resolve(master.replaceAll("[^a-z0-9]", "")));
                 // warm-up: the executor's holder and Spark's own classes, outside the timings
-                SparkEmbed.run(spark, new SparkEmbed.Input(null, references(spark, dir, pairs, CANDIDATES), "image"),
+                SparkEmbed.run(spark, SparkEmbed.Input.table(references(spark, dir, pairs, CANDIDATES), "image"),
                         bundlePath, weights, dir.resolve("warm-up").toString(), 1, SparkEmbed.OnBad.FAIL, true);
                 SparkScore.run(spark, candidates(spark, dir, pairs, pool.subList(0, CANDIDATES), 5),
                         dir.resolve("warm-up").toString(), bundlePath, null, null, dir.resolve("warm-up-scored").toString(),
@@ -104,7 +104,7 @@ final class SparkBench {
                     String refs = references(spark, dir, pairs, n);
                     embedded = dir.resolve("embedded-" + n).toString();
                     long t = System.nanoTime();
-                    SparkEmbed.run(spark, new SparkEmbed.Input(null, refs, "image"), bundlePath, weights, embedded, 0,
+                    SparkEmbed.run(spark, SparkEmbed.Input.table(refs, "image"), bundlePath, weights, embedded, 0,
                             SparkEmbed.OnBad.FAIL, true);
                     points.add(print(new Point(engine, "embed", n, seconds(t))));
                 }

@@ -43,7 +43,7 @@ final class SparkDemo {
         spark.createDataFrame(references, new StructType().add("image", "string")).write().mode(SaveMode.Overwrite)
                 .parquet(table);
         String embedded = out.resolve("features").toString();
-        SparkEmbed.Written e = SparkEmbed.run(spark, new SparkEmbed.Input(null, table, "image"), bundle, weights, embedded,
+        SparkEmbed.Written e = SparkEmbed.run(spark, SparkEmbed.Input.table(table, "image"), bundle, weights, embedded,
                 0, SparkEmbed.OnBad.SKIP, true);
         System.out.printf("embed: %d distinct images of %d test pairs -> %s (%d bad rows)%n", e.rows(), pairs.size(),
                 embedded, e.rejected());

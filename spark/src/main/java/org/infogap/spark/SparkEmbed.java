@@ -82,18 +82,28 @@ public final class SparkEmbed {
         FAIL
     }
 
-    /**
-     * Where the images are: the files under {@code folder} ({@code table} null), or the references in column
-     * {@code column} of a Parquet or JSON-lines {@code table}.
-     */
-    public record Input(String folder, String table, String column) {
+    /** Where the images are: the files under a folder, the references in a table's column, or a corpus's pairs. */
+    public record Input(Kind kind, String location, String column) {
 
+        public enum Kind { FOLDER, TABLE, CORPUS }
+
+        /** Every JPEG and PNG under {@code folder}, recursively. */
         public static Input folder(String folder) {
-            return new Input(folder, null, null);
+            return new Input(Kind.FOLDER, folder, null);
+        }
+
+        /** The references in column {@code column} of a Parquet or JSON-lines table. */
+        public static Input table(String table, String column) {
+            return new Input(Kind.TABLE, table, column);
+        }
+
+        /** The images of a corpus manifest's pairs (COCO, BBC, Wikipedia, pairs files), read on the driver. */
+        public static Input corpus(String manifest) {
+            return new Input(Kind.CORPUS, manifest, null);
         }
 
         String describe() {
-            return table == null ? folder : table + "#" + column;
+            return kind.name().toLowerCase(Locale.ROOT) + ":" + location + (column == null ? "" : "#" + column);
         }
     }
 
@@ -152,19 +162,29 @@ public final class SparkEmbed {
     /** The first pass: every file read once and hashed; the distinct images are the plan. */
     private static void plan(SparkSession spark, ShardedOutput output, Input input,
                              Broadcast<SerializableConfiguration> hadoop, int shards, OnBad onBad) throws IOException {
-        Dataset<Row> refs;
-        if (input.table() == null) {
+        Dataset<Row> refs = switch (input.kind()) {
             // binaryFile reads no file's content when only the path is selected
-            refs = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                    .option("pathGlobFilter", "*.{jpg,jpeg,png,JPG,JPEG,PNG}").load(input.folder()).select("path");
-        } else {
-            Dataset<Row> table = SparkScore.table(spark, input.table());
-            if (!java.util.Arrays.asList(table.columns()).contains(input.column())) {
-                throw new IOException(input.table() + ": no column '" + input.column() + "' (columns: "
-                        + String.join(", ", table.columns()) + ")");
+            case FOLDER -> spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", "*.{jpg,jpeg,png,JPG,JPEG,PNG}").load(input.location()).select("path");
+            case TABLE -> {
+                Dataset<Row> table = SparkScore.table(spark, input.location());
+                if (!java.util.Arrays.asList(table.columns()).contains(input.column())) {
+                    throw new IOException(input.location() + ": no column '" + input.column() + "' (columns: "
+                            + String.join(", ", table.columns()) + ")");
+                }
+                yield table.select(functions.col(input.column()).cast("string").as("path"));
             }
-            refs = table.select(functions.col(input.column()).cast("string").as("path"));
-        }
+            case CORPUS -> {
+                // the manifest's readers run here, on the driver: its pairs' image paths, not their bytes
+                java.util.Set<String> paths = new java.util.LinkedHashSet<>();
+                try (var pairs = org.infogap.data.CorpusManifest.read(Path.of(input.location()))
+                        .pairs(org.infogap.data.ReadOptions.strict())) {
+                    pairs.filter(p -> p.imagePath() != null).forEach(p -> paths.add(p.imagePath().toAbsolutePath().toString()));
+                }
+                List<Row> rows = paths.stream().map(p -> RowFactory.create(p)).toList();
+                yield spark.createDataFrame(rows, new StructType().add("path", DataTypes.StringType, false));
+            }
+        };
         MapPartitionsFunction<Row, Row> hash = rows -> hashPartition(rows, hadoop, onBad);
         Dataset<Row> hashed = refs.mapPartitions(hash, Encoders.row(HASHED)).cache();
         Dataset<Row> errors = hashed.filter(functions.col("error").isNotNull()).select(functions.col("path").as("key"),

@@ -155,6 +155,9 @@ public final class SparkMain implements Runnable {
             @Option(names = "--table", required = true, description = "Parquet or JSON lines (.json, .jsonl) with a "
                     + "column of image references (paths or URIs the cluster reads; never http)")
             String table;
+
+            @Option(names = "--corpus", required = true, description = "A corpus manifest: the images of its pairs")
+            String corpus;
         }
 
         @Option(names = "--column", defaultValue = "image", description = "--table's column of references. Default: "
@@ -174,8 +177,8 @@ public final class SparkMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             return job("infogap embed", spark -> {
-                SparkEmbed.Input input = images.table == null ? SparkEmbed.Input.folder(images.folder)
-                        : new SparkEmbed.Input(null, images.table, column);
+                SparkEmbed.Input input = images.table != null ? SparkEmbed.Input.table(images.table, column)
+                        : images.corpus != null ? SparkEmbed.Input.corpus(images.corpus) : SparkEmbed.Input.folder(images.folder);
                 SparkEmbed.Written w = SparkEmbed.run(spark, input, model, weights, output.out, output.shards,
                         output.onBad, output.overwrite);
                 System.out.printf("embedded %d distinct images -> %s (%d shards, %d encoded by this run; %d files not "

@@ -153,7 +153,7 @@ class SparkJobsTest {
                 "{\"image\": \"" + dir.resolve("no-such.jpg") + "\"}",
                 "{\"image\": \"https://example.com/cat.jpg\"}"));
         String out = dir.resolve("from-table").toString();
-        SparkEmbed.Written w = SparkEmbed.run(spark, new SparkEmbed.Input(null, table.toString(), "image"), bundle, null,
+        SparkEmbed.Written w = SparkEmbed.run(spark, SparkEmbed.Input.table(table.toString(), "image"), bundle, null,
                 out, 0, SparkEmbed.OnBad.SKIP, false);
         assertEquals(3, w.rows());
         List<Row> errors = ShardedOutput.errors(spark, out).orderBy("key").collectAsList();
@@ -166,7 +166,7 @@ class SparkJobsTest {
         assertEquals("file:" + originals.get(1), r.getAs("path"), "paths as Hadoop qualifies them");
 
         Exception failed = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> SparkEmbed.run(spark,
-                new SparkEmbed.Input(null, table.toString(), "image"), bundle, null, dir.resolve("strict").toString(), 0,
+                SparkEmbed.Input.table(table.toString(), "image"), bundle, null, dir.resolve("strict").toString(), 0,
                 SparkEmbed.OnBad.FAIL, false));
         String message = String.valueOf(failed.getMessage()) + (failed.getCause() == null ? "" : failed.getCause());
         assertTrue(message.contains("no-such.jpg") || message.contains("https://example.com/cat.jpg"), message);
@@ -227,6 +227,82 @@ class SparkJobsTest {
             }
         }
         assertEquals(ShardedOutput.manifest(spark, whole).rowsPerShard(), ShardedOutput.manifest(spark, out).rowsPerShard());
+    }
+
+    @Test
+    void theApiServesCandidatesFromAStoreThatEmbedWroteAsScoreScoresThem() throws Exception {
+        Path copies = Files.createDirectories(dir.resolve("for-the-api"));
+        List<Path> originals;
+        try (Stream<Path> s = Files.walk(images)) {
+            originals = s.filter(p -> p.toString().matches(".*\\.(jpg|png)")).sorted().limit(4).toList();
+        }
+        for (int i = 0; i < originals.size(); i++) {
+            Files.copy(originals.get(i), copies.resolve("api" + i + extension(originals.get(i))));
+        }
+        String embedded = dir.resolve("for-the-api-features").toString();
+        embed(copies.toString(), embedded, 0);
+        Path store = dir.resolve("api-store");
+        assertEquals(originals.size(), StoreImport.importInto(spark, embedded, store));
+        String text = "A red circle on the left. The square is blue.";
+        List<Row> input = new java.util.ArrayList<>();
+        for (int i = 0; i < originals.size(); i++) {
+            input.add(org.apache.spark.sql.RowFactory.create("q", text, "api" + i));
+        }
+        List<Row> spark = SparkScore.score(SparkJobsTest.spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
+                .add("query_id", "string").add("text", "string").add("image", "string")),
+                ShardedOutput.read(SparkJobsTest.spark, embedded), bundle, null, null).collectAsList();
+
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            org.infogap.serve.ServeConfig config = new org.infogap.serve.ServeConfig(0, "token", false, 2_000_000, 20, 1000,
+                    300_000, 4_000_000, 20_000, 64, 16, 1, store, dir);
+            org.infogap.serve.ApiServer server = new org.infogap.serve.ApiServer(vertx, config,
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), null, null, null, dir.resolve("api-cache"));
+            int port = server.start().await();
+            server.loadModel(bundle).await();
+            io.vertx.core.json.JsonArray candidates = new io.vertx.core.json.JsonArray();
+            for (int i = 0; i < originals.size(); i++) {
+                candidates.add(new io.vertx.core.json.JsonObject().put("id", "c" + i)
+                        .put("image", new io.vertx.core.json.JsonObject().put("id", "api" + i)));
+            }
+            var response = io.vertx.ext.web.client.WebClient.create(vertx).post(port, "localhost", "/v1/candidates")
+                    .sendJsonObject(new io.vertx.core.json.JsonObject().put("text", text).put("order", "request")
+                            .put("candidates", candidates)).await();
+            assertEquals(200, response.statusCode(), response.bodyAsString());
+            io.vertx.core.json.JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+            assertEquals(originals.size(), results.size());
+            for (Row r : spark) {
+                int i = Integer.parseInt(r.<String>getAs("image").substring(3));
+                io.vertx.core.json.JsonObject api = results.getJsonObject(i);
+                assertEquals(r.<Double>getAs("cmi_expected"), api.getJsonObject("cmi").getDouble("expected"), 1e-5, api.encode());
+                assertEquals(r.<Double>getAs("sc_expected"), api.getJsonObject("sc").getDouble("expected"), 1e-5, api.encode());
+            }
+            server.close().await();
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
+    void aCorpusManifestsImagesAreEmbeddedOnceEach() throws Exception {
+        Path manifest = images.resolve("corpus.json");
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        try (var pairs = org.infogap.data.CorpusManifest.read(manifest).pairs(org.infogap.data.ReadOptions.strict())) {
+            pairs.filter(p -> p.imagePath() != null).forEach(p -> {
+                try {
+                    distinct.add(Hashes.sha256(p.imagePath()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        String out = dir.resolve("from-corpus").toString();
+        SparkEmbed.Written w = SparkEmbed.run(spark, SparkEmbed.Input.corpus(manifest.toString()), bundle, null, out, 0,
+                SparkEmbed.OnBad.FAIL, false);
+        assertEquals(distinct.size(), w.rows());
+        assertEquals(distinct, new java.util.HashSet<>(ShardedOutput.read(spark, out).select("sha256").as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList()));
     }
 
     @Test
