@@ -139,28 +139,29 @@ public final class SparkScore {
             throws IOException {
         String bundleSha = Hashes.sha256(bundle);
         String bundleName = bundle.toString();
-        Dataset<Row> features = keyed(embedded);
-        Dataset<Row> joined = candidates.select("query_id", "text", "image")
-                .join(features, candidates.col("image").equalTo(features.col("key")))
-                .repartition(candidates.col("query_id")).sortWithinPartitions("query_id");
+        // names first (small rows), then the features once by content hash: a feature row is shuffled once, not
+        // once per name it goes by
+        Dataset<Row> names = names(embedded);
+        Dataset<Row> resolved = candidates.select("query_id", "text", "image")
+                .join(names, candidates.col("image").equalTo(names.col("key"))).drop("key");
+        Dataset<Row> joined = resolved.join(embedded.select("sha256", "precision", "dimensions", "features"), "sha256")
+                .repartition(functions.col("query_id")).sortWithinPartitions("query_id");
         MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, bundleName, bundleSha, minCmi, minSc, onBad,
                 errors);
         return joined.mapPartitions(score, Encoders.row(SCHEMA));
     }
     /** The candidates whose image is not among the embedded ones: they are left out of {@link #score}'s rows. */
     public static Dataset<Row> unmatched(Dataset<Row> candidates, Dataset<Row> embedded) {
-        return candidates.join(keyed(embedded), candidates.col("image").equalTo(functions.col("key")), "left_anti");
+        return candidates.join(names(embedded), candidates.col("image").equalTo(functions.col("key")), "left_anti");
     }
 
-    /** The embedded features under every name a candidate may use. */
-    private static Dataset<Row> keyed(Dataset<Row> embedded) {
-        // a candidate names its image by id (the file's name, as import registers it), content hash or path
+    /** Every name a candidate may use for an embedded image ({@code key}), with the image's {@code sha256}. */
+    private static Dataset<Row> names(Dataset<Row> embedded) {
+        // by id (the file's name, as import registers it), by content hash or by path
         Column stem = functions.regexp_extract(embedded.col("path"), "([^/]+?)(\\.[^./]*)?$", 1);
-        Dataset<Row> byId = embedded.withColumn("key", stem).select("key", "precision", "dimensions", "features");
-        Dataset<Row> byHash = embedded.withColumn("key", embedded.col("sha256"))
-                .select("key", "precision", "dimensions", "features");
-        Dataset<Row> byPath = embedded.withColumn("key", embedded.col("path"))
-                .select("key", "precision", "dimensions", "features");
+        Dataset<Row> byId = embedded.select(stem.as("key"), embedded.col("sha256"));
+        Dataset<Row> byHash = embedded.select(embedded.col("sha256").as("key"), embedded.col("sha256"));
+        Dataset<Row> byPath = embedded.select(embedded.col("path").as("key"), embedded.col("sha256"));
         return byId.union(byHash).union(byPath).dropDuplicates("key");
     }
 
