@@ -93,7 +93,9 @@ public final class ShardedOutput {
                 }
             }
             o.plan = found;
-        } else if (o.fs.exists(o.out) && o.fs.listStatus(o.out).length > 0) {
+        } else if (o.fs.exists(o.out) && java.util.Arrays.stream(o.fs.listStatus(o.out))
+                .anyMatch(f -> !f.getPath().getName().equals("_staging"))) {
+            // (a run killed while planning leaves only _staging: its folders are never reused, the next run goes on)
             throw new IOException(out + " exists and was not written by this job (no " + planFile.getName()
                     + " under _plan): choose another output folder, or pass --overwrite");
         }
