@@ -59,6 +59,7 @@ help:
 	@echo "make bench-scale  the image store at 10k, 100k and 300k images; make bench-precision: float16 and 8-bit features against float32"
 	@echo "make lint-contract  the API contract against Redocly's recommended rules (part of make test)"
 	@echo "make bench-encoder  InceptionV3 and text-side speed, beside PyTorch's when python3-torch is installed"
+	@echo "make spark-build  the Spark module's jar (spark/target/infogap-spark.jar); make spark-demo: its jobs in local[2] (after make run); make bench-spark: their throughput"
 
 build: $(JAR)
 
