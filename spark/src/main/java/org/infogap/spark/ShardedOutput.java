@@ -57,6 +57,10 @@ public final class ShardedOutput {
                            List<Long> rowsPerShard, String committedAt) {
     }
 
+    /** What a job's run leaves: the manifest's row and bad-row counts, its shards, how many this run wrote. */
+    public record Written(long rows, long errors, int shards, int writtenNow) {
+    }
+
     private record Plan(Map<String, String> identity, int shards) {
     }
 
@@ -102,9 +106,13 @@ public final class ShardedOutput {
         return o;
     }
 
-    /** True when an earlier run of this job committed everything: there is nothing left to do. */
-    public boolean committed() throws IOException {
-        return fs.exists(new Path(out, MANIFEST));
+    /** What an earlier run of this job committed, when it committed everything: then there is nothing left to do. */
+    public java.util.Optional<Written> committed() throws IOException {
+        if (!fs.exists(new Path(out, MANIFEST))) {
+            return java.util.Optional.empty();
+        }
+        Manifest m = manifest(spark, out.toString());
+        return java.util.Optional.of(new Written(m.rows(), m.errors(), m.shards(), 0));
     }
 
     /** True when the work list is decided (by this run or one before it). */
@@ -120,11 +128,6 @@ public final class ShardedOutput {
     /** The plan's work list, as {@link #plan} kept it. */
     public Dataset<Row> planRows() {
         return spark.read().parquet(new Path(planDir(), "rows").toString());
-    }
-
-    /** Bad rows found while planning (kept beside the plan, counted in the manifest). */
-    public Dataset<Row> planErrors() {
-        return spark.read().schema(ERRORS).parquet(new Path(planDir(), "errors").toString());
     }
 
     /**
@@ -168,10 +171,15 @@ public final class ShardedOutput {
         rename(staging, shardDir(k));
     }
 
-    /** Writes the manifest, last, once every shard is committed; the folder is then what readers trust. */
-    public Manifest finish() throws IOException {
-        if (!pending().isEmpty()) {
-            throw new IllegalStateException(out + ": shards " + pending() + " are not committed");
+    /**
+     * Writes the manifest, last, once every shard is committed; the folder is then what readers trust.
+     *
+     * @param writtenNow the shards this run committed
+     */
+    public Written finish(int writtenNow) throws IOException {
+        List<Integer> left = pending();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException(out + ": shards " + left + " are not committed");
         }
         List<Long> perShard = new ArrayList<>();
         long rows = 0;
@@ -187,7 +195,7 @@ public final class ShardedOutput {
         write(fs, tmp, JSON.writeValueAsBytes(m));
         rename(tmp, new Path(out, MANIFEST));
         fs.delete(new Path(out, "_staging"), true);
-        return m;
+        return new Written(m.rows(), m.errors(), m.shards(), writtenNow);
     }
 
     /** The manifest of a committed output folder; a folder without one is refused (its job did not finish). */

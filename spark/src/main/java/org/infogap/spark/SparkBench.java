@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.infogap.data.CorpusManifest;
 import org.infogap.data.ImageTextPair;
 import org.infogap.data.ReadOptions;
@@ -94,14 +93,14 @@ final class SparkBench {
                 String engine = "Spark " + master;
                 Path dir = Files.createDirectories(work.resolve(master.replaceAll("[^a-z0-9]", "")));
                 // warm-up: the executor's holder and Spark's own classes, outside the timings
-                SparkEmbed.run(spark, SparkEmbed.Input.table(references(spark, dir, pairs, CANDIDATES), "image"),
+                SparkEmbed.run(spark, SparkEmbed.Input.table(references(dir, pairs, CANDIDATES), "image"),
                         bundlePath, weights, dir.resolve("warm-up").toString(), 1, SparkEmbed.OnBad.FAIL, true);
                 SparkScore.run(spark, candidates(spark, dir, pairs, pool.subList(0, CANDIDATES), 5),
                         dir.resolve("warm-up").toString(), bundlePath, null, null, dir.resolve("warm-up-scored").toString(),
                         0, SparkEmbed.OnBad.FAIL, true);
                 String embedded = null;
                 for (int n : images) {
-                    String refs = references(spark, dir, pairs, n);
+                    String refs = references(dir, pairs, n);
                     embedded = dir.resolve("embedded-" + n).toString();
                     long t = System.nanoTime();
                     SparkEmbed.run(spark, SparkEmbed.Input.table(refs, "image"), bundlePath, weights, embedded, 0,
@@ -111,7 +110,7 @@ final class SparkBench {
                 for (int q : queries) {
                     String candidates = candidates(spark, dir, pairs, pool, q);
                     long t = System.nanoTime();
-                    SparkScore.Written w = SparkScore.run(spark, candidates, embedded, bundlePath, null, null,
+                    ShardedOutput.Written w = SparkScore.run(spark, candidates, embedded, bundlePath, null, null,
                             dir.resolve("scored-" + q).toString(), 0, SparkEmbed.OnBad.FAIL, true);
                     if (w.rows() != (long) q * CANDIDATES) {
                         throw new IllegalStateException("scored " + w.rows() + " of " + q * CANDIDATES + " candidates");
@@ -187,7 +186,7 @@ final class SparkBench {
         return new ArrayList<>(byImage.values());
     }
 
-    private static String references(SparkSession spark, Path dir, List<ImageTextPair> pairs, int n) throws IOException {
+    private static String references(Path dir, List<ImageTextPair> pairs, int n) throws IOException {
         Path file = dir.resolve("references-" + n + ".jsonl");
         List<String> lines = new ArrayList<>();
         for (ImageTextPair p : pairs.subList(0, n)) {
@@ -206,8 +205,7 @@ final class SparkBench {
             }
         }
         String out = dir.resolve("candidates-" + q + ".parquet").toString();
-        spark.createDataFrame(rows, new StructType().add("query_id", "string").add("text", "string").add("image", "string"))
-                .write().mode(SaveMode.Overwrite).parquet(out);
+        spark.createDataFrame(rows, SparkScore.CANDIDATES).write().mode(SaveMode.Overwrite).parquet(out);
         return out;
     }
 

@@ -43,10 +43,10 @@ final class SparkDemo {
         spark.createDataFrame(references, new StructType().add("image", "string")).write().mode(SaveMode.Overwrite)
                 .parquet(table);
         String embedded = out.resolve("features").toString();
-        SparkEmbed.Written e = SparkEmbed.run(spark, SparkEmbed.Input.table(table, "image"), bundle, weights, embedded,
+        ShardedOutput.Written e = SparkEmbed.run(spark, SparkEmbed.Input.table(table, "image"), bundle, weights, embedded,
                 0, SparkEmbed.OnBad.SKIP, true);
         System.out.printf("embed: %d distinct images of %d test pairs -> %s (%d bad rows)%n", e.rows(), pairs.size(),
-                embedded, e.rejected());
+                embedded, e.errors());
 
         List<Row> candidates = new ArrayList<>();
         for (int j = 0; j < Math.min(queries, pairs.size()); j++) {
@@ -58,10 +58,9 @@ final class SparkDemo {
             }
         }
         String lists = out.resolve("candidates.parquet").toString();
-        spark.createDataFrame(candidates, new StructType().add("query_id", "string").add("text", "string")
-                .add("image", "string")).write().mode(SaveMode.Overwrite).parquet(lists);
+        spark.createDataFrame(candidates, SparkScore.CANDIDATES).write().mode(SaveMode.Overwrite).parquet(lists);
         String scored = out.resolve("scored").toString();
-        SparkScore.Written s = SparkScore.run(spark, lists, embedded, bundle, 0.5, null, scored, 0, SparkEmbed.OnBad.SKIP,
+        ShardedOutput.Written s = SparkScore.run(spark, lists, embedded, bundle, 0.5, null, scored, 0, SparkEmbed.OnBad.SKIP,
                 true);
         System.out.printf("score: %d candidates of %d texts -> %s (%d bad rows)%n%n", s.rows(), queries, scored,
                 s.errors());

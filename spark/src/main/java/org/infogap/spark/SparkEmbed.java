@@ -107,10 +107,6 @@ public final class SparkEmbed {
         }
     }
 
-    /** What {@link #run} wrote: the manifest's counts, and how many shards this run encoded. */
-    public record Written(long rows, long rejected, int shards, int encodedNow) {
-    }
-
     /**
      * Embeds {@code input} into the {@link ShardedOutput} folder {@code out}, or completes what an earlier run of
      * the same job left there.
@@ -121,16 +117,16 @@ public final class SparkEmbed {
      *                was shipped under with {@code --archives}), or null for one trained from random weights
      * @param shards  how many shards (0: one per {@value #IMAGES_PER_SHARD} distinct images)
      */
-    public static Written run(SparkSession spark, Input input, Path bundle, Path weights, String out, int shards,
+    public static ShardedOutput.Written run(SparkSession spark, Input input, Path bundle, Path weights, String out, int shards,
                               OnBad onBad, boolean overwrite) throws IOException {
         String bundleSha = Hashes.sha256(bundle);
         String encoderId = ModelBundle.header(bundle).imageEncoderId();
         Precision precision = FeatureStore.DEFAULT_PRECISION;
         ShardedOutput output = ShardedOutput.open(spark, out, Map.of("job", "embed", "input", input.describe(),
                 "bundle_sha256", bundleSha, "encoder_id", encoderId, "precision", precision.name()), overwrite);
-        if (output.committed()) {
-            ShardedOutput.Manifest m = ShardedOutput.manifest(spark, out);
-            return new Written(m.rows(), m.errors(), m.shards(), 0);
+        var committed = output.committed();
+        if (committed.isPresent()) {
+            return committed.get();
         }
         Broadcast<SerializableConfiguration> hadoop = spark.sparkContext().broadcast(
                 new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()),
@@ -155,8 +151,7 @@ public final class SparkEmbed {
             LOG.info("shard {} committed ({} of {} this run, {} s per shard, about {} s left)", k, done, pending.size(),
                     String.format(Locale.ROOT, "%.1f", perShard), Math.round(perShard * (pending.size() - done)));
         }
-        ShardedOutput.Manifest m = output.finish();
-        return new Written(m.rows(), m.errors(), m.shards(), done);
+        return output.finish(done);
     }
 
     /** The first pass: every file read once and hashed; the distinct images are the plan. */
@@ -166,14 +161,8 @@ public final class SparkEmbed {
             // binaryFile reads no file's content when only the path is selected
             case FOLDER -> spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                     .option("pathGlobFilter", "*.{jpg,jpeg,png,JPG,JPEG,PNG}").load(input.location()).select("path");
-            case TABLE -> {
-                Dataset<Row> table = SparkScore.table(spark, input.location());
-                if (!java.util.Arrays.asList(table.columns()).contains(input.column())) {
-                    throw new IOException(input.location() + ": no column '" + input.column() + "' (columns: "
-                            + String.join(", ", table.columns()) + ")");
-                }
-                yield table.select(functions.col(input.column()).cast("string").as("path"));
-            }
+            case TABLE -> SparkScore.table(spark, input.location(), input.column())
+                    .select(functions.col(input.column()).cast("string").as("path"));
             case CORPUS -> {
                 // the manifest's readers run here, on the driver: its pairs' image paths, not their bytes
                 java.util.Set<String> paths = new java.util.LinkedHashSet<>();

@@ -93,11 +93,11 @@ public final class SparkMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             return job("infogap score", spark -> {
-                SparkScore.Written w = SparkScore.run(spark, candidates, embedded, model, minCmi, minSc, output.out,
+                ShardedOutput.Written w = SparkScore.run(spark, candidates, embedded, model, minCmi, minSc, output.out,
                         output.shards, output.onBad, output.overwrite);
                 System.out.printf("scored %d candidates -> %s (%d shards, %d scored by this run; %d refused rows in its "
                         + "error table: candidates naming no embedded image, empty texts)%n", w.rows(), output.out,
-                        w.shards(), w.scoredNow(), w.errors());
+                        w.shards(), w.writtenNow(), w.errors());
             });
         }
     }
@@ -179,11 +179,11 @@ public final class SparkMain implements Runnable {
             return job("infogap embed", spark -> {
                 SparkEmbed.Input input = images.table != null ? SparkEmbed.Input.table(images.table, column)
                         : images.corpus != null ? SparkEmbed.Input.corpus(images.corpus) : SparkEmbed.Input.folder(images.folder);
-                SparkEmbed.Written w = SparkEmbed.run(spark, input, model, weights, output.out, output.shards,
+                ShardedOutput.Written w = SparkEmbed.run(spark, input, model, weights, output.out, output.shards,
                         output.onBad, output.overwrite);
                 System.out.printf("embedded %d distinct images -> %s (%d shards, %d encoded by this run; %d files not "
-                        + "read or not images, in its error table)%n", w.rows(), output.out, w.shards(), w.encodedNow(),
-                        w.rejected());
+                        + "read or not images, in its error table)%n", w.rows(), output.out, w.shards(), w.writtenNow(),
+                        w.errors());
             });
         }
     }

@@ -35,6 +35,10 @@ import org.infogap.train.ExampleBuilder;
  */
 public final class SparkScore {
 
+    /** A candidate list's rows, as {@link #run} reads them: one candidate image per row, its query's text beside it. */
+    public static final StructType CANDIDATES = new StructType()
+            .add("query_id", DataTypes.StringType).add("text", DataTypes.StringType).add("image", DataTypes.StringType);
+
     public static final StructType SCHEMA = new StructType()
             .add("query_id", DataTypes.StringType, false)
             .add("image", DataTypes.StringType, false)
@@ -56,10 +60,6 @@ public final class SparkScore {
     private SparkScore() {
     }
 
-    /** What {@link #run} wrote: the manifest's counts, and how many shards this run scored. */
-    public record Written(long rows, long errors, int shards, int scoredNow) {
-    }
-
     /** Candidates in a shard when the job is not told. */
     public static final int CANDIDATES_PER_SHARD = 100_000;
 
@@ -69,7 +69,7 @@ public final class SparkScore {
      * a slice of the query ids, so a query's candidates are scored together. A candidate whose image was not
      * embedded (the API's 404) and a query whose text is empty or refused go to the error table, or fail the job.
      */
-    public static Written run(SparkSession spark, String candidatesTable, String embedded, Path bundle, Double minCmi,
+    public static ShardedOutput.Written run(SparkSession spark, String candidatesTable, String embedded, Path bundle, Double minCmi,
                               Double minSc, String out, int shards, SparkEmbed.OnBad onBad, boolean overwrite)
             throws IOException {
         String bundleSha = Hashes.sha256(bundle);
@@ -77,23 +77,16 @@ public final class SparkScore {
         ShardedOutput output = ShardedOutput.open(spark, out, Map.of("job", "score", "candidates", candidatesTable,
                 "embedded", embedded + "@" + features.committedAt(), "bundle_sha256", bundleSha,
                 "min_cmi", String.valueOf(minCmi), "min_sc", String.valueOf(minSc)), overwrite);
-        if (output.committed()) {
-            ShardedOutput.Manifest m = ShardedOutput.manifest(spark, out);
-            return new Written(m.rows(), m.errors(), m.shards(), 0);
+        var committed = output.committed();
+        if (committed.isPresent()) {
+            return committed.get();
         }
-        Dataset<Row> lists = table(spark, candidatesTable);
-        for (String column : List.of("query_id", "text", "image")) {
-            if (!Arrays.asList(lists.columns()).contains(column)) {
-                throw new IOException(candidatesTable + ": no column '" + column + "' (columns: "
-                        + String.join(", ", lists.columns()) + ")");
-            }
-        }
-        lists = lists.select(functions.col("query_id").cast("string"), functions.col("text").cast("string"),
+        Dataset<Row> lists = table(spark, candidatesTable, "query_id", "text", "image").select(functions.col("query_id").cast("string"), functions.col("text").cast("string"),
                 functions.col("image").cast("string"));
         Dataset<Row> images = ShardedOutput.read(spark, embedded);
+        Column hasText = functions.col("text").isNotNull().and(functions.trim(functions.col("text")).notEqual(""));
         if (!output.planned()) {
-            Dataset<Row> noText = lists.filter(functions.col("text").isNull().or(functions.trim(functions.col("text"))
-                    .equalTo(""))).select(functions.col("query_id").as("key"), functions.lit("text").as("stage"),
+            Dataset<Row> noText = lists.filter(functions.not(hasText)).select(functions.col("query_id").as("key"), functions.lit("text").as("stage"),
                     functions.lit("EmptyText").as("error_class"), functions.lit("the text is empty").as("message"));
             Dataset<Row> noImage = unmatched(lists, images).select(functions.concat_ws(" ", functions.col("query_id"),
                     functions.col("image")).as("key"), functions.lit("match").as("stage"),
@@ -110,8 +103,7 @@ public final class SparkScore {
             output.plan(null, bad, count);
         }
         Column shardOf = functions.pmod(functions.hash(functions.col("query_id")), functions.lit(output.shards()));
-        Dataset<Row> scorable = lists.filter(functions.col("text").isNotNull()
-                .and(functions.trim(functions.col("text")).notEqual("")));
+        Dataset<Row> scorable = lists.filter(hasText);
         int done = 0;
         for (int k : output.pending()) {
             CollectionAccumulator<Row> errors = spark.sparkContext().collectionAccumulator("refused queries, shard " + k);
@@ -119,8 +111,7 @@ public final class SparkScore {
                     errors::value);
             done++;
         }
-        ShardedOutput.Manifest m = output.finish();
-        return new Written(m.rows(), m.errors(), m.shards(), done);
+        return output.finish(done);
     }
 
     /**
@@ -239,8 +230,19 @@ public final class SparkScore {
                 new ExampleBuilder(bundle.config(), bundle.vocabulary(), null, null)));
     }
 
-    /** Reads a Parquet or JSONL table (by its extension or folder contents: .json/.jsonl is JSON lines). */
-    static Dataset<Row> table(SparkSession spark, String path) {
-        return path.endsWith(".json") || path.endsWith(".jsonl") ? spark.read().json(path) : spark.read().parquet(path);
+    /**
+     * Reads a Parquet or JSONL table (by its extension: .json/.jsonl is JSON lines), refusing one without every column
+     * of {@code required}, named with the table's own columns.
+     */
+    static Dataset<Row> table(SparkSession spark, String path, String... required) throws IOException {
+        Dataset<Row> table = path.endsWith(".json") || path.endsWith(".jsonl") ? spark.read().json(path)
+                : spark.read().parquet(path);
+        for (String column : required) {
+            if (!Arrays.asList(table.columns()).contains(column)) {
+                throw new IOException(path + ": no column '" + column + "' (columns: " + String.join(", ", table.columns())
+                        + ")");
+            }
+        }
+        return table;
     }
 }

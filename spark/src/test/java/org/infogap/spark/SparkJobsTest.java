@@ -77,7 +77,7 @@ class SparkJobsTest {
             Files.copy(originals.get(i), copies.resolve("img" + i + extension(originals.get(i))));
         }
         String embedded = dir.resolve("to-score.parquet").toString();
-        assertEquals(0, embed(copies.toString(), embedded, 0).rejected());
+        assertEquals(0, embed(copies.toString(), embedded, 0).errors());
         String[] texts = {"A red circle on the left. The square is blue.", "The river is about 321 km long."};
         List<Row> input = new java.util.ArrayList<>();
         Dataset<Row> written = ShardedOutput.read(spark, embedded);
@@ -90,12 +90,11 @@ class SparkJobsTest {
         }
         input.add(org.apache.spark.sql.RowFactory.create("q0", texts[0], "no-such-image"));
         input.add(org.apache.spark.sql.RowFactory.create("q-empty", " ", "img0"));
-        Dataset<Row> candidates = spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
-                .add("query_id", "string").add("text", "string").add("image", "string"));
+        Dataset<Row> candidates = spark.createDataFrame(input, SparkScore.CANDIDATES);
         String table = dir.resolve("candidates.parquet").toString();
         candidates.write().parquet(table);
         String out = dir.resolve("scored").toString();
-        SparkScore.Written w = SparkScore.run(spark, table, embedded, bundle, 0.25, null, out, 2, SparkEmbed.OnBad.SKIP,
+        ShardedOutput.Written w = SparkScore.run(spark, table, embedded, bundle, 0.25, null, out, 2, SparkEmbed.OnBad.SKIP,
                 false);
         assertEquals(2, w.shards());
         List<Row> refused = ShardedOutput.errors(spark, out).orderBy("stage").collectAsList();
@@ -135,7 +134,7 @@ class SparkJobsTest {
         }
     }
 
-    static SparkEmbed.Written embed(String folder, String out, int shards) throws IOException {
+    static ShardedOutput.Written embed(String folder, String out, int shards) throws IOException {
         return SparkEmbed.run(spark, SparkEmbed.Input.folder(folder), bundle, null, out, shards, SparkEmbed.OnBad.SKIP, false);
     }
 
@@ -153,7 +152,7 @@ class SparkJobsTest {
                 "{\"image\": \"" + dir.resolve("no-such.jpg") + "\"}",
                 "{\"image\": \"https://example.com/cat.jpg\"}"));
         String out = dir.resolve("from-table").toString();
-        SparkEmbed.Written w = SparkEmbed.run(spark, SparkEmbed.Input.table(table.toString(), "image"), bundle, null,
+        ShardedOutput.Written w = SparkEmbed.run(spark, SparkEmbed.Input.table(table.toString(), "image"), bundle, null,
                 out, 0, SparkEmbed.OnBad.SKIP, false);
         assertEquals(3, w.rows());
         List<Row> errors = ShardedOutput.errors(spark, out).orderBy("key").collectAsList();
@@ -209,8 +208,8 @@ class SparkJobsTest {
         }
         java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(first);
 
-        SparkEmbed.Written again = embed(folder, out, 6);
-        assertEquals(6 - committed, again.encodedNow(), "the rerun redoes only the shards without a commit");
+        ShardedOutput.Written again = embed(folder, out, 6);
+        assertEquals(6 - committed, again.writtenNow(), "the rerun redoes only the shards without a commit");
         assertEquals(before, Files.getLastModifiedTime(first), "a committed shard is not rewritten");
         assertFalse(Files.exists(Path.of(out, "_staging")), "nothing half-written is left");
         java.util.Map<String, byte[]> expected = new java.util.HashMap<>();
@@ -248,8 +247,7 @@ class SparkJobsTest {
         for (int i = 0; i < originals.size(); i++) {
             input.add(org.apache.spark.sql.RowFactory.create("q", text, "api" + i));
         }
-        List<Row> spark = SparkScore.score(SparkJobsTest.spark.createDataFrame(input, new org.apache.spark.sql.types.StructType()
-                .add("query_id", "string").add("text", "string").add("image", "string")),
+        List<Row> spark = SparkScore.score(SparkJobsTest.spark.createDataFrame(input, SparkScore.CANDIDATES),
                 ShardedOutput.read(SparkJobsTest.spark, embedded), bundle, null, null).collectAsList();
 
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
@@ -300,7 +298,7 @@ class SparkJobsTest {
         String out = dir.resolve("from-corpus").toString();
         // what a run killed while planning leaves: a staging folder and nothing else
         Files.createDirectories(Path.of(out, "_staging", "plan-killed", "rows"));
-        SparkEmbed.Written w = SparkEmbed.run(spark, SparkEmbed.Input.corpus(manifest.toString()), bundle, null, out, 0,
+        ShardedOutput.Written w = SparkEmbed.run(spark, SparkEmbed.Input.corpus(manifest.toString()), bundle, null, out, 0,
                 SparkEmbed.OnBad.FAIL, false);
         assertEquals(distinct.size(), w.rows());
         assertEquals(distinct, new java.util.HashSet<>(ShardedOutput.read(spark, out).select("sha256").as(
@@ -359,16 +357,16 @@ class SparkJobsTest {
 
         Files.writeString(copies.resolve("sub/not-an-image.jpg"), "<html>a page saved under an image's name</html>");
         String out = dir.resolve("embedded.parquet").toString();
-        SparkEmbed.Written written = embed(copies.toString(), out, 3);
+        ShardedOutput.Written written = embed(copies.toString(), out, 3);
         long rows = written.rows();
-        assertEquals(1, written.rejected(), "the file that is not an image is skipped and counted");
+        assertEquals(1, written.errors(), "the file that is not an image is skipped and counted");
         Row bad = ShardedOutput.errors(spark, out).first();
         assertTrue(bad.getString(0).endsWith("sub/not-an-image.jpg"), bad.toString());
         assertEquals("decode", bad.getString(1));
         assertTrue(originals.size() > 20, "images: " + originals.size());
         assertEquals(distinct, rows, "one row per distinct image (a copy of the same bytes is one image)");
         assertEquals(3, written.shards());
-        assertEquals(0, embed(copies.toString(), out, 3).encodedNow(), "a rerun of a committed job does nothing");
+        assertEquals(0, embed(copies.toString(), out, 3).writtenNow(), "a rerun of a committed job does nothing");
         IOException other = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> embed(images.resolve("images").toString(), out, 3));
         assertTrue(other.getMessage().contains("its input is"), other.getMessage());
