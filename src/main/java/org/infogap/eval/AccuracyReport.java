@@ -87,6 +87,20 @@ public final class AccuracyReport {
     private final Map<String, LabelledPairs.Labelled> byKey = new LinkedHashMap<>();
     /** Per classifier, its calibration on the test split (set for the test-split run only). */
     private ObjectNode calibration;
+    /**
+     * Per classifier, every fold's test pairs scored as trained and as calibrated, pooled over the folds: a fold of 92
+     * pairs alone gives an expected calibration error of about 0.08 to a perfectly calibrated head (few pairs per
+     * bin), so the folds' error is read on all their out-of-fold predictions together.
+     */
+    private final Map<String, OutOfFold> outOfFold = new LinkedHashMap<>();
+
+    /** Out-of-fold predictions of one classifier, with the labels and each fold's temperatures. */
+    private record OutOfFold(List<Predictor.Prediction> before, List<Predictor.Prediction> after, List<Example> pairs,
+                             List<Calibration> temperatures) {
+        OutOfFold() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
 
     private AccuracyReport(Options o) throws IOException {
         this.o = o;
@@ -134,7 +148,7 @@ public final class AccuracyReport {
         ObjectNode dependence = results.putObject("image_dependence");
         calibration = results.putObject("calibration");
         Map<String, Predictions> predictions = systems(train, test, o.out().resolve("models/split"), svmChoice, true,
-                o.splitClassifier(), dependence);
+                o.splitClassifier(), dependence, false);
         ObjectNode matchHead = ImageDependence.matchHead(ae);
         if (matchHead != null) {
             dependence.set("match_head", matchHead);
@@ -166,7 +180,7 @@ public final class AccuracyReport {
                     LOG.info("report: {} of {} x {} ({} train, {} test pairs)", name, repeats, o.folds(), foldTrain.size(),
                             foldTest.size());
                     Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/" + name), null, false,
-                            null, null);
+                            null, null, true);
                     Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
                             foldTest.stream().mapToInt(Example::sc).toArray(), p);
                     // a long report's figures so far, should it be stopped before it writes its files
@@ -200,6 +214,11 @@ public final class AccuracyReport {
                     }
                 });
             });
+            ObjectNode pooled = results.putObject("kfold_calibration");
+            outOfFold.forEach((system, f) -> {
+                ObjectNode n = pooled.putObject(system).put("pairs", f.pairs().size());
+                n.setAll(calibration(f.before(), f.after(), f.pairs(), f.temperatures(), o.seed()));
+            });
         }
         ObjectNode paper = results.putObject("paper");
         PAPER.forEach((system, acc) -> paper.putObject(system).put("CMI", acc[0]).put("SC", acc[1]));
@@ -232,7 +251,8 @@ public final class AccuracyReport {
      * reads images is measured by {@link ImageDependence} into it.
      */
     private Map<String, Predictions> systems(List<Example> train, List<Example> test, Path models, ObjectNode svmChoice,
-                                             boolean keepCurves, Path trainedCl, ObjectNode dependence) throws IOException {
+                                             boolean keepCurves, Path trainedCl, ObjectNode dependence, boolean pool)
+            throws IOException {
         Map<String, Predictions> out = new LinkedHashMap<>();
         ImageDependence shuffles = dependence == null ? null : new ImageDependence(test, o.seed());
         int[] actualCmi = test.stream().mapToInt(Example::cmi).toArray();
@@ -274,7 +294,15 @@ public final class AccuracyReport {
             List<Predictor.Prediction> scored = predictor.predict(test);
             out.put(system, levels(scored));
             if (dependence != null && calibration != null) {
-                calibration.set(system, calibration(best, predictor.calibration(), scored, test));
+                calibration.set(system, calibration(asTrained(best, test), scored, test, List.of(predictor.calibration()),
+                        o.seed()));
+            }
+            if (pool) {
+                OutOfFold f = outOfFold.computeIfAbsent(system, k -> new OutOfFold());
+                f.before().addAll(asTrained(best, test));
+                f.after().addAll(scored);
+                f.pairs().addAll(test);
+                f.temperatures().add(predictor.calibration());
             }
             if (shuffles != null) {
                 LOG.info("report: image dependence of {} (test images shuffled, own image against {} others)", system,
@@ -311,23 +339,34 @@ public final class AccuracyReport {
         return out;
     }
 
+    /** The bundle's predictions with its probabilities as trained (no temperature). */
+    private static List<Predictor.Prediction> asTrained(ModelBundle bundle, List<Example> test) {
+        return new Predictor(bundle, Calibration.NONE).predict(test);
+    }
+
     /**
-     * Per head, the test split's expected calibration error and reliability points with the probabilities as trained
-     * and as calibrated on the validation share ({@link Calibration}, {@code applied}, which gave {@code after}), and
-     * the temperature.
+     * Per head, the expected calibration error of {@code pairs} with the probabilities as trained ({@code before}) and
+     * as calibrated on each run's validation share ({@code after}), each with a 95% bootstrap interval over the pairs,
+     * the reliability points, and the temperature (the mean of the runs', with its range when there are several).
      */
-    static ObjectNode calibration(ModelBundle bundle, Calibration applied, List<Predictor.Prediction> after,
-                                  List<Example> test) {
-        List<Predictor.Prediction> before = new Predictor(bundle, Calibration.NONE).predict(test);
+    static ObjectNode calibration(List<Predictor.Prediction> before, List<Predictor.Prediction> after, List<Example> pairs,
+                                  List<Calibration> temperatures, long seed) {
         ObjectNode n = Json.mapper().createObjectNode();
         for (String measure : MEASURES) {
             boolean cmi = measure.equals("CMI");
-            int[] labels = test.stream().mapToInt(e -> cmi ? e.cmi() : e.sc()).toArray();
-            ObjectNode m = n.putObject(measure).put("temperature", cmi ? applied.cmiTemperature() : applied.scTemperature());
+            int[] labels = pairs.stream().mapToInt(e -> cmi ? e.cmi() : e.sc()).toArray();
+            double[] t = temperatures.stream().mapToDouble(c -> cmi ? c.cmiTemperature() : c.scTemperature()).toArray();
+            ObjectNode m = n.putObject(measure).put("temperature", java.util.Arrays.stream(t).average().orElse(1));
+            if (t.length > 1) {
+                m.put("temperature_min", java.util.Arrays.stream(t).min().orElse(1))
+                        .put("temperature_max", java.util.Arrays.stream(t).max().orElse(1));
+            }
             for (String when : List.of("before", "after")) {
                 List<float[]> p = (when.equals("before") ? before : after).stream()
                         .map(x -> cmi ? x.cmiProbabilities() : x.scProbabilities()).toList();
                 m.put("ece_" + when, Calibration.expectedCalibrationError(p, labels));
+                double[] interval = eceInterval(p, labels, seed);
+                m.putArray("ece_" + when + "_interval").add(interval[0]).add(interval[1]);
                 ArrayNode points = m.putArray("reliability_" + when);
                 for (double[] point : Calibration.reliability(p, labels)) {
                     points.addObject().put("confidence", point[0]).put("accuracy", point[1]).put("count", (int) point[2]);
@@ -335,6 +374,26 @@ public final class AccuracyReport {
             }
         }
         return n;
+    }
+
+    /** The 2.5 and 97.5 percentiles of the expected calibration error over 1,000 bootstrap resamples of the pairs. */
+    static double[] eceInterval(List<float[]> probabilities, int[] labels, long seed) {
+        Random random = new Random(seed);
+        int n = labels.length;
+        double[] ece = new double[1000];
+        List<float[]> p = new ArrayList<>(n);
+        int[] l = new int[n];
+        for (int b = 0; b < ece.length; b++) {
+            p.clear();
+            for (int i = 0; i < n; i++) {
+                int j = random.nextInt(n);
+                p.add(probabilities.get(j));
+                l[i] = labels[j];
+            }
+            ece[b] = Calibration.expectedCalibrationError(p, l);
+        }
+        java.util.Arrays.sort(ece);
+        return new double[] {ece[24], ece[974]};
     }
 
     private ClassifierTrainer trainer() {

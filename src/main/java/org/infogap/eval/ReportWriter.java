@@ -95,7 +95,15 @@ public final class ReportWriter {
                     + "(temperature scaling, stored in the bundle; the API and predict serve the calibrated probabilities). "
                     + "Expected calibration error of the most probable level, " + org.infogap.model.Calibration.BINS
                     + " bins, on the test pairs, which the fit never saw: as trained and as calibrated. Accuracy does not "
-                    + "change. Reliability diagrams under Plots.", calibrationTable(), List.of()));
+                    + "change. ECE's 95% interval: 1,000 bootstrap resamples of the pairs. Reliability diagrams under "
+                    + "Plots.", calibrationTable("calibration"), List.of()));
+        }
+        if (results.path("kfold_calibration").size() > 0) {
+            s.add(new Section("Calibration (cross-validation)", "Every fold's test pairs scored by that fold's classifier, "
+                    + "as trained and as calibrated on its own validation share, pooled over the folds (each labelled pair "
+                    + "once per repeat): one fold's few pairs per bin would overstate the error of a well calibrated head. "
+                    + "Temperature: the folds' mean (range). ECE's 95% interval: 1,000 bootstrap resamples of the pooled "
+                    + "pairs.", calibrationTable("kfold_calibration"), List.of()));
         }
         s.add(new Section("SVM regularisation", "C chosen by 5-fold cross-validation accuracy on the training pairs only.",
                 svmTable(), List.of()));
@@ -401,42 +409,57 @@ public final class ReportWriter {
         }
     }
 
-    private List<List<String>> calibrationTable() {
+    private List<List<String>> calibrationTable(String key) {
         List<List<String>> t = new ArrayList<>();
         t.add(List.of("system", "head", "temperature", "ECE as trained", "ECE calibrated"));
-        results.path("calibration").fields().forEachRemaining(e -> {
+        results.path(key).fields().forEachRemaining(e -> {
             for (String measure : AccuracyReport.MEASURES) {
                 JsonNode m = e.getValue().path(measure);
-                t.add(List.of(e.getKey(), measure, f(m.path("temperature")), f(m.path("ece_before")), f(m.path("ece_after"))));
+                String temperature = f(m.path("temperature")) + (m.has("temperature_min")
+                        ? " (" + f(m.path("temperature_min")) + "–" + f(m.path("temperature_max")) + ")" : "");
+                t.add(List.of(e.getKey(), measure, temperature, ece(m, "before"), ece(m, "after")));
             }
         });
         return t;
     }
 
-    /** CL's reliability per head: accuracy against confidence per bin, as trained and calibrated, beside the diagonal. */
+    private static String ece(JsonNode m, String when) {
+        JsonNode interval = m.path("ece_" + when + "_interval");
+        return f(m.path("ece_" + when)) + (interval.size() == 2
+                ? " [" + f(interval.get(0)) + ", " + f(interval.get(1)) + "]" : "");
+    }
+
+    /**
+     * CL's reliability per head: accuracy against confidence per bin, as trained and calibrated, beside the diagonal;
+     * on the test split, and on the folds' pooled pairs when the report ran folds.
+     */
     private void plotReliability() throws IOException {
-        JsonNode cl = results.path("calibration").path(AccuracyReport.CL);
-        for (String measure : AccuracyReport.MEASURES) {
-            JsonNode m = cl.path(measure);
-            if (!m.has("reliability_before")) {
-                continue;
-            }
-            XYChart chart = new XYChartBuilder().width(420).height(360).title("CL " + measure + ": reliability (test split)")
-                    .xAxisTitle("confidence of the most probable level").yAxisTitle("accuracy").build();
-            chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
-            chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
-            for (String when : List.of("before", "after")) {
-                List<Double> x = new ArrayList<>();
-                List<Double> y = new ArrayList<>();
-                m.path("reliability_" + when).forEach(point -> {
-                    x.add(point.path("confidence").asDouble());
-                    y.add(point.path("accuracy").asDouble());
-                });
-                if (!x.isEmpty()) {
-                    chart.addSeries(when.equals("before") ? "as trained" : "calibrated", x, y);
+        for (String key : List.of("calibration", "kfold_calibration")) {
+            JsonNode cl = results.path(key).path(AccuracyReport.CL);
+            boolean folds = key.startsWith("kfold");
+            for (String measure : AccuracyReport.MEASURES) {
+                JsonNode m = cl.path(measure);
+                if (!m.has("reliability_before")) {
+                    continue;
                 }
+                XYChart chart = new XYChartBuilder().width(420).height(360).title("CL " + measure + ": reliability ("
+                                + (folds ? "cross-validation" : "test split") + ")")
+                        .xAxisTitle("confidence of the most probable level").yAxisTitle("accuracy").build();
+                chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+                chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
+                for (String when : List.of("before", "after")) {
+                    List<Double> x = new ArrayList<>();
+                    List<Double> y = new ArrayList<>();
+                    m.path("reliability_" + when).forEach(point -> {
+                        x.add(point.path("confidence").asDouble());
+                        y.add(point.path("accuracy").asDouble());
+                    });
+                    if (!x.isEmpty()) {
+                        chart.addSeries(when.equals("before") ? "as trained" : "calibrated", x, y);
+                    }
+                }
+                plots.put("reliability_" + (folds ? "folds_" : "") + measure + ".png", png(chart));
             }
-            plots.put("reliability_" + measure + ".png", png(chart));
         }
     }
 

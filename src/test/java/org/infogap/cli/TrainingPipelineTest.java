@@ -400,13 +400,26 @@ class TrainingPipelineTest {
                     counted += point.path("count").asInt();
                 }
                 assertEquals(results.path("sizes").path("test").asInt(), counted, "every test pair in one bin");
+                JsonNode interval = m.path("ece_after_interval");
+                assertTrue(interval.get(0).asDouble() <= interval.get(1).asDouble(), m.toString());
+                // the folds' out-of-fold predictions pooled: every labelled pair once, scored by the fold that held it out
+                JsonNode folds = results.path("kfold_calibration").path(system);
+                assertEquals(results.path("sizes").path("all").asInt(), folds.path("pairs").asInt(), system);
+                int pooled = 0;
+                for (JsonNode point : folds.path(measure).withArray("reliability_after")) {
+                    pooled += point.path("count").asInt();
+                }
+                assertEquals(results.path("sizes").path("all").asInt(), pooled, system + " " + measure);
+                JsonNode t = folds.path(measure);
+                assertTrue(t.path("temperature_min").asDouble() <= t.path("temperature").asDouble()
+                        && t.path("temperature").asDouble() <= t.path("temperature_max").asDouble(), t.toString());
             }
         }
         String md = Files.readString(report.resolve("report.md"));
         for (String section : List.of("Accuracy on the test split", "2-fold cross-validation", "CMI on the test split, in detail",
                 "SC per level", "Image dependence (test split)", "own-image AUC", "Calibration (test split)", "SVM regularisation",
-                "Accuracy over the most frequent label (cross-validation)",
-                "(paper, reference)", "plots/confusion_cl_CMI.png", "plots/reliability_SC.png",
+                "Accuracy over the most frequent label (cross-validation)", "Calibration (cross-validation)",
+                "plots/reliability_folds_CMI.png", "(paper, reference)", "plots/confusion_cl_CMI.png", "plots/reliability_SC.png",
                 "plots/curve_autoencoder.png", "plots/distribution_SC.png")) {
             assertTrue(md.contains(section), section);
         }
