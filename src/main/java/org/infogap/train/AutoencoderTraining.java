@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.infogap.data.CorpusManifest;
 import org.infogap.data.CorpusText;
@@ -52,12 +54,19 @@ public final class AutoencoderTraining {
     private AutoencoderTraining() {
     }
 
+    /**
+     * Trains the autoencoder. The training pairs are read from the corpus in passes (count and sample, the feature
+     * pass, the examples), never all held at once: their examples are spooled to {@code OUT/examples.tmp/}
+     * ({@link ExampleSpool}) and an epoch reads them a batch at a time. Held in memory: an int per pair (the
+     * sample's and the epoch's orders) and, while preparing, a content hash per image; the validation pairs (at
+     * most {@code maxValidation}) as examples.
+     */
     public static ArrayNode run(Options o) throws IOException {
         ModelConfig c = o.config();
         CorpusManifest manifest = CorpusManifest.read(o.manifest());
-        List<ImageTextPair> train = pairs(manifest, Split.TRAIN, o.readOptions(), o.maxPairs(), c.training().seed());
+        Selection train = Selection.of(manifest, Split.TRAIN, o.readOptions(), o.maxPairs(), c.training().seed());
         List<ImageTextPair> validation = pairs(manifest, Split.TEST, o.readOptions(), o.maxValidation(), c.training().seed());
-        if (train.isEmpty()) {
+        if (train.size() == 0) {
             throw new IllegalArgumentException(o.manifest() + ": the corpus has no training pairs");
         }
         Vocabulary vocabulary = Vocabulary.load(o.vocabulary());
@@ -71,66 +80,121 @@ public final class AutoencoderTraining {
         ExampleBuilder builder = new ExampleBuilder(c, vocabulary, encoder, cache);
         LOG.info("autoencoder: {} training and {} validation pairs; image features from {} ({} cached)", train.size(),
                 validation.size(), encoder.provenance(), cache.size());
-        List<ImageTextPair> all = new ArrayList<>(train);
-        all.addAll(validation);
-        Map<Path, String> hashes = builder.featurePass(all);
-        Map<Path, String> trainImages = new LinkedHashMap<>();
-        train.forEach(p -> trainImages.put(p.imagePath(), hashes.get(p.imagePath())));
-        FeatureNorm norm = builder.estimateNorm(List.copyOf(trainImages.values()));
-        List<Example> trainExamples = builder.autoencoderExamples(train, hashes, norm);
+        // the feature pass over each image once, in the sample's order of first use (which the norm's sums follow)
+        Map<Path, Integer> firstUse = new LinkedHashMap<>();
+        try (Stream<Selection.At> s = train.stream()) {
+            s.forEach(at -> firstUse.merge(at.pair().imagePath(), at.position(), Math::min));
+        }
+        List<Path> trainImages = new ArrayList<>(firstUse.keySet());
+        trainImages.sort(java.util.Comparator.comparing(firstUse::get));
+        firstUse.clear();
+        List<Path> images = new ArrayList<>(trainImages);
+        validation.forEach(p -> images.add(p.imagePath()));
+        Map<Path, String> hashes = encoder.ensure(images, cache);
+        images.clear();
+        FeatureNorm norm = builder.estimateNorm(trainImages.stream().map(hashes::get).toList());
+        trainImages.clear();
+        Map<String, Path> files = c.fineTuneImage() ? new LinkedHashMap<>() : null;
+        ExampleSpool spool;
+        try (ExampleSpool.Writer writer = ExampleSpool.create(o.out().resolve("examples.tmp"));
+             Stream<Selection.At> s = train.stream()) {
+            ExampleBuilder.Spooling spooling = builder.spooling(writer);
+            s.forEach(at -> {
+                spooling.add(at.pair(), hashes.get(at.pair().imagePath()));
+                if (files != null) {
+                    files.put(at.pair().key(), at.pair().imagePath());
+                }
+            });
+            spool = spooling.finish(norm);
+        }
         List<Example> valExamples = builder.autoencoderExamples(validation, hashes, norm);
+        hashes.clear();
+        List<Example> trainExamples = spool.examples(train.slots());
 
-        Autoencoder net = Autoencoder.create(c, wordVectors);
-        if (c.fineTuneImage()) {
-            net.attach(ImageTuner.create(c, o.inceptionWeights(), null, norm, imageFiles(all)));
-            LOG.info("autoencoder: InceptionV3 ({} parameters) trained end to end: every step decodes and encodes its images",
-                    net.imageTuner().parameterCount());
+        try (spool) {
+            Autoencoder net = Autoencoder.create(c, wordVectors);
+            if (c.fineTuneImage()) {
+                validation.forEach(p -> files.put(p.key(), p.imagePath()));
+                net.attach(ImageTuner.create(c, o.inceptionWeights(), null, norm, files));
+                LOG.info("autoencoder: InceptionV3 ({} parameters) trained end to end: every step decodes and encodes its images",
+                        net.imageTuner().parameterCount());
+            }
+            if (c.matching() && c.matchHead().warmupEpochs() > 0
+                    && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
+                net.setParameters(warmUpMatchHead(o, manifest, builder, vocabulary, wordVectors, norm, validation));
+            }
+            LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
+            ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
+                    .put("corpus", o.manifest().toString()).put("training_pairs", train.size())
+                    .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
+                    .put("image_trained_end_to_end", c.fineTuneImage())
+                    .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
+                    .set("image_weights", encoder.weights());
+            provenance.put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
+                    .put("created", Instant.now().toString());
+            Trainer trainer = new Trainer(net, (batch, random) -> Feeds.autoencoder(batch, net, random),
+                    n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
+                    state -> {
+                        state.set("provenance", provenance);
+                        Map<String, INDArray> params = net.parameters();
+                        return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm,
+                                imageEncoderId(c, encoder.id(), params), state, params);
+                    });
+            return trainer.run(trainExamples, c.training().aeEpochs(), o.out(), o.resume());
         }
-        if (c.matching() && c.matchHead().warmupEpochs() > 0 && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
-            net.setParameters(warmUpMatchHead(o, manifest, builder, vocabulary, wordVectors, norm, validation));
-        }
-        LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
-        ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
-                .put("corpus", o.manifest().toString()).put("training_pairs", train.size())
-                .put("validation_pairs", validation.size()).put("image_encoder", encoder.provenance())
-                .put("image_trained_end_to_end", c.fineTuneImage())
-                .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString())
-                .set("image_weights", encoder.weights());
-        provenance.put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
-                .put("created", Instant.now().toString());
-        Trainer trainer = new Trainer(net, (batch, random) -> Feeds.autoencoder(batch, net, random),
-                n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
-                state -> {
-                    state.set("provenance", provenance);
-                    Map<String, INDArray> params = net.parameters();
-                    return new ModelBundle(ModelBundle.AUTOENCODER, c, vocabulary, wordVectors, norm,
-                            imageEncoderId(c, encoder.id(), params), state, params);
-                });
-        return trainer.run(trainExamples, c.training().aeEpochs(), o.out(), o.resume());
     }
 
     /**
      * The match head's warm-up ({@link MatchHead.Settings#warmupEpochs()}): a {@link Matcher} trained on the caption phrases
      * of every training pair that has captions (not only the autoencoder's sample), validated on the validation
      * pairs' captions, checkpointed under {@code OUT/matcher/} (resumable); returns its best parameters, without
-     * optimiser state, for the autoencoder to start from.
+     * optimiser state, for the autoencoder to start from. Its examples are spooled as the autoencoder's are.
      */
     private static Map<String, INDArray> warmUpMatchHead(Options o, CorpusManifest manifest, ExampleBuilder builder,
                                                          Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
                                                          List<ImageTextPair> validation) throws IOException {
         ModelConfig c = o.config();
-        List<Example> train = captionExamples(builder, pairs(manifest, Split.TRAIN, o.readOptions(), 0, c.training().seed()), norm);
-        List<Example> val = captionExamples(builder, validation, norm);
-        LOG.info("match head warm-up: {} epochs on the captions of {} training pairs ({} validation)", c.matchHead().warmupEpochs(),
-                train.size(), val.size());
-        Matcher matcher = Matcher.create(c, wordVectors);
-        Path dir = o.out().resolve("matcher");
-        Trainer trainer = new Trainer(matcher, (batch, random) -> Feeds.matcher(batch, matcher, random),
-                n -> meanLosses(n, val.isEmpty() ? train : val, Feeds::matcher), MatchHead.LOSS, false,
-                state -> new ModelBundle(ModelBundle.MATCHER, c, vocabulary, wordVectors, norm, builder.encoder().id(), state,
-                        matcher.parameters()));
-        trainer.run(train, c.matchHead().warmupEpochs(), dir, o.resume());
-        Map<String, INDArray> params = new LinkedHashMap<>(ModelBundle.load(dir.resolve(Trainer.BEST)).parameters());
+        Selection all = Selection.of(manifest, Split.TRAIN, o.readOptions(), 0, c.training().seed());
+        Map<Path, String> hashes;
+        Set<Path> captioned = new LinkedHashSet<>();
+        try (Stream<Selection.At> s = all.stream()) {
+            s.forEach(at -> {
+                if (!builder.captionIds(at.pair()).isEmpty()) {
+                    captioned.add(at.pair().imagePath());
+                }
+            });
+        }
+        hashes = builder.encoder().ensure(List.copyOf(captioned), builder.cache());
+        captioned.clear();
+        try (ExampleSpool.Writer writer = ExampleSpool.create(o.out().resolve("matcher-examples.tmp"));
+             Stream<Selection.At> s = all.stream()) {
+            s.forEach(at -> {
+                List<int[]> phrases = builder.captionIds(at.pair());
+                if (!phrases.isEmpty()) {
+                    try {
+                        writer.add(at.pair().key(), hashes.get(at.pair().imagePath()), List.of(), phrases, -1, -1);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            hashes.clear();
+            try (ExampleSpool spool = writer.finish(h -> ImageFeatures.stored(builder.cache(), h, norm), null)) {
+                List<Example> train = spool.examples();
+                List<Example> val = captionExamples(builder, validation, norm);
+                LOG.info("match head warm-up: {} epochs on the captions of {} training pairs ({} validation)",
+                        c.matchHead().warmupEpochs(), train.size(), val.size());
+                Matcher matcher = Matcher.create(c, wordVectors);
+                Path dir = o.out().resolve("matcher");
+                Trainer trainer = new Trainer(matcher, (batch, random) -> Feeds.matcher(batch, matcher, random),
+                        n -> meanLosses(n, val.isEmpty() ? train : val, Feeds::matcher), MatchHead.LOSS, false,
+                        state -> new ModelBundle(ModelBundle.MATCHER, c, vocabulary, wordVectors, norm, builder.encoder().id(),
+                                state, matcher.parameters()));
+                trainer.run(train, c.matchHead().warmupEpochs(), dir, o.resume());
+            }
+        }
+        Map<String, INDArray> params = new LinkedHashMap<>(ModelBundle.load(o.out().resolve("matcher").resolve(Trainer.BEST))
+                .parameters());
         params.keySet().removeIf(name -> name.startsWith(Network.OPTIMIZER)); // the autoencoder's optimiser starts afresh
         return params;
     }
@@ -189,14 +253,73 @@ public final class AutoencoderTraining {
 
     /** The split's pairs; at most {@code max} (0: all), drawn at random (seeded) from every part. */
     private static List<ImageTextPair> pairs(CorpusManifest manifest, Split split, ReadOptions options, int max, long seed) {
-        List<ImageTextPair> all;
-        try (Stream<ImageTextPair> s = manifest.pairs(options, CorpusText.split(split))) {
-            all = new ArrayList<>(s.toList());
+        Selection selection = Selection.of(manifest, split, options, max, seed);
+        ImageTextPair[] out = new ImageTextPair[selection.size()];
+        try (Stream<Selection.At> s = selection.stream()) {
+            s.forEach(at -> out[at.position()] = at.pair());
         }
-        if (max <= 0 || all.size() <= max) {
-            return all;
+        return List.of(out);
+    }
+
+    /**
+     * Which of a split's pairs a run takes, without holding them: all, in the corpus's order, or a seeded sample of
+     * {@code max} in the order the sample drew them (as a shuffled list's first {@code max} would be). Read by
+     * streaming the corpus again ({@link #stream}); {@link #slots} maps the sample's order to the corpus order in
+     * which a pass meets its pairs.
+     */
+    record Selection(CorpusManifest manifest, Split split, ReadOptions options, int total, int[] sample) {
+
+        /** A selected pair: its place in the selection's order, and the pair. */
+        record At(int position, ImageTextPair pair) {
         }
-        java.util.Collections.shuffle(all, new java.util.Random(seed));
-        return List.copyOf(all.subList(0, max));
+
+        static Selection of(CorpusManifest manifest, Split split, ReadOptions options, int max, long seed) {
+            int total;
+            try (Stream<ImageTextPair> s = manifest.pairs(options, CorpusText.split(split))) {
+                total = Math.toIntExact(s.count());
+            }
+            if (max <= 0 || total <= max) {
+                return new Selection(manifest, split, options, total, null);
+            }
+            return new Selection(manifest, split, options, total,
+                    java.util.Arrays.copyOf(Trainer.shuffled(total, new java.util.Random(seed)), max));
+        }
+
+        int size() {
+            return sample == null ? total : sample.length;
+        }
+
+        /** The selected pairs in the corpus's order, each with its position in the selection's order. */
+        Stream<At> stream() {
+            int[] position = new int[sample == null ? 0 : total];
+            java.util.Arrays.fill(position, -1);
+            if (sample != null) {
+                for (int k = 0; k < sample.length; k++) {
+                    position[sample[k]] = k;
+                }
+            }
+            int[] index = {0};
+            return manifest.pairs(options, CorpusText.split(split)).map(p -> {
+                int i = index[0]++;
+                return new At(sample == null ? i : position[i], p);
+            }).filter(at -> at.position() >= 0);
+        }
+
+        /**
+         * For each position of the selection's order, where a pass in the corpus's order wrote that pair (null: the
+         * same order).
+         */
+        int[] slots() {
+            if (sample == null) {
+                return null;
+            }
+            int[] sorted = sample.clone();
+            java.util.Arrays.sort(sorted);
+            int[] slots = new int[sample.length];
+            for (int k = 0; k < sample.length; k++) {
+                slots[k] = java.util.Arrays.binarySearch(sorted, sample[k]);
+            }
+            return slots;
+        }
     }
 }

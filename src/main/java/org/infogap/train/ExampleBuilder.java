@@ -99,26 +99,73 @@ public final class ExampleBuilder {
      */
     public List<Example> autoencoderExamples(List<ImageTextPair> pairs, Map<Path, String> hashes, FeatureNorm norm)
             throws IOException {
-        int r = config.decodedSize();
-        ImageLoader small = new ImageLoader(r);
-        FeatureStore targets = targets();
+        Targets targets = new Targets();
         for (ImageTextPair p : pairs) {
-            String hash = hashes.get(p.imagePath());
-            if (!targets.contains(hash)) { // one lookup, no record read (COCO's five captions share one image)
-                targets.put(hash, ImageTensors.unit(small.load(p.imagePath())));
-                if (targets.pendingCount() >= 512) {
-                    targets.flush();
-                }
-            }
+            targets.ensure(p, hashes.get(p.imagePath()));
         }
-        targets.flush();
+        targets.store.flush();
         List<Example> out = new ArrayList<>(pairs.size());
         for (ImageTextPair p : pairs) {
             String hash = hashes.get(p.imagePath());
             out.add(new Example(p.key(), ImageFeatures.stored(cache, hash, norm), ids(p), captionIds(p),
-                    ImageFeatures.stored(targets, hash, null), -1, -1));
+                    ImageFeatures.stored(targets.store, hash, null), -1, -1));
         }
         return out;
+    }
+
+    /**
+     * Autoencoder examples written to {@code writer} one pair at a time ({@link ExampleSpool}), each image's decoder
+     * target computed into its store on the way: what a corpus too large to hold as examples trains from.
+     */
+    public Spooling spooling(ExampleSpool.Writer writer) throws IOException {
+        return new Spooling(writer, new Targets());
+    }
+
+    /** Pairs in, spooled examples out; {@link #finish} opens the spool. */
+    public final class Spooling {
+        private final ExampleSpool.Writer writer;
+        private final Targets targets;
+
+        private Spooling(ExampleSpool.Writer writer, Targets targets) {
+            this.writer = writer;
+            this.targets = targets;
+        }
+
+        /** Spools the pair whose image has content hash {@code hash} (already in the feature store). */
+        public void add(ImageTextPair p, String hash) {
+            try {
+                targets.ensure(p, hash);
+                writer.add(p.key(), hash, ids(p), captionIds(p), -1, -1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(p.key() + ": could not be spooled", e);
+            }
+        }
+
+        /** The spool, its examples' features standardised by {@code norm}. */
+        public ExampleSpool finish(FeatureNorm norm) throws IOException {
+            targets.store.flush();
+            FeatureStore store = targets.store;
+            return writer.finish(h -> ImageFeatures.stored(cache, h, norm), h -> ImageFeatures.stored(store, h, null));
+        }
+    }
+
+    /** Each image at the decoder's size, computed once into its own store (a killed run keeps what it stored). */
+    private final class Targets {
+        private final ImageLoader small = new ImageLoader(config.decodedSize());
+        private final FeatureStore store;
+
+        Targets() throws IOException {
+            this.store = targets();
+        }
+
+        void ensure(ImageTextPair p, String hash) throws IOException {
+            if (!store.contains(hash)) { // one lookup, no record read (COCO's five captions share one image)
+                store.put(hash, ImageTensors.unit(small.load(p.imagePath())));
+                if (store.pendingCount() >= 512) {
+                    store.flush();
+                }
+            }
+        }
     }
 
     /** Labelled examples (classifier), their features read from the store when a batch needs them. */

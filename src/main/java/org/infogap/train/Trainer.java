@@ -126,19 +126,21 @@ public final class Trainer {
         int globalStep = (start - 1) * ((train.size() + batchSize - 1) / batchSize);
         for (int epoch = start; epoch <= epochs; epoch++) {
             double lr = c.training().learningRate() * Math.pow(c.training().lrDecay(), epoch - 1);
-            List<Example> order = new ArrayList<>(train);
-            Collections.shuffle(order, new Random(c.training().seed() * 1_000_003L + epoch));
+            int[] order = shuffled(train.size(), new Random(c.training().seed() * 1_000_003L + epoch));
             Random dropout = new Random(c.training().seed() * 7919L + epoch);
             Map<String, Double> sums = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(order.size()).setUnit(" pairs", 1).showSpeed().build()) {
-                for (int from = 0, to; from < order.size(); from = to) {
-                    to = Math.min(order.size(), from + batchSize);
-                    if (order.size() - to == 1) {
+                    .setInitialMax(order.length).setUnit(" pairs", 1).showSpeed().build()) {
+                for (int from = 0, to; from < order.length; from = to) {
+                    to = Math.min(order.length, from + batchSize);
+                    if (order.length - to == 1) {
                         to++; // SameDiff M2.1's backward pass fails on a batch of one (NetworksTest): never leave one over
                     }
-                    List<Example> batch = order.subList(from, to);
+                    List<Example> batch = new ArrayList<>(to - from);
+                    for (int k = from; k < to; k++) {
+                        batch.add(train.get(order[k])); // a spooled example is read here, one batch at a time
+                    }
                     Network.Step step = net.trainStep(feed.apply(batch, dropout), lr);
                     step.losses().forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
                     bar.stepBy(batch.size());
@@ -162,12 +164,12 @@ public final class Trainer {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> val = validation.evaluate(net);
             ObjectNode record = history.addObject().put("epoch", epoch).put("learning_rate", lr)
-                    .put("seconds", seconds).put("pairs_per_second", order.size() / seconds)
+                    .put("seconds", seconds).put("pairs_per_second", order.length / seconds)
                     .put("rss_bytes", org.infogap.io.ProcessMemory.residentBytes())
                     .put("heap_committed_bytes", org.infogap.io.ProcessMemory.heapCommittedBytes())
                     .put("offheap_tracked_bytes", org.infogap.io.ProcessMemory.trackedOffHeapBytes());
             ObjectNode trainNode = record.putObject("train");
-            sums.forEach((k, v) -> trainNode.put(k, v / order.size()));
+            sums.forEach((k, v) -> trainNode.put(k, v / order.length));
             ObjectNode valNode = record.putObject("validation");
             val.forEach(valNode::put);
             double score = val.get(selectBy);
@@ -185,12 +187,30 @@ public final class Trainer {
             }
             LOG.info("epoch {}/{}: lr {} train {} validation {}{} ({} s, {} pairs/s, resident {})", epoch, epochs,
                     String.format(Locale.ROOT, "%.4g", lr), format(trainNode), format(valNode), improved ? " (best)" : "",
-                    String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f", order.size() / seconds),
+                    String.format(Locale.ROOT, "%.1f", seconds), String.format(Locale.ROOT, "%.0f", order.length / seconds),
                     org.infogap.io.ProcessMemory.gib(record.path("rss_bytes").asLong()));
         }
         return history;
     }
 
+
+    /**
+     * A seeded permutation of 0..n-1, drawn as {@link Collections#shuffle(List, Random)} draws a list's: the order of
+     * examples in memory was this, and stays so now that an epoch shuffles positions instead of the examples.
+     */
+    static int[] shuffled(int n, Random random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n; i > 1; i--) {
+            int j = random.nextInt(i);
+            int t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
 
     private long timedFrom;
     private long timedPairs;

@@ -91,6 +91,8 @@ class TrainingPipelineTest {
         assertEquals(1, ae.state().withArray("history").size());
         assertNotEquals(matcher.parameters().get("enc/match/out/W"), ae.parameters().get("enc/match/out/W"),
                 "the autoencoder trained the head further");
+        // both trainings read their examples from spools on disk, which the run deletes when it ends
+        assertFalse(Files.exists(out.resolve("examples.tmp")) || Files.exists(out.resolve("matcher-examples.tmp")));
     }
 
     @Test

@@ -464,6 +464,49 @@ class NetworksTest {
                 .get(Classifier.SC_PROBABILITIES).rows(), "inference on one pair works");
     }
 
+    /**
+     * The trainer reads each example when its batch is made, not all of them at an epoch's start (a spooled corpus
+     * would otherwise be read into memory whole: issue 34).
+     */
+    @Test
+    void anEpochReadsItsExamplesOneBatchAtATime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ModelConfig c = tiny();
+        Random r = new Random(12);
+        List<Example> held = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            held.add(example(r, "p" + i, 2, c));
+        }
+        int[] reads = {0};
+        List<Example> onDisk = new java.util.AbstractList<>() {
+            @Override
+            public Example get(int i) {
+                reads[0]++;
+                return held.get(i);
+            }
+
+            @Override
+            public int size() {
+                return held.size();
+            }
+        };
+        Classifier cl = Classifier.create(c, VECTORS);
+        int[] fed = {0};
+        List<Integer> readAhead = new ArrayList<>();
+        class EpochEnded extends RuntimeException {
+        }
+        org.infogap.train.Trainer trainer = new org.infogap.train.Trainer(cl, (batch, random) -> {
+            fed[0] += batch.size();
+            readAhead.add(reads[0] - fed[0]);
+            return Feeds.classifier(batch, cl, random);
+        }, net -> new java.util.HashMap<>(Map.of("loss", 1.0)), "loss", false, state -> {
+            throw new EpochEnded(); // the epoch is over: nothing to save for this test
+        });
+        org.junit.jupiter.api.Assertions.assertThrows(EpochEnded.class, () -> trainer.run(onDisk, 1, dir, false));
+        assertEquals(40, fed[0]);
+        assertEquals(40, reads[0], "each example read once in the epoch");
+        assertTrue(readAhead.stream().allMatch(n -> n == 0), "no example read before its batch: " + readAhead);
+    }
+
     @Test
     void zeroEpochsAreRefusedSinceTheRunWouldWriteNoModel() {
         for (String key : List.of("aeEpochs", "classifierEpochs")) {
