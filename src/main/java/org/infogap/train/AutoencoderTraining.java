@@ -121,7 +121,7 @@ public final class AutoencoderTraining {
             }
             if (c.matching() && c.matchHead().warmupEpochs() > 0
                     && !(o.resume() && java.nio.file.Files.exists(o.out().resolve(Trainer.LAST)))) {
-                net.setParameters(warmUpMatchHead(o, manifest, builder, vocabulary, wordVectors, norm, validation));
+                net.setParameters(warmUpMatchHead(o, train.whole(), builder, vocabulary, wordVectors, norm, validation));
             }
             LOG.info("autoencoder: {} parameters, config {}", net.parameterCount(), c);
             ObjectNode provenance = org.infogap.io.Json.mapper().createObjectNode()
@@ -150,11 +150,10 @@ public final class AutoencoderTraining {
      * pairs' captions, checkpointed under {@code OUT/matcher/} (resumable); returns its best parameters, without
      * optimiser state, for the autoencoder to start from. Its examples are spooled as the autoencoder's are.
      */
-    private static Map<String, INDArray> warmUpMatchHead(Options o, CorpusManifest manifest, ExampleBuilder builder,
+    private static Map<String, INDArray> warmUpMatchHead(Options o, Selection all, ExampleBuilder builder,
                                                          Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
                                                          List<ImageTextPair> validation) throws IOException {
         ModelConfig c = o.config();
-        Selection all = Selection.of(manifest, Split.TRAIN, o.readOptions(), 0, c.training().seed());
         Map<Path, String> hashes;
         Set<Path> captioned = new LinkedHashSet<>();
         try (Stream<Selection.At> s = all.stream()) {
@@ -287,6 +286,11 @@ public final class AutoencoderTraining {
 
         int size() {
             return sample == null ? total : sample.length;
+        }
+
+        /** Every pair of the split, in the corpus's order (counted already: no pass over the corpus). */
+        Selection whole() {
+            return sample == null ? this : new Selection(manifest, split, options, total, null);
         }
 
         /** The selected pairs in the corpus's order, each with its position in the selection's order. */

@@ -144,6 +144,11 @@ class ExampleSpoolTest {
         AutoencoderTraining.Selection every = AutoencoderTraining.Selection.of(manifest, Split.TRAIN, ReadOptions.strict(), 0, 42);
         assertEquals(all.size(), every.size());
         assertNull(every.slots(), "all pairs: in the corpus's order");
+        assertEquals(all.size(), sample.whole().size(), "the sample's whole split, without counting it again");
+        assertNull(sample.whole().slots());
+        try (Stream<AutoencoderTraining.Selection.At> s = sample.whole().stream()) {
+            assertEquals(all.size(), s.count());
+        }
     }
 
     /** An epoch shuffles positions now, not a copy of the examples: the order must stay what it was. */
