@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Temperature scaling: known temperatures recovered, the error it measures, the arg-max kept. */
+/** Temperature scaling: known temperatures recovered, a few confident errors not over-weighted, the error it measures, the arg-max kept. */
 class CalibrationTest {
 
     /** Labels drawn from softmax(z); the model reports softmax(z * sharpness), over-confident for sharpness > 1. */
@@ -74,6 +74,36 @@ class CalibrationTest {
         int[] labels = new int[4000];
         List<float[]> p = reported(new Random(2), labels.length, 1.0, labels);
         assertEquals(1.0, Calibration.fit(p, labels), 0.1);
+    }
+
+    /**
+     * A validation share of a hundred pairs from a calibrated head, plus three pairs it put at 0.995 on the wrong
+     * level: the likelihood's best temperature flattens every prediction for those three; the Brier score's does not.
+     */
+    @Test
+    void aFewConfidentErrorsDoNotFlattenASmallShare() {
+        int[] calibrated = new int[100];
+        List<float[]> p = new ArrayList<>(reported(new Random(3), calibrated.length, 1.0, calibrated));
+        int[] labels = java.util.Arrays.copyOf(calibrated, 103);
+        for (int i = 100; i < 103; i++) {
+            p.add(new float[] {0.995f, 0.002f, 0.001f, 0.001f, 0.001f});
+            labels[i] = 3;
+        }
+        double byLikelihood = 1;
+        double least = Double.MAX_VALUE;
+        for (double logT = Math.log(0.2); logT <= Math.log(5); logT += 0.01) {
+            double nll = 0;
+            for (int i = 0; i < labels.length; i++) {
+                nll -= Math.log(Calibration.scale(p.get(i), Math.exp(logT))[labels[i]]);
+            }
+            if (nll < least) {
+                least = nll;
+                byLikelihood = Math.exp(logT);
+            }
+        }
+        double byBrier = Calibration.fit(p, labels);
+        assertTrue(byLikelihood > 1.3, "the likelihood is pulled by three pairs: T = " + byLikelihood);
+        assertTrue(byBrier < 1.15 && byBrier > 0.85, "the Brier score keeps T near 1: " + byBrier + " (likelihood: " + byLikelihood + ")");
     }
 
     @Test
