@@ -94,13 +94,24 @@ public final class FeatureNorm {
     }
 
     public float[] apply(float[] features) {
+        return standardise(features, new float[features.length]);
+    }
+
+    /**
+     * {@link #apply}, written over {@code features} and returned: for arrays the caller owns (just read from the
+     * store), so that a scoring request does not allocate a second copy of its candidates' features.
+     */
+    public float[] applyInPlace(float[] features) {
+        return standardise(features, features);
+    }
+
+    private float[] standardise(float[] features, float[] out) {
         if (features.length != meanValues.length) {
             throw new IllegalArgumentException("the model's image features have " + mean.length() + " floats, these "
                     + features.length + " (features of another image encoder, e.g. without or with the grid)");
         }
         float[] m = meanValues;
         float[] s = stdValues;
-        float[] out = new float[features.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (features[i] - m[i]) / s[i];
         }

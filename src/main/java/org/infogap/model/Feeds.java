@@ -37,24 +37,31 @@ public final class Feeds {
         int pooled = c.imageFeatures();
         int cells = c.matchGrid() ? batch.get(0).gridCells(pooled) : 0;
         int gridLength = cells * InceptionV3.GRID_CHANNELS;
-        float[] features = new float[b * pooled];
-        float[] grid = new float[b * gridLength];
+        for (Example e : batch) { // refusals before any native memory is taken
+            int own = e.gridCells(pooled); // also checks the length: features of another image layer are refused
+            if (c.matchGrid() && (own == 0 || own != cells)) {
+                throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
+                        + c.matchHead().grid() + " grid, of " + cells + " cells; its features have "
+                        + own + " (an image encoder without the grid?)");
+            }
+        }
+        // written straight into the arrays' native buffers: a Java copy of a batch's features first (200 KB a pair
+        // with the 8 x 8 grid) was a third of what a scoring request allocated, and the young collections it caused
+        // paused the scoring thread (docs/decisions/2026-12-06-scoring-throughput.md)
+        INDArray features = Nd4j.createUninitialized(DataType.FLOAT, b, pooled);
+        INDArray grid = c.matchGrid() ? Nd4j.createUninitialized(DataType.FLOAT, b, cells, InceptionV3.GRID_CHANNELS) : null;
+        java.nio.FloatBuffer featureBuffer = features.data().asNioFloat();
+        java.nio.FloatBuffer gridBuffer = grid == null ? null : grid.data().asNioFloat();
         float[] counts = new float[b];
         List<int[]> real = new java.util.ArrayList<>();
         List<Integer> slots = new java.util.ArrayList<>();
         List<Integer> owners = new java.util.ArrayList<>();
         for (int i = 0; i < b; i++) {
             Example e = batch.get(i);
-            int own = e.gridCells(pooled); // also checks the length: features of another image layer are refused
             float[] f = e.features(); // once: a stored image's are read from disk
-            System.arraycopy(f, 0, features, i * pooled, pooled);
-            if (c.matchGrid()) {
-                if (own == 0 || own != cells) {
-                    throw new IllegalArgumentException(e.key() + ": the match head reads the image's "
-                            + c.matchHead().grid() + " grid, of " + cells + " cells; its features have "
-                            + own + " (an image encoder without the grid?)");
-                }
-                System.arraycopy(f, pooled, grid, i * gridLength, gridLength);
+            featureBuffer.put(i * pooled, f, 0, pooled);
+            if (gridBuffer != null) {
+                gridBuffer.put(i * gridLength, f, pooled, gridLength);
             }
             int n = Math.min(s, e.sentences().size());
             counts[i] = n;
@@ -124,9 +131,9 @@ public final class Feeds {
         INDArray words = pulled.reshape('c', u, t, vectors.columns()).dup();
         pulled.close();
         Map<String, INDArray> feed = new HashMap<>();
-        feed.put(Encoder.FEATURES, floats(features, b, pooled));
-        if (c.matchGrid()) {
-            feed.put(Encoder.GRID, floats(grid, b, cells, InceptionV3.GRID_CHANNELS));
+        feed.put(Encoder.FEATURES, features);
+        if (grid != null) {
+            feed.put(Encoder.GRID, grid);
             feed.put(Encoder.OWNER, Nd4j.createFromArray(owners.stream().mapToInt(Integer::intValue).toArray()));
         }
         feed.put(Encoder.WORDS, words);

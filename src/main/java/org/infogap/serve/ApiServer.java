@@ -521,7 +521,7 @@ public final class ApiServer {
                             + refs.get(i).getString("id") + "'", fields.get(i) + ".id");
                 }
                 storeHits.increment();
-                out[i] = m.bundle().featureNorm().apply(f);
+                out[i] = m.bundle().featureNorm().applyInPlace(f); // read for this request alone
             }
             return new Gathered(ids(m, text), out, inlineAt);
         }, false).compose(g -> g.inlineAt().isEmpty() ? Future.succeededFuture(g) : inline(m, g, refs, fields)).map(g -> {
