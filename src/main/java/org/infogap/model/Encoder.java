@@ -81,11 +81,24 @@ public final class Encoder {
      * ran 21 ms alone on 21 sentence steps, 13 ms on 5). Every variable is the same in all shapes, so a scoring graph
      * takes a trained graph's parameters and gives its scores (EncoderSharingTest).
      *
+     * <p>A scoring graph may also run each LSTM as ND4J's one {@code lstmLayer} op instead of the unrolled steps
+     * ({@code fusedLstm}): same variables, same outputs to 1e-5 (LstmTest, EncoderSharingTest), and a forward pass
+     * only, so {@link Lstm}'s reason against it (the native memory its backward pass keeps) does not apply. It
+     * matters because SameDiff's Java bookkeeping grows with the ops of a graph: a JFR profile of {@code bench api}
+     * found as many of the scoring thread's samples in it (building each call's subgraph, variable lookups) as in
+     * the native ops, and the unrolled steps are most of the ops.
+     *
      * @param sentences sentence slots (at most the config's maxSentences)
      * @param tokens    tokens per row (at most the config's maxTokens)
+     * @param fusedLstm whether the LSTMs are {@code lstmLayer} ops (inference only: no gradients are taken)
      */
-    public record Shape(boolean shareSentences, int sentences, int tokens) {
-        /** The shape training graphs have: every slot of the config, rows unshared. */
+    public record Shape(boolean shareSentences, int sentences, int tokens, boolean fusedLstm) {
+        /** A shape with unrolled LSTMs. */
+        public Shape(boolean shareSentences, int sentences, int tokens) {
+            this(shareSentences, sentences, tokens, false);
+        }
+
+        /** The shape training graphs have: every slot of the config, rows unshared, LSTMs unrolled. */
         public static Shape full(ModelConfig c) {
             return new Shape(false, c.text().maxSentences(), c.text().maxTokens());
         }
@@ -119,7 +132,7 @@ public final class Encoder {
 
         SDVariable rows = shape.shareSentences() ? sd.placeHolder(SENTENCE_ROWS, DataType.FLOAT, -1, -1) : null;
         java.util.function.UnaryOperator<SDVariable> perRow = x -> rows == null ? x : sd.mmul(rows, x);
-        SDVariable sentences = perRow.apply(Lstm.last(sd, "enc/word_lstm", words, tokenLengths, t, c.text().wordDim(),
+        SDVariable sentences = perRow.apply(lstm(sd, shape, "enc/word_lstm", words, tokenLengths, t, c.text().wordDim(),
                 c.text().sentenceDim())).mul(dropSentences);
         SDVariable matchInput = null;
         int matchWidth = 0;
@@ -147,12 +160,19 @@ public final class Encoder {
         SDVariable sentenceSeq = sd.reshape(sd.mmul(placement, sentences), -1, s, stepDim);
         SDVariable imageStep = sd.expandDims(imageRow, 1);
         SDVariable textInput = sd.concat(1, imageStep, sentenceSeq);
-        SDVariable text = Lstm.last(sd, "enc/text_lstm", textInput, sentenceCounts.add(1.0), s + 1, stepDim,
+        SDVariable text = lstm(sd, shape, "enc/text_lstm", textInput, sentenceCounts.add(1.0), s + 1, stepDim,
                 c.text().textDim())
                 .rename(TEXT_EMBEDDING);
         SDVariable article = dense(sd, "enc/article", sd.concat(1, text, image), c.text().textDim() + c.image().dim(),
                 c.text().articleDim(), true).mul(dropArticle).rename(ARTICLE);
         return new Outputs(image, text, article, placement, matchInput, matchWidth, match, shape);
+    }
+
+    /** The output at each row's last real step, unrolled or as one {@code lstmLayer} op, as {@code shape} says. */
+    private static SDVariable lstm(SameDiff sd, Shape shape, String name, SDVariable in, SDVariable lengths, int steps,
+                                   int nIn, int nOut) {
+        return shape.fusedLstm() ? Lstm.nd4jLayer(sd, name, in, lengths, nIn, nOut, false)
+                : Lstm.last(sd, name, in, lengths, steps, nIn, nOut);
     }
 
     /**

@@ -44,10 +44,11 @@ public final class Predictor {
         graph(shape(bundle.config().text().maxSentences(), bundle.config().text().maxTokens())); // checks the parameters now
     }
 
-    /** The shared shape with the fewest steps that holds {@code sentences} and {@code tokens}. */
+    /** The shared shape with the fewest steps that holds {@code sentences} and {@code tokens}; fused LSTMs. */
     private Encoder.Shape shape(int sentences, int tokens) {
         ModelConfig.Text t = bundle.config().text();
-        return new Encoder.Shape(true, steps(sentences, SENTENCE_STEPS, t.maxSentences()), steps(tokens, TOKEN_STEPS, t.maxTokens()));
+        return new Encoder.Shape(true, steps(sentences, SENTENCE_STEPS, t.maxSentences()), steps(tokens, TOKEN_STEPS,
+                t.maxTokens()), true);
     }
 
     private static int steps(int needed, int[] choices, int max) {

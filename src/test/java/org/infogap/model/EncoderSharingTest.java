@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Scoring graphs ({@link Encoder.Shape}: the text side once per distinct sentence, LSTMs unrolled over only the steps a
  * batch needs) score every pair as the training graph does: a search request's candidates (one text, many images)
- * mixed with pairs of other texts, on the presets' component sets; and {@link Predictor}, which picks the shape per
- * batch, on short and long texts.
+ * mixed with pairs of other texts, on the presets' component sets, with the LSTMs unrolled and as lstmLayer ops; and
+ * {@link Predictor}, which picks the shape per batch (fused LSTMs), on short and long texts.
  */
 class EncoderSharingTest {
 
@@ -69,8 +69,14 @@ class EncoderSharingTest {
     static final String[] OUTPUTS = {Classifier.CMI_PROBABILITIES, Classifier.SC_PROBABILITIES, Encoder.ARTICLE};
 
     static void sameScores(ModelConfig c) {
+        sameScores(c, false);
+        sameScores(c, true);
+    }
+
+    /** @param fused whether the scoring graph's LSTMs are lstmLayer ops (the training graph's are unrolled) */
+    static void sameScores(ModelConfig c, boolean fused) {
         Classifier perPair = Classifier.create(c, NetworksTest.VECTORS);
-        Classifier shared = Classifier.create(c, NetworksTest.VECTORS, new Encoder.Shape(true, 4, 5));
+        Classifier shared = Classifier.create(c, NetworksTest.VECTORS, new Encoder.Shape(true, 4, 5, fused));
         shared.setParameters(perPair.parameters());
         List<Example> batch = candidatesAndOthers(c);
         Map<String, INDArray> sharedFeed = Feeds.inference(batch, shared);
