@@ -231,13 +231,14 @@ PRESET_PAPER ?= generated
 PAPER_GENERATE_OPTS ?= --paper-skew --labelled 826 --test-fraction 0.1114 --unlabelled 2000
 PAPER_REPORT_OPTS ?= --folds 5 --repeats 5
 PAPER_FEATURES := --feature-cache $(PAPER_MODELS)/features
+PAPER_STORE ?= annotations/paper.db
 report-paper: $(JAR) weights
 	@mkdir -p $(PAPER_MODELS)
 	$(INFOGAP) generate --out $(PAPER) $(PAPER_GENERATE_OPTS)
 	$(INFOGAP) vocab --corpus $(PAPER)/corpus.json --out $(PAPER_MODELS)/vocab.txt
 	$(INFOGAP) word2vec --corpus $(PAPER)/corpus.json --out $(PAPER_MODELS)/word2vec.zip
-	$(INFOGAP) annotations import --store annotations/paper.db --corpus $(PAPER)/corpus.json $(PAPER)/labels/*_annotations.jsonl
-	$(INFOGAP) annotations export --store annotations/paper.db --split corpus --out $(PAPER)/labelled.jsonl
+	$(INFOGAP) annotations import --store $(PAPER_STORE) --corpus $(PAPER)/corpus.json $(PAPER)/labels/*_annotations.jsonl
+	$(INFOGAP) annotations export --store $(PAPER_STORE) --split corpus --out $(PAPER)/labelled.jsonl
 	$(INFOGAP) train-autoencoder --corpus $(PAPER)/corpus.json --vocab $(PAPER_MODELS)/vocab.txt --word2vec $(PAPER_MODELS)/word2vec.zip \
 		--out $(PAPER_MODELS)/autoencoder --config $(PRESET_PAPER) $(PAPER_FEATURES)
 	$(INFOGAP) report --labelled $(PAPER)/labelled.jsonl --autoencoder $(PAPER_MODELS)/autoencoder/best.zip \

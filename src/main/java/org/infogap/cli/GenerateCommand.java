@@ -33,7 +33,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "" + GeneratorConfig.Defaults.IMAGE_SIZE, description = "Image side in pixels (paper: 300). Default: ${DEFAULT-VALUE}")
     int imageSize;
 
-    @Option(names = "--paper-skew", description = "Draw labels with the paper's distribution (Tables 1 and 2) instead of uniformly.")
+    @Option(names = "--paper-skew", description = "Give the labelled pairs the paper's label counts (Tables 1 and 2), scaled to --labelled, "
+            + "instead of uniform levels.")
     boolean paperSkew;
 
     @Option(names = "--pictures", paramLabel = "FOLDER|FILE", split = ",",

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
@@ -114,10 +113,25 @@ public final class CorpusGenerator {
         Path cocoJson = cocoDir.resolve("annotations/captions_train.json");
         writeCoco(depiction, cocoJson, cocoDir.resolve("images"), cocoImages, random, images);
 
+        // with the paper's skew, the two sources' labelled pairs together get the paper's counts
+        int[][] bbcSkew = null;
+        int[][] wikiSkew = null;
+        if (config.paperSkew()) {
+            int[][] all = {SkewedLabels.scaled(PAPER_CMI_COUNTS, config.labelled()),
+                SkewedLabels.scaled(PAPER_SC_COUNTS, config.labelled())};
+            bbcSkew = new int[][] {SkewedLabels.scaled(all[0], bbcLabelled), SkewedLabels.scaled(all[1], bbcLabelled)};
+            wikiSkew = new int[2][];
+            for (int m = 0; m < 2; m++) {
+                wikiSkew[m] = all[m].clone();
+                for (int level = 0; level < all[m].length; level++) {
+                    wikiSkew[m][level] -= bbcSkew[m][level];
+                }
+            }
+        }
         List<Item<S>> bbc = items(depiction, bbcUnlabelled, bbcLabelled, BBC_MAX_SENTENCES, TextComposer.Style.NEWS,
-                random);
+                bbcSkew, random);
         List<Item<S>> wiki = items(depiction, wikiUnlabelled, wikiLabelled, WIKI_MAX_SENTENCES,
-                TextComposer.Style.ENCYCLOPEDIA, random);
+                TextComposer.Style.ENCYCLOPEDIA, wikiSkew, random);
         Map<CmiLevel, Integer> cmiCounts = new EnumMap<>(CmiLevel.class);
         Map<ScLevel, Integer> scCounts = new EnumMap<>(ScLevel.class);
         Path labels = dir.resolve("labels");
@@ -183,8 +197,9 @@ public final class CorpusGenerator {
         return new Summary(finalDir.resolve("corpus.json"), total, config.labelled(), cmiCounts, scCounts);
     }
 
+    /** With {@code skew} ({CMI counts, SC counts} of the labelled pairs, or null: uniform levels). */
     private <S> List<Item<S>> items(Depiction<S> depiction, int unlabelled, int labelled, int maxSentences,
-                                    TextComposer.Style style, Random random) {
+                                    TextComposer.Style style, int[][] skew, Random random) {
         List<Item<S>> items = new ArrayList<>(unlabelled + labelled);
         Depiction.Writer<S> composer = depiction.writer(style, random);
         List<Integer> labelledIndex = new ArrayList<>();
@@ -195,27 +210,61 @@ public final class CorpusGenerator {
         int testCount = (int) Math.round(labelled * config.testFraction());
         boolean[] test = new boolean[labelled];
         labelledIndex.subList(0, testCount).forEach(i -> test[i] = true);
+        List<SkewedLabels.Target> targets = skew != null && labelled > 0
+                ? SkewedLabels.draw(labelled, skew[0], skew[1],
+                        SkewedLabels.feasibleForAny(Depiction.MAX_OBJECTS, maxSentences), random)
+                : null;
         for (int i = 0; i < unlabelled + labelled; i++) {
             boolean isLabelled = i >= unlabelled;
             Split split = isLabelled && test[i - unlabelled] ? Split.TEST : Split.TRAIN;
-            S scene = depiction.randomScene(random, split);
-            TextComposer.Plan plan = isLabelled
-                    ? planFor(depiction.objects(scene), maxSentences, random)
-                    : TextComposer.randomPlan(depiction.objects(scene), maxSentences, random);
+            S scene;
+            TextComposer.Plan plan;
+            if (targets != null && isLabelled) {
+                SkewedLabels.Target target = targets.get(i - unlabelled);
+                scene = sceneFor(depiction, target, maxSentences, split, random);
+                plan = planFor(depiction.objects(scene), maxSentences, target, random);
+            } else {
+                scene = depiction.randomScene(random, split);
+                plan = isLabelled
+                        ? planFor(depiction.objects(scene), maxSentences, random)
+                        : TextComposer.randomPlan(depiction.objects(scene), maxSentences, random);
+            }
             items.add(new Item<>(i, scene, composer.compose(scene, plan), isLabelled, split));
         }
         return items;
     }
 
-    /**
-     * Draws target labels (uniformly over levels, or with the paper's skew) and a plan that yields
-     * them; combinations the rules cannot produce (CMI 0 with positive SC, CMI 1 without SC 1) are
-     * drawn again.
-     */
-    private TextComposer.Plan planFor(int objects, int maxSentences, Random random) {
+    /** A random scene with as many objects as the rules need to give {@code target} (a few levels need one object). */
+    private static <S> S sceneFor(Depiction<S> depiction, SkewedLabels.Target target, int maxSentences, Split split,
+                                  Random random) {
         while (true) {
-            CmiLevel cmi = CmiLevel.ofIndex(drawLevel(PAPER_CMI_COUNTS, random));
-            ScLevel sc = ScLevel.ofIndex(drawLevel(PAPER_SC_COUNTS, random));
+            S scene = depiction.randomScene(random, split);
+            if (SkewedLabels.feasible(depiction.objects(scene), maxSentences)[target.cmi()][target.sc()]) {
+                return scene;
+            }
+        }
+    }
+
+    /** A random plan, drawn as for unlabelled texts, that the rules give {@code target}; one exists (checked). */
+    private static TextComposer.Plan planFor(int objects, int maxSentences, SkewedLabels.Target target, Random random) {
+        while (true) {
+            TextComposer.Plan plan = TextComposer.randomPlan(objects, maxSentences, random);
+            if (LabelRules.cmi(objects, plan.described(), plan.visual(), plan.total()).index() == target.cmi()
+                    && LabelRules.sc(plan.visual(), plan.contradicting(), plan.total()).index() == target.sc()) {
+                return plan;
+            }
+        }
+    }
+
+    /**
+     * Draws target labels uniformly over levels and a plan that yields them; combinations the rules cannot produce
+     * (CMI 0 with positive SC, CMI 1 without SC 1) are drawn again. (With the paper's skew, {@link SkewedLabels} sets
+     * the targets instead: a redraw would change its counts.)
+     */
+    private static TextComposer.Plan planFor(int objects, int maxSentences, Random random) {
+        while (true) {
+            CmiLevel cmi = CmiLevel.ofIndex(random.nextInt(CmiLevel.values().length));
+            ScLevel sc = ScLevel.ofIndex(random.nextInt(ScLevel.values().length));
             for (int i = 0; i < PLAN_TRIES; i++) {
                 TextComposer.Plan plan = TextComposer.randomPlan(objects, maxSentences, random);
                 if (LabelRules.cmi(objects, plan.described(), plan.visual(), plan.total()) == cmi
@@ -224,21 +273,6 @@ public final class CorpusGenerator {
                 }
             }
         }
-    }
-
-    private int drawLevel(int[] paperCounts, Random random) {
-        if (!config.paperSkew()) {
-            return random.nextInt(paperCounts.length);
-        }
-        int total = IntStream.of(paperCounts).sum();
-        int r = random.nextInt(total);
-        for (int i = 0; i < paperCounts.length; i++) {
-            r -= paperCounts[i];
-            if (r < 0) {
-                return i;
-            }
-        }
-        throw new AssertionError();
     }
 
     private <S> void writeCoco(Depiction<S> depiction, Path json, Path imageDir, int count, Random random,

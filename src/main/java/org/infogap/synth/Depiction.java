@@ -13,6 +13,9 @@ import java.util.Random;
  */
 interface Depiction<S> {
 
+    /** The most objects a scene shows. */
+    int MAX_OBJECTS = 4;
+
     /**
      * A random scene of one to four objects at distinct positions, for a pair of {@code split}: a depiction may keep
      * some of its pictures for the test split, so that the test measures what was learnt rather than what was seen.

@@ -190,7 +190,15 @@ class CorpusGeneratorTest {
         // Table 1: CMI 0.5 is the most frequent level (466 of 826); Table 2: SC 1 (541 of 826).
         assertEquals(CmiLevel.L05, mostFrequent(skewed.cmi()));
         assertEquals(ScLevel.POS1, mostFrequent(skewed.sc()));
-        assertTrue(skewed.sc().get(ScLevel.POS1) > 300, skewed.sc().toString());
+        // every level's count is the paper's scaled to 600 pairs, up to the rounding of its two sources' 300 each
+        for (CmiLevel level : CmiLevel.values()) {
+            double paper = CorpusGenerator.PAPER_CMI_COUNTS[level.index()] * 600.0 / 826;
+            assertEquals(paper, skewed.cmi().getOrDefault(level, 0), 1.0, "CMI " + level + ": " + skewed.cmi());
+        }
+        for (ScLevel level : ScLevel.values()) {
+            double paper = CorpusGenerator.PAPER_SC_COUNTS[level.index()] * 600.0 / 826;
+            assertEquals(paper, skewed.sc().getOrDefault(level, 0), 1.0, "SC " + level + ": " + skewed.sc());
+        }
     }
 
     private static <K> K mostFrequent(Map<K, Integer> counts) {
