@@ -210,10 +210,10 @@ public final class CorpusGenerator {
         int testCount = (int) Math.round(labelled * config.testFraction());
         boolean[] test = new boolean[labelled];
         labelledIndex.subList(0, testCount).forEach(i -> test[i] = true);
-        List<SkewedLabels.Target> targets = skew != null && labelled > 0
-                ? SkewedLabels.draw(labelled, skew[0], skew[1],
-                        SkewedLabels.feasibleForAny(Depiction.MAX_OBJECTS, maxSentences), random)
-                : null;
+        boolean[][][] feasible = skew != null && labelled > 0
+                ? SkewedLabels.feasibleByObjects(Depiction.MAX_OBJECTS, maxSentences) : null;
+        List<SkewedLabels.Target> targets = feasible != null
+                ? SkewedLabels.draw(skew[0], skew[1], SkewedLabels.any(feasible), random) : null;
         for (int i = 0; i < unlabelled + labelled; i++) {
             boolean isLabelled = i >= unlabelled;
             Split split = isLabelled && test[i - unlabelled] ? Split.TEST : Split.TRAIN;
@@ -221,8 +221,8 @@ public final class CorpusGenerator {
             TextComposer.Plan plan;
             if (targets != null && isLabelled) {
                 SkewedLabels.Target target = targets.get(i - unlabelled);
-                scene = sceneFor(depiction, target, maxSentences, split, random);
-                plan = planFor(depiction.objects(scene), maxSentences, target, random);
+                scene = sceneFor(depiction, target, feasible, split, random);
+                plan = plan(depiction.objects(scene), maxSentences, target.cmi(), target.sc(), Integer.MAX_VALUE, random);
             } else {
                 scene = depiction.randomScene(random, split);
                 plan = isLabelled
@@ -235,23 +235,12 @@ public final class CorpusGenerator {
     }
 
     /** A random scene with as many objects as the rules need to give {@code target} (a few levels need one object). */
-    private static <S> S sceneFor(Depiction<S> depiction, SkewedLabels.Target target, int maxSentences, Split split,
-                                  Random random) {
+    private static <S> S sceneFor(Depiction<S> depiction, SkewedLabels.Target target, boolean[][][] feasibleByObjects,
+                                  Split split, Random random) {
         while (true) {
             S scene = depiction.randomScene(random, split);
-            if (SkewedLabels.feasible(depiction.objects(scene), maxSentences)[target.cmi()][target.sc()]) {
+            if (feasibleByObjects[depiction.objects(scene)][target.cmi()][target.sc()]) {
                 return scene;
-            }
-        }
-    }
-
-    /** A random plan, drawn as for unlabelled texts, that the rules give {@code target}; one exists (checked). */
-    private static TextComposer.Plan planFor(int objects, int maxSentences, SkewedLabels.Target target, Random random) {
-        while (true) {
-            TextComposer.Plan plan = TextComposer.randomPlan(objects, maxSentences, random);
-            if (LabelRules.cmi(objects, plan.described(), plan.visual(), plan.total()).index() == target.cmi()
-                    && LabelRules.sc(plan.visual(), plan.contradicting(), plan.total()).index() == target.sc()) {
-                return plan;
             }
         }
     }
@@ -263,16 +252,28 @@ public final class CorpusGenerator {
      */
     private static TextComposer.Plan planFor(int objects, int maxSentences, Random random) {
         while (true) {
-            CmiLevel cmi = CmiLevel.ofIndex(random.nextInt(CmiLevel.values().length));
-            ScLevel sc = ScLevel.ofIndex(random.nextInt(ScLevel.values().length));
-            for (int i = 0; i < PLAN_TRIES; i++) {
-                TextComposer.Plan plan = TextComposer.randomPlan(objects, maxSentences, random);
-                if (LabelRules.cmi(objects, plan.described(), plan.visual(), plan.total()) == cmi
-                        && LabelRules.sc(plan.visual(), plan.contradicting(), plan.total()) == sc) {
-                    return plan;
-                }
+            int cmi = random.nextInt(CmiLevel.values().length);
+            int sc = random.nextInt(ScLevel.values().length);
+            TextComposer.Plan plan = plan(objects, maxSentences, cmi, sc, PLAN_TRIES, random);
+            if (plan != null) {
+                return plan;
             }
         }
+    }
+
+    /**
+     * A random plan, drawn as for unlabelled texts, that the rules give the levels {@code cmi} and {@code sc}
+     * (indexes); null after {@code tries} plans without one.
+     */
+    private static TextComposer.Plan plan(int objects, int maxSentences, int cmi, int sc, int tries, Random random) {
+        for (int i = 0; i < tries; i++) {
+            TextComposer.Plan plan = TextComposer.randomPlan(objects, maxSentences, random);
+            if (LabelRules.cmi(objects, plan.described(), plan.visual(), plan.total()).index() == cmi
+                    && LabelRules.sc(plan.visual(), plan.contradicting(), plan.total()).index() == sc) {
+                return plan;
+            }
+        }
+        return null;
     }
 
     private <S> void writeCoco(Depiction<S> depiction, Path json, Path imageDir, int count, Random random,

@@ -29,14 +29,16 @@ final class SkewedLabels {
     }
 
     /**
-     * {@code n} targets in random order whose CMI and SC counts are {@code cmiCounts} and {@code scCounts} scaled to
-     * {@code n} (largest remainders), each a pair that {@code feasible[cmi][sc]} allows.
+     * Targets in random order whose CMI and SC counts are {@code cmi} and {@code sc} (each summing to the number of
+     * targets; {@link #scaled} gives such counts), each a pair that {@code feasible[cmi][sc]} allows.
      *
-     * @throws IllegalArgumentException when the counts cannot be paired within what is feasible
+     * @throws IllegalArgumentException when the counts differ in total or cannot be paired within what is feasible
      */
-    static List<Target> draw(int n, int[] cmiCounts, int[] scCounts, boolean[][] feasible, Random random) {
-        int[] cmi = scaled(cmiCounts, n);
-        int[] sc = scaled(scCounts, n);
+    static List<Target> draw(int[] cmi, int[] sc, boolean[][] feasible, Random random) {
+        if (java.util.stream.IntStream.of(cmi).sum() != java.util.stream.IntStream.of(sc).sum()) {
+            throw new IllegalArgumentException("the CMI counts " + java.util.Arrays.toString(cmi) + " and SC counts "
+                    + java.util.Arrays.toString(sc) + " differ in total");
+        }
         // fewest allowed SC levels first: they are the ones a late pick could leave without a partner
         List<Integer> order = new ArrayList<>();
         for (int level = 0; level < cmi.length; level++) {
@@ -133,17 +135,30 @@ final class SkewedLabels {
         return out;
     }
 
-    /** {@link #feasible(int, int)} for any of {@code 1..maxObjects} objects. */
-    static boolean[][] feasibleForAny(int maxObjects, int maxSentences) {
-        boolean[][] out = new boolean[5][5];
+    /** {@link #feasible(int, int)} for each of {@code 1..maxObjects} objects, at its object count. */
+    static boolean[][][] feasibleByObjects(int maxObjects, int maxSentences) {
+        boolean[][][] out = new boolean[maxObjects + 1][][];
         for (int n = 1; n <= maxObjects; n++) {
-            boolean[][] f = feasible(n, maxSentences);
-            for (int i = 0; i < 5; i++) {
+            out[n] = feasible(n, maxSentences);
+        }
+        return out;
+    }
+
+    /** What any of the object counts of {@link #feasibleByObjects} allows. */
+    static boolean[][] any(boolean[][][] byObjects) {
+        boolean[][] out = new boolean[5][5];
+        for (boolean[][] f : byObjects) {
+            for (int i = 0; f != null && i < 5; i++) {
                 for (int j = 0; j < 5; j++) {
                     out[i][j] |= f[i][j];
                 }
             }
         }
         return out;
+    }
+
+    /** {@link #feasible(int, int)} for any of {@code 1..maxObjects} objects. */
+    static boolean[][] feasibleForAny(int maxObjects, int maxSentences) {
+        return any(feasibleByObjects(maxObjects, maxSentences));
     }
 }

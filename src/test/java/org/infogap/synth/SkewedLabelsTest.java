@@ -15,7 +15,7 @@ class SkewedLabelsTest {
     @Test
     void thePapersSizeGetsThePapersCountsOnPairsTheRulesAllow() {
         boolean[][] feasible = SkewedLabels.feasibleForAny(Depiction.MAX_OBJECTS, CorpusGenerator.WIKI_MAX_SENTENCES);
-        List<SkewedLabels.Target> targets = SkewedLabels.draw(826, CorpusGenerator.PAPER_CMI_COUNTS,
+        List<SkewedLabels.Target> targets = SkewedLabels.draw(CorpusGenerator.PAPER_CMI_COUNTS,
                 CorpusGenerator.PAPER_SC_COUNTS, feasible, new Random(1));
         int[] cmi = new int[5];
         int[] sc = new int[5];
@@ -48,7 +48,7 @@ class SkewedLabelsTest {
         boolean[][] f = SkewedLabels.feasibleForAny(Depiction.MAX_OBJECTS, CorpusGenerator.WIKI_MAX_SENTENCES);
         // all CMI 1 (captions) against no SC 1
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SkewedLabels.draw(10, new int[] {0, 0, 0, 0, 1}, new int[] {1, 0, 0, 0, 0}, f, new Random(1)));
+                () -> SkewedLabels.draw(new int[] {0, 0, 0, 0, 10}, new int[] {10, 0, 0, 0, 0}, f, new Random(1)));
         assertTrue(e.getMessage().contains("cannot be paired"), e.getMessage());
     }
 
