@@ -79,6 +79,9 @@ public final class AblationReport {
         if (all.mismatchedPairs() != null) {
             units.add("mismatchedPairs");
         }
+        if (all.ordinalLoss() != null) {
+            units.add("ordinalLoss");
+        }
         if (all.sentenceCounts() != null) {
             units.add("sentenceCounts");
             if (all.sentenceCounts().visualWords()) {
@@ -102,12 +105,13 @@ public final class AblationReport {
         }
         ModelConfig.Components c = all.components();
         return all.withComponents(new ModelConfig.Components(head, counts, c.wordWhitening(), c.imageFineTuning(),
-                on.contains("mismatchedPairs") ? all.mismatchedPairs() : null));
+                on.contains("mismatchedPairs") ? all.mismatchedPairs() : null,
+                on.contains("ordinalLoss") ? all.ordinalLoss() : null));
     }
 
     private static List<String> prerequisites(String unit) {
         return switch (unit) {
-            case "matchHead", "mismatchedPairs" -> List.of();
+            case "matchHead", "mismatchedPairs", "ordinalLoss" -> List.of();
             case "sentenceCounts" -> List.of("matchHead");
             default -> List.of("matchHead", "sentenceCounts");
         };

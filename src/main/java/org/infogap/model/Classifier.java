@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * softmax heads, CMI and SC, trained with the sum of their cross-entropies.
  *
  * <p>Components the config adds (none in the paper preset): the {@link MatchHead}'s weighted loss, which needs no
- * labels, and {@link SentenceCounts}, which the FC layer and both heads read beside the article.
+ * labels, {@link SentenceCounts}, which the FC layer and both heads read beside the article, and {@link OrdinalLoss}
+ * beside the heads' cross-entropies.
  */
 public final class Classifier extends Network {
 
@@ -60,13 +61,18 @@ public final class Classifier extends Network {
 
         SDVariable cmiLogits = Encoder.dense(sd, "cls/cmi", hidden, width, LEVELS, false);
         SDVariable scLogits = Encoder.dense(sd, "cls/sc", hidden, width, LEVELS, false);
-        sd.nn().softmax(CMI_PROBABILITIES, cmiLogits, 1);
-        sd.nn().softmax(SC_PROBABILITIES, scLogits, 1);
+        SDVariable cmiProbabilities = sd.nn().softmax(CMI_PROBABILITIES, cmiLogits, 1);
+        SDVariable scProbabilities = sd.nn().softmax(SC_PROBABILITIES, scLogits, 1);
         SDVariable cmiLabels = sd.placeHolder(CMI_LABELS, DataType.FLOAT, -1, LEVELS);
         SDVariable scLabels = sd.placeHolder(SC_LABELS, DataType.FLOAT, -1, LEVELS);
         SDVariable cmiLoss = sd.loss().softmaxCrossEntropy(CMI_LOSS, cmiLabels, cmiLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
         SDVariable scLoss = sd.loss().softmaxCrossEntropy(SC_LOSS, scLabels, scLogits, null, LossReduce.MEAN_BY_WEIGHT, 0.0);
         SDVariable loss = cmiLoss.add(scLoss);
+        if (c.ordinalLoss() != null) {
+            SDVariable ordinal = OrdinalLoss.loss(sd, OrdinalLoss.CMI_LOSS, cmiProbabilities, cmiLabels, LEVELS)
+                    .add(OrdinalLoss.loss(sd, OrdinalLoss.SC_LOSS, scProbabilities, scLabels, LEVELS));
+            loss = loss.add(ordinal.mul(c.ordinalLoss().weight()));
+        }
         if (c.matching()) {
             // the labelled pairs teach matching too, without their labels: more steps for the head than the
             // autoencoder gives it, and the same for the baseline without autoencoder
@@ -94,6 +100,9 @@ public final class Classifier extends Network {
     @Override
     protected List<String> lossParts() {
         List<String> parts = new ArrayList<>(List.of(CMI_LOSS, SC_LOSS));
+        if (config.ordinalLoss() != null) {
+            parts.addAll(List.of(OrdinalLoss.CMI_LOSS, OrdinalLoss.SC_LOSS));
+        }
         if (config.sentenceCounts() != null) {
             parts.addAll(SentenceCounts.lossParts(config));
         }

@@ -128,17 +128,22 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
     /**
      * The additions to the paper's network, each null when off. Each is a class of its own, which documents
      * what it adds and why: {@link MatchHead}, {@link SentenceCounts}, {@link WordWhitening}, {@link ImageTuner},
-     * {@link MismatchedPairs}.
+     * {@link MismatchedPairs}, {@link OrdinalLoss}.
      */
     public record Components(MatchHead.Settings matchHead, SentenceCounts.Settings sentenceCounts,
                              WordWhitening.Settings wordWhitening, ImageTuner.Settings imageFineTuning,
-                             MismatchedPairs.Settings mismatchedPairs) {
+                             MismatchedPairs.Settings mismatchedPairs, OrdinalLoss.Settings ordinalLoss) {
 
-        public static final Components NONE = new Components(null, null, null, null, null);
+        public static final Components NONE = new Components(null, null, null, null, null, null);
 
         /** These components with {@code m} as the mismatched pairs' (null: off). */
         public Components withMismatchedPairs(MismatchedPairs.Settings m) {
-            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, m);
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, m, ordinalLoss);
+        }
+
+        /** These components with {@code o} as the ordinal term's (null: off). */
+        public Components withOrdinalLoss(OrdinalLoss.Settings o) {
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, mismatchedPairs, o);
         }
 
         /** The names of the components that are on, in the order above. */
@@ -158,6 +163,9 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
             }
             if (mismatchedPairs != null) {
                 on.add("mismatchedPairs");
+            }
+            if (ordinalLoss != null) {
+                on.add("ordinalLoss");
             }
             return on;
         }
@@ -231,7 +239,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
         return new ModelConfig(new Image(160, 64, "mixed5"), new Text(300, 64, 64, 256, 20, 18), new Decoder(6, 10.0),
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 3, 12, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 4, true),
-                        new SentenceCounts.Settings(32, true, false), null, null, null));
+                        new SentenceCounts.Settings(32, true, false), null, null, null, null));
     }
 
     /**
@@ -260,7 +268,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 4, 8, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 2, true),
                         new SentenceCounts.Settings(32, true, true), new WordWhitening.Settings(WordWhitening.FLOOR), null,
-                        null));
+                        null, null));
     }
 
     /** The presets by name: paper, generated, real, small. */
@@ -297,6 +305,10 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
 
     public MismatchedPairs.Settings mismatchedPairs() {
         return components.mismatchedPairs();
+    }
+
+    public OrdinalLoss.Settings ordinalLoss() {
+        return components.ordinalLoss();
     }
 
     /** Whether the match head reads an InceptionV3 grid (and so the cached features carry one). */
