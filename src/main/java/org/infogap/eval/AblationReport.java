@@ -82,6 +82,9 @@ public final class AblationReport {
         if (all.ordinalLoss() != null) {
             units.add("ordinalLoss");
         }
+        if (all.ensemble() != null) {
+            units.add("ensemble");
+        }
         if (all.sentenceCounts() != null) {
             units.add("sentenceCounts");
             if (all.sentenceCounts().visualWords()) {
@@ -106,12 +109,12 @@ public final class AblationReport {
         ModelConfig.Components c = all.components();
         return all.withComponents(new ModelConfig.Components(head, counts, c.wordWhitening(), c.imageFineTuning(),
                 on.contains("mismatchedPairs") ? all.mismatchedPairs() : null,
-                on.contains("ordinalLoss") ? all.ordinalLoss() : null));
+                on.contains("ordinalLoss") ? all.ordinalLoss() : null, on.contains("ensemble") ? all.ensemble() : null));
     }
 
     private static List<String> prerequisites(String unit) {
         return switch (unit) {
-            case "matchHead", "mismatchedPairs", "ordinalLoss" -> List.of();
+            case "matchHead", "mismatchedPairs", "ordinalLoss", "ensemble" -> List.of();
             case "sentenceCounts" -> List.of("matchHead");
             default -> List.of("matchHead", "sentenceCounts");
         };

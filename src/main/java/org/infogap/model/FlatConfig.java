@@ -17,9 +17,9 @@ import org.infogap.io.Json;
  * Every setting of a {@link ModelConfig} under one flat name: the shape configs and bundles had before version 2
  * (one record of flags), and the names {@code --set key=value} takes. A component is on when its flag is
  * ({@code matchWeight} above 0, {@code sentenceCounts}, {@code whitenWords}, {@code fineTuneImage}; {@code mismatchShare}
- * and {@code ordinalWeight} not 0); settings of a component that is off keep their preset value and mean nothing. As
- * version 1 did, a setting whose component or prerequisite is off reads as off ({@link #toConfig}), so that every
- * bundle it wrote loads as it was trained.
+ * and {@code ordinalWeight} not 0; {@code ensembleMembers} above 1); settings of a component that is off keep their
+ * preset value and mean nothing. As version 1 did, a setting whose component or prerequisite is off reads as off
+ * ({@link #toConfig}), so that every bundle it wrote loads as it was trained.
  */
 record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int textDim, int articleDim,
                   int maxSentences, int maxTokens, int thumbnail, double cosineScale, int classifierHidden,
@@ -29,7 +29,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                   double matchWeight, boolean whitenWords, boolean matchGrid, boolean matchCaptions,
                   boolean sentenceCounts, int matchEpochs, boolean matchBag, boolean visualWords, int countsHidden,
                   boolean countsCoverage, String imageLayer, String gridLayer, double whitenFloor, double mismatchShare,
-                  double ordinalWeight) {
+                  double ordinalWeight, int ensembleMembers) {
 
     /** The grid the match head read before {@code gridLayer} was a setting. */
     static final String FIRST_GRID_LAYER = "mixed7";
@@ -51,9 +51,11 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
             Map.entry("countsCoverage", BooleanNode.FALSE),
             Map.entry("whitenFloor", DoubleNode.valueOf(WordWhitening.FLOOR)),
             Map.entry("mismatchShare", DoubleNode.valueOf(0.0)),
-            Map.entry("ordinalWeight", DoubleNode.valueOf(0.0)));
+            Map.entry("ordinalWeight", DoubleNode.valueOf(0.0)),
+            Map.entry("ensembleMembers", IntNode.valueOf(1)));
     /** Names version 1 did not have, which a version-1 file cannot state. */
-    private static final Set<String> NOT_IN_VERSION_1 = Set.of("whitenFloor", "mismatchShare", "ordinalWeight");
+    private static final Set<String> NOT_IN_VERSION_1 = Set.of("whitenFloor", "mismatchShare", "ordinalWeight",
+            "ensembleMembers");
 
     /** The flat settings of {@code c}; a component that is off gives its flags off and the preset's values. */
     static FlatConfig of(ModelConfig c) {
@@ -76,7 +78,8 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                 match && m.bag(), counts && s.visualWords(), counts ? s.hidden() : 0, counts && s.coverage(),
                 c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, whitenFloor,
                 on.mismatchedPairs() != null ? on.mismatchedPairs().share() : 0,
-                on.ordinalLoss() != null ? on.ordinalLoss().weight() : 0);
+                on.ordinalLoss() != null ? on.ordinalLoss().weight() : 0,
+                on.ensemble() != null ? on.ensemble().members() : 1);
     }
 
     /**
@@ -111,7 +114,8 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                 whitenWords ? new WordWhitening.Settings(whitenFloor) : null,
                 fineTuneImage ? new ImageTuner.Settings(imageLrScale) : null,
                 mismatchShare != 0 ? new MismatchedPairs.Settings(mismatchShare) : null,
-                ordinalWeight != 0 ? new OrdinalLoss.Settings(ordinalWeight) : null);
+                ordinalWeight != 0 ? new OrdinalLoss.Settings(ordinalWeight) : null,
+                ensembleMembers != 1 ? new Ensemble.Settings(ensembleMembers) : null);
         String pooled = fineTuneImage ? InceptionV3.LAST_BLOCK : imageLayer;
         return new ModelConfig(new ModelConfig.Image(imageSize, imageDim, pooled),
                 new ModelConfig.Text(wordDim, sentenceDim, textDim, articleDim, maxSentences, maxTokens),

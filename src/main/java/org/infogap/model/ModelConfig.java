@@ -128,22 +128,35 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
     /**
      * The additions to the paper's network, each null when off. Each is a class of its own, which documents
      * what it adds and why: {@link MatchHead}, {@link SentenceCounts}, {@link WordWhitening}, {@link ImageTuner},
-     * {@link MismatchedPairs}, {@link OrdinalLoss}.
+     * {@link MismatchedPairs}, {@link OrdinalLoss}, {@link Ensemble}.
      */
     public record Components(MatchHead.Settings matchHead, SentenceCounts.Settings sentenceCounts,
                              WordWhitening.Settings wordWhitening, ImageTuner.Settings imageFineTuning,
-                             MismatchedPairs.Settings mismatchedPairs, OrdinalLoss.Settings ordinalLoss) {
+                             MismatchedPairs.Settings mismatchedPairs, OrdinalLoss.Settings ordinalLoss,
+                             Ensemble.Settings ensemble) {
 
-        public static final Components NONE = new Components(null, null, null, null, null, null);
+        public static final Components NONE = new Components(null, null, null, null, null, null, null);
+
+        public Components {
+            if (ensemble != null && imageFineTuning != null) {
+                // each member would tune its own InceptionV3, and a bundle scores every pair with one image encoder
+                throw new IllegalArgumentException("ensemble and imageFineTuning cannot be on together");
+            }
+        }
 
         /** These components with {@code m} as the mismatched pairs' (null: off). */
         public Components withMismatchedPairs(MismatchedPairs.Settings m) {
-            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, m, ordinalLoss);
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, m, ordinalLoss, ensemble);
         }
 
         /** These components with {@code o} as the ordinal term's (null: off). */
         public Components withOrdinalLoss(OrdinalLoss.Settings o) {
-            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, mismatchedPairs, o);
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, mismatchedPairs, o, ensemble);
+        }
+
+        /** These components with {@code e} as the ensemble's (null: one classifier). */
+        public Components withEnsemble(Ensemble.Settings e) {
+            return new Components(matchHead, sentenceCounts, wordWhitening, imageFineTuning, mismatchedPairs, ordinalLoss, e);
         }
 
         /** The names of the components that are on, in the order above. */
@@ -166,6 +179,9 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
             }
             if (ordinalLoss != null) {
                 on.add("ordinalLoss");
+            }
+            if (ensemble != null) {
+                on.add("ensemble");
             }
             return on;
         }
@@ -239,7 +255,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
         return new ModelConfig(new Image(160, 64, "mixed5"), new Text(300, 64, 64, 256, 20, 18), new Decoder(6, 10.0),
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 3, 12, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 4, true),
-                        new SentenceCounts.Settings(32, true, false), null, null, null, null));
+                        new SentenceCounts.Settings(32, true, false), null, null, null, null, null));
     }
 
     /**
@@ -268,7 +284,7 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
                 new ClassifierLayer(64), new Training(ADAM, 0.002, 0.95, 16, 5.0, 0.0, 0.7, 0.9, 4, 8, true, 42),
                 new Components(new MatchHead.Settings(1.0, "mixed5", true, 2, true),
                         new SentenceCounts.Settings(32, true, true), new WordWhitening.Settings(WordWhitening.FLOOR), null,
-                        null, null));
+                        null, null, null));
     }
 
     /** The presets by name: paper, generated, real, small. */
@@ -309,6 +325,10 @@ public record ModelConfig(Image image, Text text, Decoder decoder, ClassifierLay
 
     public OrdinalLoss.Settings ordinalLoss() {
         return components.ordinalLoss();
+    }
+
+    public Ensemble.Settings ensemble() {
+        return components.ensemble();
     }
 
     /** Whether the match head reads an InceptionV3 grid (and so the cached features carry one). */

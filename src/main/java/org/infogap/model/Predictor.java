@@ -11,8 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A trained classifier bundle, ready to score examples: levels, probabilities, article embeddings. Its graphs share
  * sentences ({@link Encoder.Shape}): pairs that share a text, a search request's candidates, run the text side once per
  * batch. Each batch runs on the graph unrolled over the fewest steps its texts need (sentence slots of 4, 8 or the
- * config's, tokens of 12 or the config's), made the first time a batch needs it. {@code predict}, the report and
- * {@code serve} all score through here. Not for several threads at once: one predictor per thread.
+ * config's, tokens of 12 or the config's), made the first time a batch needs it. An {@link Ensemble}'s members each
+ * run their own graph; a pair's probabilities are their mean, calibrated, and its article embedding is member 0's.
+ * {@code predict}, the report and {@code serve} all score through here. Not for several threads at once: one
+ * predictor per thread.
  */
 public final class Predictor {
 
@@ -27,7 +29,9 @@ public final class Predictor {
 
     private final ModelBundle bundle;
     private final Calibration calibration;
-    private final Map<Encoder.Shape, Classifier> graphs = new java.util.HashMap<>();
+    /** Per shape, one graph per ensemble member (one without the component). */
+    private final Map<Encoder.Shape, List<Classifier>> graphs = new java.util.HashMap<>();
+    private final List<Map<String, INDArray>> members = new ArrayList<>();
 
     /** Scores with the calibration the bundle records ({@link Calibration#of}). */
     public Predictor(ModelBundle bundle) {
@@ -41,6 +45,9 @@ public final class Predictor {
         }
         this.bundle = bundle;
         this.calibration = calibration;
+        for (int i = 0; i < Ensemble.members(bundle.config()); i++) {
+            members.add(Ensemble.memberParameters(bundle.parameters(), i));
+        }
         graph(shape(bundle.config().text().maxSentences(), bundle.config().text().maxTokens())); // checks the parameters now
     }
 
@@ -60,11 +67,17 @@ public final class Predictor {
         return max;
     }
 
-    private Classifier graph(Encoder.Shape shape) {
+    private List<Classifier> graph(Encoder.Shape shape) {
         return graphs.computeIfAbsent(shape, s -> {
-            Classifier c = Classifier.create(bundle.config(), bundle.wordVectors(), s);
-            c.setParameters(bundle.parameters());
-            return c;
+            List<Classifier> each = new ArrayList<>();
+            for (Map<String, INDArray> params : members) {
+                Classifier c = Classifier.create(bundle.config(), bundle.wordVectors(), s);
+                if (c.setParameters(params) == 0) {
+                    throw new IllegalArgumentException("ensemble member " + each.size() + " has no parameters in the bundle");
+                }
+                each.add(c);
+            }
+            return each;
         });
     }
 
@@ -89,17 +102,28 @@ public final class Predictor {
                     tokens = Math.max(tokens, ids.length);
                 }
             }
-            Classifier classifier = graph(shape(sentences, tokens));
-            ClosingMemoryMgr.install(classifier.sameDiff());
-            Map<String, INDArray> feed = Feeds.inference(part, classifier);
-            Map<String, INDArray> result = classifier.output(feed, Classifier.CMI_PROBABILITIES, Classifier.SC_PROBABILITIES,
-                    Encoder.ARTICLE);
-            INDArray cmi = result.get(Classifier.CMI_PROBABILITIES);
-            INDArray sc = result.get(Classifier.SC_PROBABILITIES);
-            INDArray article = result.get(Encoder.ARTICLE);
+            List<Classifier> classifiers = graph(shape(sentences, tokens));
+            float[][][] cmi = new float[classifiers.size()][][];
+            float[][][] sc = new float[classifiers.size()][][];
+            float[][] article = null;
+            for (int m = 0; m < classifiers.size(); m++) {
+                Classifier classifier = classifiers.get(m);
+                ClosingMemoryMgr.install(classifier.sameDiff());
+                Map<String, INDArray> feed = Feeds.inference(part, classifier);
+                Map<String, INDArray> result = classifier.output(feed, Classifier.CMI_PROBABILITIES,
+                        Classifier.SC_PROBABILITIES, Encoder.ARTICLE);
+                cmi[m] = result.get(Classifier.CMI_PROBABILITIES).toFloatMatrix();
+                sc[m] = result.get(Classifier.SC_PROBABILITIES).toFloatMatrix();
+                if (m == 0) {
+                    article = result.get(Encoder.ARTICLE).toFloatMatrix();
+                }
+                // closed now: left to the garbage collector, the feeds' off-heap memory grew by MBs per call (measured)
+                Network.release(feed.values());
+                Network.release(result.values());
+            }
             for (int i = 0; i < part.size(); i++) {
-                float[] pc = Calibration.scale(cmi.getRow(i).toFloatVector(), calibration.cmiTemperature());
-                float[] ps = Calibration.scale(sc.getRow(i).toFloatVector(), calibration.scTemperature());
+                float[] pc = Calibration.scale(mean(cmi, i), calibration.cmiTemperature());
+                float[] ps = Calibration.scale(mean(sc, i), calibration.scTemperature());
                 double ec = 0;
                 double es = 0;
                 for (int l = 0; l < Classifier.LEVELS; l++) {
@@ -107,13 +131,22 @@ public final class Predictor {
                     es += ps[l] * ScLevel.ofIndex(l).value();
                 }
                 out.add(new Prediction(part.get(i).key(), CmiLevel.ofIndex(argmax(pc)), pc, ScLevel.ofIndex(argmax(ps)), ps,
-                        ec, es, article.getRow(i).toFloatVector()));
+                        ec, es, article[i]));
             }
-            // closed now: left to the garbage collector, the feeds' off-heap memory grew by MBs per call (measured)
-            Network.release(feed.values());
-            Network.release(result.values());
         }
         return out;
+    }
+
+    /** Row {@code row}'s probabilities, the mean over the members. */
+    private static float[] mean(float[][][] members, int row) {
+        if (members.length == 1) {
+            return members[0][row];
+        }
+        List<float[]> rows = new ArrayList<>(members.length);
+        for (float[][] m : members) {
+            rows.add(m[row]);
+        }
+        return Ensemble.mean(rows);
     }
 
     static int argmax(float[] p) {

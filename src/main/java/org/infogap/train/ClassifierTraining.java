@@ -15,6 +15,7 @@ import org.infogap.data.Split;
 import org.infogap.io.Json;
 import org.infogap.model.Calibration;
 import org.infogap.model.Classifier;
+import org.infogap.model.Ensemble;
 import org.infogap.model.Predictor;
 import org.infogap.model.MismatchedPairs;
 import org.infogap.model.SentenceCounts;
@@ -150,9 +151,53 @@ public final class ClassifierTraining {
     public record ImageSide(Path inceptionWeights, INDArray tunedParams, Map<String, Path> files) {
     }
 
-    /** Trains on {@code train}, picks the best epoch on {@code validation}; bundles go to {@code out}. */
+    /**
+     * Trains on {@code train}, picks the best epoch on {@code validation}; bundles go to {@code out}, calibrated. With
+     * an {@link Ensemble}, each member trains under {@code out/members/<i>/} and {@code out/best.zip} holds them all;
+     * {@code out/last.zip} is member 0's last checkpoint, whose history the report plots.
+     */
     public static ArrayNode train(Setup s, List<Example> train, List<Example> validation, Path out, boolean resume,
                                   ObjectNode provenance) throws IOException {
+        ModelConfig c = s.config();
+        if (c.ensemble() == null) {
+            ArrayNode history = trainOne(s, train, validation, out, resume, provenance);
+            calibrate(out.resolve(Trainer.BEST), validation);
+            return history;
+        }
+        int k = c.ensemble().members();
+        ArrayNode history = null;
+        ModelBundle first = null;
+        List<Map<String, INDArray>> params = new ArrayList<>();
+        ArrayNode members = Json.mapper().createArrayNode();
+        for (int i = 0; i < k; i++) {
+            ModelConfig member = Ensemble.member(c, i);
+            Path dir = out.resolve(Ensemble.MEMBERS_DIR).resolve(Integer.toString(i));
+            LOG.info("ensemble: member {} of {} (seed {}) in {}", i + 1, k, member.training().seed(), dir);
+            ArrayNode h = trainOne(new Setup(member, s.vocabulary(), s.wordVectors(), s.norm(), s.imageEncoderId(),
+                    s.autoencoder(), s.autoencoderFile(), s.freezeEncoder(), s.image()), train, validation, dir, resume, provenance);
+            ModelBundle best = ModelBundle.load(dir.resolve(Trainer.BEST));
+            params.add(best.parameters());
+            members.addObject().put("member", i).put("seed", member.training().seed())
+                    .put("epoch", best.state().path("epoch").asInt()).put(SELECT_BY, best.state().path("best").asDouble());
+            if (i == 0) {
+                history = h;
+                first = best;
+            }
+        }
+        ObjectNode state = first.state().deepCopy();
+        state.set("ensemble", members);
+        new ModelBundle(ModelBundle.CLASSIFIER, c, first.vocabulary(), first.wordVectors(), first.featureNorm(),
+                first.imageEncoderId(), state, Ensemble.combine(params)).save(out.resolve(Trainer.BEST));
+        Path firstLast = out.resolve(Ensemble.MEMBERS_DIR).resolve("0").resolve(Trainer.LAST);
+        org.infogap.io.AtomicFiles.writeVia(out.resolve(Trainer.LAST),
+                tmp -> java.nio.file.Files.copy(firstLast, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        calibrate(out.resolve(Trainer.BEST), validation);
+        return history;
+    }
+
+    /** One classifier: trains on {@code train}, picks the best epoch on {@code validation}, into {@code out}. */
+    private static ArrayNode trainOne(Setup s, List<Example> train, List<Example> validation, Path out, boolean resume,
+                                      ObjectNode provenance) throws IOException {
         ModelConfig c = s.config();
         Classifier net = Classifier.create(c, s.wordVectors());
         String init = "random";
@@ -194,9 +239,7 @@ public final class ClassifierTraining {
                     return new ModelBundle(ModelBundle.CLASSIFIER, c, s.vocabulary(), s.wordVectors(), s.norm(),
                             AutoencoderTraining.imageEncoderId(c, s.imageEncoderId(), params), state, params);
                 });
-        ArrayNode history = trainer.run(train, c.training().classifierEpochs(), out, resume);
-        calibrate(out.resolve(Trainer.BEST), validation);
-        return history;
+        return trainer.run(train, c.training().classifierEpochs(), out, resume);
     }
 
     /**

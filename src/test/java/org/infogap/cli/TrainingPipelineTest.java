@@ -535,6 +535,61 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void anEnsembleTrainsEachMemberWithItsOwnSeedAndScoresTheMeanOfTheirProbabilities() throws Exception {
+        Path ae = dir.resolve("ae-for-ensemble");
+        assertEquals(0, run(ae(ae)));
+        Path alone = dir.resolve("cl-alone");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1",
+                "--feature-cache", dir.resolve("features").toString(), "--out", alone.toString()));
+        Path cl = dir.resolve("cl-ensemble");
+        assertEquals(0, run("train-classifier", "--labelled", labelled.toString(), "--autoencoder",
+                ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1", "--set", "ensembleMembers=2",
+                "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+        ModelBundle ensemble = ModelBundle.load(cl.resolve(Trainer.BEST));
+        assertEquals(2, ensemble.config().ensemble().members());
+        JsonNode members = ensemble.state().withArray("ensemble");
+        assertEquals(2, members.size());
+        assertEquals(42, members.get(0).path("seed").asLong());
+        assertEquals(43, members.get(1).path("seed").asLong());
+        assertTrue(ensemble.state().path("calibration").has("sc_temperature"), "calibrated on the members' mean");
+        assertTrue(Files.exists(cl.resolve(Trainer.LAST)), "member 0's last checkpoint, for the report's curves");
+
+        ModelBundle first = ModelBundle.load(cl.resolve("members/0").resolve(Trainer.BEST));
+        ModelBundle second = ModelBundle.load(cl.resolve("members/1").resolve(Trainer.BEST));
+        ModelBundle single = ModelBundle.load(alone.resolve(Trainer.BEST));
+        for (Map.Entry<String, INDArray> p : single.parameters().entrySet()) {
+            if (!p.getKey().startsWith(org.infogap.model.Network.OPTIMIZER)) {
+                assertArrayEquals(p.getValue().reshape(-1).toFloatVector(),
+                        first.parameters().get(p.getKey()).reshape(-1).toFloatVector(), 1e-5f, "member 0 is the classifier alone: " + p.getKey());
+            }
+        }
+
+        List<LabelledPairs.Labelled> test = LabelledPairs.read(labelled).stream().filter(l -> l.split() == Split.TEST).toList();
+        List<Example> examples = ExampleBuilder.forBundle(ensemble, null, dir.resolve("features"))
+                .classifierExamples(test, ensemble.featureNorm());
+        var none = org.infogap.model.Calibration.NONE;
+        List<Predictor.Prediction> mean = new Predictor(ensemble, none).predict(examples);
+        List<Predictor.Prediction> a = new Predictor(first, none).predict(examples);
+        List<Predictor.Prediction> b = new Predictor(second, none).predict(examples);
+        List<Predictor.Prediction> calibrated = new Predictor(ensemble).predict(examples);
+        org.infogap.model.Calibration fitted = org.infogap.model.Calibration.of(ensemble);
+        boolean membersDiffer = false;
+        for (int i = 0; i < examples.size(); i++) {
+            float[] expected = new float[5];
+            for (int l = 0; l < 5; l++) {
+                expected[l] = (a.get(i).scProbabilities()[l] + b.get(i).scProbabilities()[l]) / 2;
+                membersDiffer |= Math.abs(a.get(i).cmiProbabilities()[l] - b.get(i).cmiProbabilities()[l]) > 1e-4;
+            }
+            assertArrayEquals(expected, mean.get(i).scProbabilities(), 1e-5f, examples.get(i).key());
+            assertArrayEquals(a.get(i).article(), mean.get(i).article(), 1e-6f, "member 0's article embedding");
+            assertArrayEquals(org.infogap.model.Calibration.scale(mean.get(i).scProbabilities(), fitted.scTemperature()),
+                    calibrated.get(i).scProbabilities(), 1e-6f);
+        }
+        assertTrue(membersDiffer, "two seeds, two classifiers");
+    }
+
+    @Test
     void theRetrievalReportSweepsThresholdsOnGeneratedAndGivenLists() throws Exception {
         Path ae = dir.resolve("ae-for-retrieval");
         assertEquals(0, run(ae(ae)));
