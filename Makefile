@@ -223,9 +223,11 @@ $(NODE_CHECK)/node_modules/.package-lock.json: $(NODE_CHECK)/package-lock.json
 
 # The paper's regime (Henning & Ewerth: 826 labelled pairs with its label counts, 92 of them for testing), its own
 # corpus, models and annotation store; the report repeats a stratified 5-fold cross-validation 5 times and gives 95%
-# intervals: 50 classifier trainings of 2-5 minutes each on 2 cores, 2.5-5 hours (--resume continues a stopped run);
-# PAPER_REPORT_OPTS="--folds 5 --repeats 1" for about one. The `real` preset is `generated` with mismatched pairs,
-# which in this regime made CL read the image (docs/decisions/2026-12-07-paper-regime-counts.md).
+# intervals: the `real` preset trains an ensemble of 3 classifiers a fold, 150 trainings of 2-5 minutes each on 2
+# cores, 7.5-15 hours (--resume continues a stopped run); PAPER_REPORT_OPTS="--folds 5 --repeats 1" for a fifth,
+# "--set ensembleMembers=1" for a third. The `real` preset is `generated` with mismatched pairs, which in this regime
+# made CL read the image (docs/decisions/2026-12-07-paper-regime-counts.md), and the ensemble
+# (docs/decisions/2026-12-07-ensemble-self-training-decision-rule.md).
 PAPER := datasets/paper
 PAPER_MODELS := models/paper
 PRESET_PAPER ?= real

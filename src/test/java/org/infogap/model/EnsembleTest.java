@@ -17,16 +17,18 @@ class EnsembleTest {
 
     @Test
     void theComponentIsASettingWithAFlatNameAndOldConfigsReadWithoutIt() throws Exception {
-        ModelConfig on = ModelConfig.real().with(Map.of("ensembleMembers", "3"));
-        assertEquals(3, on.ensemble().members());
-        assertEquals(3, Ensemble.members(on));
+        ModelConfig on = ModelConfig.generated().with(Map.of("ensembleMembers", "4"));
+        assertEquals(4, on.ensemble().members());
+        assertEquals(4, Ensemble.members(on));
         assertTrue(on.components().names().contains("ensemble"));
         assertEquals(on, ModelConfig.fromJson(on.toJson()), "written and read back");
-        assertEquals(List.of("ensembleMembers: 1 -> 3"), ModelConfig.real().differences(on, java.util.Set.of()));
+        assertEquals(List.of("ensembleMembers: 1 -> 4"), ModelConfig.generated().differences(on, java.util.Set.of()));
+        assertEquals(3, ModelConfig.real().ensemble().members(), "the real-data preset's");
+        assertNull(ModelConfig.generated().ensemble(), "not in the default");
         assertNull(ModelConfig.paper().ensemble(), "not in the paper");
         assertEquals(1, Ensemble.members(ModelConfig.paper()));
         assertNull(on.with(Map.of("ensembleMembers", "1")).ensemble(), "1 is one classifier");
-        assertThrows(IllegalArgumentException.class, () -> ModelConfig.real().with(Map.of("ensembleMembers", "0")));
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.generated().with(Map.of("ensembleMembers", "0")));
         IllegalArgumentException tuned = assertThrows(IllegalArgumentException.class,
                 () -> on.with(Map.of("fineTuneImage", "true", "matchGrid", "false")));
         assertTrue(tuned.getMessage().contains("ensemble"), tuned.getMessage());
@@ -34,12 +36,13 @@ class EnsembleTest {
 
     @Test
     void memberIIsTheSameConfigSeededSeedPlusIWithoutTheEnsemble() {
-        ModelConfig on = ModelConfig.real().with(Map.of("ensembleMembers", "3"));
+        ModelConfig on = ModelConfig.real();
+        ModelConfig alone = on.with(Map.of("ensembleMembers", "1"));
         ModelConfig second = Ensemble.member(on, 2);
         assertEquals(on.training().seed() + 2, second.training().seed());
         assertNull(second.ensemble());
-        assertEquals(ModelConfig.real(), Ensemble.member(on, 0), "member 0 is the classifier trained alone");
-        assertEquals(List.of("seed: 42 -> 44"), ModelConfig.real().differences(second, java.util.Set.of()));
+        assertEquals(alone, Ensemble.member(on, 0), "member 0 is the classifier trained alone");
+        assertEquals(List.of("seed: 42 -> 44"), alone.differences(second, java.util.Set.of()));
     }
 
     @Test

@@ -40,11 +40,12 @@ class ModelConfigTest {
                 "word whitening lost its place in the ablation");
         assertEquals(new org.infogap.model.SentenceCounts.Settings(32, true, false), ModelConfig.generated().sentenceCounts(),
                 "coverage lost its place in the ablation");
-        assertEquals(List.of("matchHead", "sentenceCounts", "mismatchedPairs"), ModelConfig.real().components().names(),
-                "what made the classifier read real pictures");
+        assertEquals(List.of("matchHead", "sentenceCounts", "mismatchedPairs", "ensemble"), ModelConfig.real().components().names(),
+                "what made the classifier read real pictures, and read them better");
         assertEquals(0.1, ModelConfig.real().mismatchedPairs().share());
-        assertEquals(ModelConfig.generated().withComponents(ModelConfig.generated().components().withMismatchedPairs(null)),
-                ModelConfig.real().withComponents(ModelConfig.real().components().withMismatchedPairs(null)),
+        assertEquals(3, ModelConfig.real().ensemble().members());
+        assertEquals(ModelConfig.generated(),
+                ModelConfig.real().withComponents(ModelConfig.real().components().withMismatchedPairs(null).withEnsemble(null)),
                 "otherwise the generated preset");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.preset("large"));
         assertTrue(e.getMessage().contains("paper, generated, real or small"), e.getMessage());
