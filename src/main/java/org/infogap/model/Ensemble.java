@@ -3,6 +3,7 @@ package org.infogap.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,6 +28,8 @@ public final class Ensemble {
 
     /** Where member {@code i} trains, under a classifier's output folder. */
     public static final String MEMBERS_DIR = "members";
+    /** Member i's parameter names for i >= 1: {@code member<i>/NAME}. */
+    private static final Pattern MEMBER_NAME = Pattern.compile("member\\d+/.*");
 
     /**
      * The component's section of {@link ModelConfig.Components}.
@@ -51,10 +54,7 @@ public final class Ensemble {
      * config trains without the ensemble.
      */
     public static ModelConfig member(ModelConfig c, int i) {
-        ModelConfig.Training t = c.training();
-        return c.withComponents(c.components().withEnsemble(null)).withTraining(new ModelConfig.Training(t.optimizer(),
-                t.learningRate(), t.lrDecay(), t.batchSize(), t.clipNorm(), t.weightDecay(), t.keepEncoder(),
-                t.keepDecoder(), t.aeEpochs(), t.classifierEpochs(), t.fineTuneEncoder(), t.seed() + i));
+        return c.with(Map.of("seed", Long.toString(c.training().seed() + i), "ensembleMembers", "1"));
     }
 
     private static String prefix(int i) {
@@ -83,9 +83,7 @@ public final class Ensemble {
         String p = prefix(i);
         for (Map.Entry<String, INDArray> e : all.entrySet()) {
             String name = e.getKey();
-            boolean member = name.startsWith("member") && name.indexOf('/') > 0
-                    && name.substring("member".length(), name.indexOf('/')).chars().allMatch(Character::isDigit);
-            if (i == 0 ? !member : name.startsWith(p)) {
+            if (i == 0 ? !MEMBER_NAME.matcher(name).matches() : name.startsWith(p)) {
                 own.put(name.substring(p.length()), e.getValue());
             }
         }
@@ -97,12 +95,15 @@ public final class Ensemble {
         return c.ensemble() == null ? 1 : c.ensemble().members();
     }
 
-    /** The members' level probabilities averaged, one row per pair. */
-    static float[] mean(List<float[]> rows) {
-        float[] m = new float[rows.get(0).length];
-        for (float[] r : rows) {
+    /** Row {@code row}'s level probabilities, the mean over the members ({@code members[m][row]}: member m's). */
+    static float[] mean(float[][][] members, int row) {
+        if (members.length == 1) {
+            return members[0][row];
+        }
+        float[] m = new float[members[0][row].length];
+        for (float[][] member : members) {
             for (int l = 0; l < m.length; l++) {
-                m[l] += r[l] / rows.size();
+                m[l] += member[row][l] / members.length;
             }
         }
         return m;

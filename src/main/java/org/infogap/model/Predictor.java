@@ -106,10 +106,11 @@ public final class Predictor {
             float[][][] cmi = new float[classifiers.size()][][];
             float[][][] sc = new float[classifiers.size()][][];
             float[][] article = null;
+            // the members share config and shape, so one feed (the grids are most of it) serves them all
+            Map<String, INDArray> feed = Feeds.inference(part, classifiers.get(0));
             for (int m = 0; m < classifiers.size(); m++) {
                 Classifier classifier = classifiers.get(m);
                 ClosingMemoryMgr.install(classifier.sameDiff());
-                Map<String, INDArray> feed = Feeds.inference(part, classifier);
                 Map<String, INDArray> result = classifier.output(feed, Classifier.CMI_PROBABILITIES,
                         Classifier.SC_PROBABILITIES, Encoder.ARTICLE);
                 cmi[m] = result.get(Classifier.CMI_PROBABILITIES).toFloatMatrix();
@@ -117,13 +118,13 @@ public final class Predictor {
                 if (m == 0) {
                     article = result.get(Encoder.ARTICLE).toFloatMatrix();
                 }
-                // closed now: left to the garbage collector, the feeds' off-heap memory grew by MBs per call (measured)
-                Network.release(feed.values());
                 Network.release(result.values());
             }
+            // closed now: left to the garbage collector, the feeds' off-heap memory grew by MBs per call (measured)
+            Network.release(feed.values());
             for (int i = 0; i < part.size(); i++) {
-                float[] pc = Calibration.scale(mean(cmi, i), calibration.cmiTemperature());
-                float[] ps = Calibration.scale(mean(sc, i), calibration.scTemperature());
+                float[] pc = Calibration.scale(Ensemble.mean(cmi, i), calibration.cmiTemperature());
+                float[] ps = Calibration.scale(Ensemble.mean(sc, i), calibration.scTemperature());
                 double ec = 0;
                 double es = 0;
                 for (int l = 0; l < Classifier.LEVELS; l++) {
@@ -135,18 +136,6 @@ public final class Predictor {
             }
         }
         return out;
-    }
-
-    /** Row {@code row}'s probabilities, the mean over the members. */
-    private static float[] mean(float[][][] members, int row) {
-        if (members.length == 1) {
-            return members[0][row];
-        }
-        List<float[]> rows = new ArrayList<>(members.length);
-        for (float[][] m : members) {
-            rows.add(m[row]);
-        }
-        return Ensemble.mean(rows);
     }
 
     static int argmax(float[] p) {

@@ -3,7 +3,9 @@ package org.infogap.train;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Map;
 import org.infogap.annotate.LabelledPairs;
 import org.infogap.data.ImageTextPair;
 import org.infogap.data.Split;
+import org.infogap.io.AtomicFiles;
 import org.infogap.io.Json;
 import org.infogap.model.Calibration;
 import org.infogap.model.Classifier;
@@ -189,8 +192,7 @@ public final class ClassifierTraining {
         new ModelBundle(ModelBundle.CLASSIFIER, c, first.vocabulary(), first.wordVectors(), first.featureNorm(),
                 first.imageEncoderId(), state, Ensemble.combine(params)).save(out.resolve(Trainer.BEST));
         Path firstLast = out.resolve(Ensemble.MEMBERS_DIR).resolve("0").resolve(Trainer.LAST);
-        org.infogap.io.AtomicFiles.writeVia(out.resolve(Trainer.LAST),
-                tmp -> java.nio.file.Files.copy(firstLast, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        AtomicFiles.writeVia(out.resolve(Trainer.LAST), tmp -> Files.copy(firstLast, tmp, StandardCopyOption.REPLACE_EXISTING));
         calibrate(out.resolve(Trainer.BEST), validation);
         return history;
     }
@@ -212,7 +214,7 @@ public final class ClassifierTraining {
         if (c.sentenceCounts() != null && c.sentenceCounts().visualWords()) {
             LOG.info("classifier: {} visual words (in the training pairs' caption phrases)", visual);
         }
-        if (c.countsCoverage() && !(resume && java.nio.file.Files.exists(out.resolve(Trainer.LAST)))) {
+        if (c.countsCoverage() && !(resume && Files.exists(out.resolve(Trainer.LAST)))) {
             fitObjectCount(net, train, validation);
         }
         if (s.freezeEncoder()) {

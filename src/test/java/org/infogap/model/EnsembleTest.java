@@ -65,8 +65,8 @@ class EnsembleTest {
 
     @Test
     void theMeanOfTheMembersProbabilitiesSumsToOne() {
-        float[] m = Ensemble.mean(List.of(new float[] {0.5f, 0.5f, 0, 0, 0}, new float[] {0, 0.5f, 0.5f, 0, 0},
-                new float[] {0, 0, 0, 0, 1}));
+        float[] m = Ensemble.mean(new float[][][] {{{0.5f, 0.5f, 0, 0, 0}}, {{0, 0.5f, 0.5f, 0, 0}},
+                {{0, 0, 0, 0, 1}}}, 0);
         assertArrayEquals(new float[] {1 / 6f, 1 / 3f, 1 / 6f, 0, 1 / 3f}, m, 1e-6f);
     }
 }
