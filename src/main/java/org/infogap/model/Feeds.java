@@ -24,9 +24,6 @@ public final class Feeds {
         Map<String, INDArray> feed(List<Example> batch, Network net, Random random);
     }
 
-    /** The swapped phrases' own pairs, from {@link #encoder} to {@link #matchTargets}; never fed to a graph. */
-    private static final String SWAP_OWNERS = "swap_owners";
-
     public static Map<String, INDArray> encoder(List<Example> batch, Network net, Random random) {
         return encoder(batch, net, random, net.config().matchCaptions());
     }
@@ -74,7 +71,6 @@ public final class Feeds {
                 owners.add(i);
             }
         }
-        int[] swapOwners = new int[0];
         if (captions) {
             // after the text rows, placed nowhere: only the match head's loss reads them
             for (int i = 0; i < b; i++) {
@@ -82,16 +78,6 @@ public final class Feeds {
                     real.add(phrase);
                     slots.add(-1);
                     owners.add(i);
-                }
-            }
-            if (c.matchHead().swaps() && random != null) { // training only: validation's match accuracy stays comparable
-                List<SwappedCaptions.Row> swapped = net.swappedCaptions().rows(batch, random);
-                swapOwners = new int[swapped.size()];
-                for (int k = 0; k < swapped.size(); k++) {
-                    real.add(swapped.get(k).ids());
-                    slots.add(-1);
-                    owners.add(swapped.get(k).owner());
-                    swapOwners[k] = swapped.get(k).owner();
                 }
             }
         }
@@ -163,9 +149,6 @@ public final class Feeds {
         feed.put(Encoder.DROP_IMAGE, mask(b, c.image().dim(), c.training().keepEncoder(), random));
         feed.put(Encoder.DROP_SENTENCES, mask(n, c.text().sentenceDim(), c.training().keepEncoder(), random));
         feed.put(Encoder.DROP_ARTICLE, mask(b, c.text().articleDim(), c.training().keepEncoder(), random));
-        if (swapOwners.length > 0) {
-            feed.put(SWAP_OWNERS, Nd4j.createFromArray(swapOwners)); // taken out again by matchTargets
-        }
         if (net.imageTuner() != null) {
             feed.put(ImageTuner.PIXELS, net.imageTuner().pixels(batch)); // features from the image, not the cache
         }
@@ -312,7 +295,6 @@ public final class Feeds {
             }
             sameImage.add(same);
         }
-        INDArray swapOwners = encoderFeed.remove(SWAP_OWNERS);
         int row = 0;
         for (boolean captions : new boolean[] {false, true}) {
             if (captions && !c.matchCaptions()) {
@@ -332,14 +314,6 @@ public final class Feeds {
                     }
                 }
             }
-        }
-        // the swapped phrases, after the captions: false of their own image, not taught against the others, of
-        // which one may show what the swapped-in word names
-        for (int k = 0; swapOwners != null && k < swapOwners.length(); k++, row++) {
-            weights.putScalar(row, swapOwners.getInt(k), 0.5f);
-        }
-        if (swapOwners != null && row != rows) {
-            throw new IllegalStateException("match targets for " + row + " rows, the feed has " + rows);
         }
         encoderFeed.put(MatchHead.WEIGHTS, weights);
         return targets;

@@ -29,7 +29,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                   double matchWeight, boolean whitenWords, boolean matchGrid, boolean matchCaptions,
                   boolean sentenceCounts, int matchEpochs, boolean matchBag, boolean visualWords, int countsHidden,
                   boolean countsCoverage, String imageLayer, String gridLayer, double whitenFloor, double mismatchShare,
-                  double ordinalWeight, int ensembleMembers, boolean matchSwaps) {
+                  double ordinalWeight, int ensembleMembers) {
 
     /** The grid the match head read before {@code gridLayer} was a setting. */
     static final String FIRST_GRID_LAYER = "mixed7";
@@ -52,11 +52,10 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
             Map.entry("whitenFloor", DoubleNode.valueOf(WordWhitening.FLOOR)),
             Map.entry("mismatchShare", DoubleNode.valueOf(0.0)),
             Map.entry("ordinalWeight", DoubleNode.valueOf(0.0)),
-            Map.entry("ensembleMembers", IntNode.valueOf(1)),
-            Map.entry("matchSwaps", BooleanNode.FALSE));
+            Map.entry("ensembleMembers", IntNode.valueOf(1)));
     /** Names version 1 did not have, which a version-1 file cannot state. */
     private static final Set<String> NOT_IN_VERSION_1 = Set.of("whitenFloor", "mismatchShare", "ordinalWeight",
-            "ensembleMembers", "matchSwaps");
+            "ensembleMembers");
 
     /** The flat settings of {@code c}; a component that is off gives its flags off and the preset's values. */
     static FlatConfig of(ModelConfig c) {
@@ -80,7 +79,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
                 c.image().layer(), m.grid() != null ? m.grid() : FIRST_GRID_LAYER, whitenFloor,
                 on.mismatchedPairs() != null ? on.mismatchedPairs().share() : 0,
                 on.ordinalLoss() != null ? on.ordinalLoss().weight() : 0,
-                on.ensemble() != null ? on.ensemble().members() : 1, match && m.swaps());
+                on.ensemble() != null ? on.ensemble().members() : 1);
     }
 
     /**
@@ -93,7 +92,7 @@ record FlatConfig(int imageSize, int imageDim, int wordDim, int sentenceDim, int
         MatchHead.Settings match = null;
         if (matchWeight > 0) {
             match = new MatchHead.Settings(matchWeight, matchGrid ? gridLayer : null, matchCaptions,
-                    matchCaptions ? matchEpochs : 0, matchBag, matchCaptions && matchSwaps);
+                    matchCaptions ? matchEpochs : 0, matchBag);
         } else if (matchWeight < 0 || Double.isNaN(matchWeight)) {
             throw new IllegalArgumentException("matchWeight must be >= 0, got " + matchWeight);
         }

@@ -36,10 +36,7 @@ public final class MatchHead {
     public static final String LOGITS = "match_logits";
     /** With {@link ModelConfig#matchGrid()}: [rows, cells], each row's attention over its own image's cells. */
     public static final String ATTENTION = "sentence_attention";
-    /**
-     * Share of the teaching rows with an own image whose own image scores above all the batch's others (1/batch by
-     * chance).
-     */
+    /** Share of the teaching rows whose own image scores above all the batch's others (1/batch by chance). */
     public static final String ACCURACY = "match_accuracy";
 
     /**
@@ -62,10 +59,8 @@ public final class MatchHead {
      *                     head must tell "red" from "blue", which fixed vectors barely do (a PyTorch replica of the head,
      *                     3 epochs: test-claim ROC AUC 0.85 from the bag, 0.78 from whitened Word2Vec means)
      *                     ({@code matchBag})
-     * @param swaps        also teach, per caption phrase, the phrase with one word swapped for a near word as false of
-     *                     its own image ({@link SwappedCaptions}); needs captions ({@code matchSwaps})
      */
-    public record Settings(double weight, String grid, boolean captions, int warmupEpochs, boolean bag, boolean swaps) {
+    public record Settings(double weight, String grid, boolean captions, int warmupEpochs, boolean bag) {
         public Settings {
             if (!(weight > 0)) {
                 throw new IllegalArgumentException("matchHead.weight must be > 0 (remove the component to turn it off), got " + weight);
@@ -79,14 +74,6 @@ public final class MatchHead {
             if (warmupEpochs > 0 && !captions) {
                 throw new IllegalArgumentException("matchHead.warmupEpochs: the warm-up learns from captions, it needs matchHead.captions");
             }
-            if (swaps && !captions) {
-                throw new IllegalArgumentException("matchHead.swaps: the swapped phrases are made from captions, it needs matchHead.captions");
-            }
-        }
-
-        /** Without swapped phrases, as every preset. */
-        public Settings(double weight, String grid, boolean captions, int warmupEpochs, boolean bag) {
-            this(weight, grid, captions, warmupEpochs, bag, false);
         }
     }
 
@@ -155,10 +142,7 @@ public final class MatchHead {
         // a row's best own image against its best other (a large negative hides the images not of its kind)
         SDVariable own = sd.max(logits.add(targets.sub(1.0).mul(1e4)), 1);
         SDVariable other = sd.max(logits.sub(targets.mul(1e4)), 1);
-        // over the rows that have an own image to find (a swapped phrase has none), so that chance stays 1/batch
-        SDVariable finding = teaching.mul(sd.math().sign(sd.sum(targets, 1)));
-        SDVariable findingRows = sd.math().max(sd.sum(finding), sd.constant(org.nd4j.linalg.factory.Nd4j.scalar(1f)));
-        sd.sum(sd.gt(own, other).castTo(DataType.FLOAT).mul(finding)).div(findingRows).rename(ACCURACY);
+        sd.sum(sd.gt(own, other).castTo(DataType.FLOAT).mul(teaching)).div(rows).rename(ACCURACY);
         return loss;
     }
 

@@ -36,7 +36,6 @@ public abstract class Network {
     private int steps;
     private ImageTuner imageTuner;
     private final Encoder.Shape shape;
-    private SwappedCaptions swappedCaptions;
 
     /** Losses of one batch, by name, and the gradient norm before clipping. */
     public record Step(Map<String, Double> losses, double gradientNorm) {
@@ -67,14 +66,6 @@ public abstract class Network {
     /** The fixed word vectors, one row per vocabulary id. */
     public INDArray wordVectors() {
         return wordVectors;
-    }
-
-    /** The match head's swapped phrases over this network's word vectors, made on first use. */
-    SwappedCaptions swappedCaptions() {
-        if (swappedCaptions == null) {
-            swappedCaptions = SwappedCaptions.of(wordVectors);
-        }
-        return swappedCaptions;
     }
 
     /** How the graph's encoder reads its text: how many sentences and tokens, rows shared or not. */
