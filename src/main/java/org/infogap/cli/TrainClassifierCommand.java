@@ -39,7 +39,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--word2vec", defaultValue = "models/word2vec.zip", description = "Word2Vec (with --no-autoencoder). Default: ${DEFAULT-VALUE}")
     Path word2vec;
 
-    @Option(names = "--freeze-encoder", description = "Train only the classifier's own layers.")
+    @Option(names = "--freeze-encoder", description = "Train only the classifier's own layers (as --set fineTuneEncoder=false).")
     boolean freeze;
 
     @Option(names = "--validation-fraction", defaultValue = "0.15",

@@ -132,7 +132,7 @@ public final class ClassifierTraining {
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString());
         provenance.set("image_weights", encoder.weights());
         return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), fromAe ? ae : null, fromAe ? o.autoencoder() : null,
-                        o.freezeEncoder(), new ImageSide(o.inceptionWeights(), tunedImage, AutoencoderTraining.imageFiles(pairs))),
+                        o.freezeEncoder() || !c.training().fineTuneEncoder(), new ImageSide(o.inceptionWeights(), tunedImage, AutoencoderTraining.imageFiles(pairs))),
                 trainExamples, valExamples, o.out(), o.resume(), provenance);
     }
 

@@ -535,6 +535,31 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void fineTuneEncoderOffKeepsTheAutoencodersEncoderAsTheFlagDoes() throws Exception {
+        Path ae = dir.resolve("ae-for-frozen");
+        assertEquals(0, run(ae(ae)));
+        ModelBundle autoencoder = ModelBundle.load(ae.resolve(Trainer.BEST));
+        for (List<String> freezing : List.of(List.of("--set", "fineTuneEncoder=false"), List.of("--freeze-encoder"))) {
+            Path cl = dir.resolve("cl-frozen-" + freezing.size());
+            List<String> args = new java.util.ArrayList<>(List.of("train-classifier", "--labelled", labelled.toString(),
+                    "--autoencoder", ae.resolve(Trainer.BEST).toString(), "--set", "classifierEpochs=1",
+                    "--feature-cache", dir.resolve("features").toString(), "--out", cl.toString()));
+            args.addAll(freezing);
+            assertEquals(0, run(args.toArray(String[]::new)));
+            ModelBundle trained = ModelBundle.load(cl.resolve(Trainer.LAST));
+            assertFalse(trained.state().path("provenance").path("fine_tune_encoder").asBoolean(true), freezing.toString());
+            int encoderArrays = 0;
+            for (var e : trained.parameters().entrySet()) {
+                if (e.getKey().startsWith(org.infogap.model.Encoder.PREFIX) && autoencoder.parameters().containsKey(e.getKey())) {
+                    assertEquals(autoencoder.parameters().get(e.getKey()), e.getValue(), freezing + " moved " + e.getKey());
+                    encoderArrays++;
+                }
+            }
+            assertTrue(encoderArrays > 5, "the encoder's arrays were compared: " + encoderArrays);
+        }
+    }
+
+    @Test
     void anEnsembleTrainsEachMemberWithItsOwnSeedAndScoresTheMeanOfTheirProbabilities() throws Exception {
         Path ae = dir.resolve("ae-for-ensemble");
         assertEquals(0, run(ae(ae)));
