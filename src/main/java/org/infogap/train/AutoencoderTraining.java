@@ -133,7 +133,7 @@ public final class AutoencoderTraining {
             provenance.put("word2vec", o.word2vec().toString()).put("vocabulary_size", vocabulary.size())
                     .put("created", Instant.now().toString());
             Trainer trainer = new Trainer(net, (batch, random) -> Feeds.autoencoder(batch, net, random),
-                    n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.LOSS, false,
+                    n -> validate(n, valExamples.isEmpty() ? trainExamples : valExamples), Autoencoder.RECONSTRUCTION_LOSS, false,
                     state -> {
                         state.set("provenance", provenance);
                         Map<String, INDArray> params = net.parameters();
@@ -233,6 +233,7 @@ public final class AutoencoderTraining {
     static Map<String, Double> validate(Network net, List<Example> examples) {
         Map<String, Double> out = meanLosses(net, examples, Feeds::autoencoder);
         out.put("text_perplexity", Math.exp(out.get(Autoencoder.TEXT_LOSS)));
+        out.put(Autoencoder.RECONSTRUCTION_LOSS, out.get(Autoencoder.IMAGE_LOSS) + out.get(Autoencoder.TEXT_LOSS));
         return out;
     }
 

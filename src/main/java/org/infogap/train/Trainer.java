@@ -1,5 +1,6 @@
 package org.infogap.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -117,6 +118,18 @@ public final class Trainer {
             start = state.path("epoch").asInt() + 1;
             best = state.path("best").asDouble(Double.NaN);
             state.withArray("history").forEach(history::add);
+            if (!selectBy.equals(state.path("select_by").asText(selectBy))) {
+                // a checkpoint from a version that selected by another figure: the best of the history by this one
+                best = Double.NaN;
+                for (JsonNode record : history) {
+                    JsonNode v = record.path("validation").path(selectBy);
+                    if (v.isNumber() && (Double.isNaN(best) || (higherIsBetter ? v.asDouble() > best : v.asDouble() < best))) {
+                        best = v.asDouble();
+                    }
+                }
+                LOG.info("{} selected by {}, this version by {}: best so far {}", last, state.path("select_by").asText(),
+                        selectBy, best);
+            }
             LOG.info("resuming after epoch {} of {} from {}", start - 1, epochs, last);
         } else if (resume) {
             LOG.info("nothing to resume in {}: starting from scratch", dir);

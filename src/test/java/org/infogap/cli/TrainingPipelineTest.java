@@ -135,6 +135,21 @@ class TrainingPipelineTest {
                 "Adam's moments travel with the checkpoint");
         assertTrue(epoch2.path("validation").has("text_perplexity"));
         assertTrue(Files.exists(resumed.resolve(Trainer.BEST)));
+        // the kept checkpoint is the epoch of least image plus text loss: the match head's loss does not choose it
+        assertEquals(org.infogap.model.Autoencoder.RECONSTRUCTION_LOSS, b.state().path("select_by").asText());
+        double least = Double.MAX_VALUE;
+        int leastEpoch = 0;
+        for (JsonNode record : b.state().withArray("history")) {
+            JsonNode v = record.path("validation");
+            double reconstruction = v.path("reconstruction_loss").asDouble();
+            assertEquals(v.path("image_loss").asDouble() + v.path("text_loss").asDouble(), reconstruction, 1e-9, v.toString());
+            if (reconstruction < least) {
+                least = reconstruction;
+                leastEpoch = record.path("epoch").asInt();
+            }
+        }
+        assertEquals(least, b.state().path("best").asDouble(), 1e-12);
+        assertEquals(leastEpoch, ModelBundle.load(resumed.resolve(Trainer.BEST)).state().path("epoch").asInt());
     }
 
     @Test
