@@ -123,7 +123,7 @@ public final class Trainer {
                 best = Double.NaN;
                 for (JsonNode record : history) {
                     JsonNode v = record.path("validation").path(selectBy);
-                    if (v.isNumber() && (Double.isNaN(best) || (higherIsBetter ? v.asDouble() > best : v.asDouble() < best))) {
+                    if (v.isNumber() && improves(v.asDouble(), best)) {
                         best = v.asDouble();
                     }
                 }
@@ -186,7 +186,7 @@ public final class Trainer {
             ObjectNode valNode = record.putObject("validation");
             val.forEach(valNode::put);
             double score = val.get(selectBy);
-            boolean improved = Double.isNaN(best) || (higherIsBetter ? score > best : score < best);
+            boolean improved = improves(score, best);
             if (improved) {
                 best = score;
             }
@@ -245,5 +245,10 @@ public final class Trainer {
         node.fields().forEachRemaining(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                 .append(String.format(Locale.ROOT, "%.4f", e.getValue().asDouble())));
         return s.toString();
+    }
+
+    /** Whether {@code score} beats {@code best} by the selecting figure; anything beats no best yet (NaN). */
+    private boolean improves(double score, double best) {
+        return Double.isNaN(best) || (higherIsBetter ? score > best : score < best);
     }
 }
