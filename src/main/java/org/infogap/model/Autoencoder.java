@@ -33,8 +33,9 @@ public final class Autoencoder extends Network {
      * Validation's image plus text loss, without the match head's: the autoencoder's own objective, which selects
      * its kept checkpoint. The head's binary cross-entropy against 15-31 other images rises as its verdicts sharpen
      * (confident mistakes cost more) while it ranks its own image better; selected on the total, the real-image
-     * corpus kept epoch 1 of 3, with the head at 4.2x chance instead of 6.3x and SC 3 points lower
-     * (docs/decisions/2026-12-07-swapped-negatives-frozen-encoder-kept-epoch.md). Without the head it is the total.
+     * corpus kept epoch 1 of 3, with the head at 4.2x chance instead of 6.3x (the classifiers' accuracy and own-image
+     * AUC did not tell the two apart over three seeds; docs/decisions/2026-12-07-swapped-negatives-frozen-encoder-kept-epoch.md).
+     * Without the head it is the total.
      */
     public static final String RECONSTRUCTION_LOSS = "reconstruction_loss";
     public static final String RECONSTRUCTION = "image_reconstruction";
