@@ -58,7 +58,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         long before = ProcessMemory.residentBytes();
         long t0 = System.nanoTime();
         ArrayNode history = ClassifierTraining.run(new ClassifierTraining.Options(labelled, autoencoder, vocab, word2vec, config,
-                false, autoencoder != null ? model.features.weightsFor(autoencoder) : model.features.weights(), model.features.featureCache, dir, false, 0.15, false, null));
+                autoencoder != null ? model.features.weightsFor(autoencoder) : model.features.weights(), model.features.featureCache, dir, false, 0.15, false, null));
         double seconds = (System.nanoTime() - t0) / 1e9;
         long peak = ProcessMemory.peakResidentBytes();
         System.out.println("| epoch | seconds | resident | Java heap committed | off-heap tracked by JavaCPP | resident - both |");

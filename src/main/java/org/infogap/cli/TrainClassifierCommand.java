@@ -1,7 +1,9 @@
 package org.infogap.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.infogap.model.ModelConfig;
 import org.infogap.train.ClassifierTraining;
 import org.infogap.train.Trainer;
 import picocli.CommandLine.ArgGroup;
@@ -39,7 +41,7 @@ final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--word2vec", defaultValue = "models/word2vec.zip", description = "Word2Vec (with --no-autoencoder). Default: ${DEFAULT-VALUE}")
     Path word2vec;
 
-    @Option(names = "--freeze-encoder", description = "Train only the classifier's own layers (as --set fineTuneEncoder=false).")
+    @Option(names = "--freeze-encoder", description = "Train only the classifier's own layers: sets fineTuneEncoder=false, which the bundle's config records.")
     boolean freeze;
 
     @Option(names = "--validation-fraction", defaultValue = "0.15",
@@ -70,8 +72,13 @@ final class TrainClassifierCommand implements Callable<Integer> {
             System.out.println("classifier -> " + out.resolve(Trainer.BEST));
             return 0;
         }
+        ModelConfig config = model.config(ModelOptions.of(init.none ? null : init.autoencoder));
+        // the bundle's config is the one record of how it was trained: --resume and the report compare it
+        if (freeze) {
+            config = config.with(Map.of("fineTuneEncoder", "false"));
+        }
         ClassifierTraining.run(new ClassifierTraining.Options(labelled, init.none ? null : init.autoencoder, vocab, word2vec,
-                model.config(ModelOptions.of(init.none ? null : init.autoencoder)), freeze, init.none ? model.features.weights() : model.features.weightsFor(init.autoencoder), model.features.featureCache, out, resume,
+                config, init.none ? model.features.weights() : model.features.weightsFor(init.autoencoder), model.features.featureCache, out, resume,
                 validationFraction, randomEncoder, validationSeed));
         System.out.println("classifier -> " + out.resolve(Trainer.BEST));
         return 0;

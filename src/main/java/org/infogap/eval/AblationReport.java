@@ -203,7 +203,7 @@ public final class AblationReport {
             LOG.info("ablation: variant {} of {}, {} (components: {})", i + 1, variants.size(), v.name(),
                     String.join(", ", v.config().components().names()));
             Path dir = o.out().resolve("models").resolve(slug(v.name()));
-            ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(), false,
+            ClassifierTraining.run(new ClassifierTraining.Options(o.labelled(), o.autoencoder(), null, null, v.config(),
                     o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), false, o.seed()));
             ModelBundle trained = ModelBundle.load(dir.resolve(Trainer.BEST));
             Predictor predictor = new Predictor(trained);

@@ -401,7 +401,7 @@ public final class AccuracyReport {
             return o.trainer();
         }
         return (labelled, c, fromAe, dir) -> ClassifierTraining.run(new ClassifierTraining.Options(labelled, o.autoencoder(),
-                null, null, c, false, o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), !fromAe,
+                null, null, c, o.inceptionWeights(), o.featureCache(), dir, o.resume(), o.validationFraction(), !fromAe,
                 o.seed()));
     }
 

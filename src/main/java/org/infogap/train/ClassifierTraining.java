@@ -64,7 +64,7 @@ public final class ClassifierTraining {
      * inputs); {@code validationSeed} which pairs validate (null: the config's seed).
      */
     public record Options(Path labelled, Path autoencoder, Path vocabulary, Path word2vec, ModelConfig config,
-                          boolean freezeEncoder, Path inceptionWeights, Path featureCache, Path out, boolean resume,
+                          Path inceptionWeights, Path featureCache, Path out, boolean resume,
                           double validationFraction, boolean randomEncoder, Long validationSeed) {
     }
 
@@ -132,7 +132,7 @@ public final class ClassifierTraining {
                 .put("inception_weights", o.inceptionWeights() == null ? null : o.inceptionWeights().toString());
         provenance.set("image_weights", encoder.weights());
         return train(new Setup(c, vocabulary, wordVectors, norm, encoder.id(), fromAe ? ae : null, fromAe ? o.autoencoder() : null,
-                        o.freezeEncoder() || !c.training().fineTuneEncoder(), new ImageSide(o.inceptionWeights(), tunedImage, AutoencoderTraining.imageFiles(pairs))),
+                        new ImageSide(o.inceptionWeights(), tunedImage, AutoencoderTraining.imageFiles(pairs))),
                 trainExamples, valExamples, o.out(), o.resume(), provenance);
     }
 
@@ -143,8 +143,12 @@ public final class ClassifierTraining {
 
     /** What a classifier is trained from besides its examples. {@code autoencoder} null: random encoder. */
     public record Setup(ModelConfig config, Vocabulary vocabulary, INDArray wordVectors, FeatureNorm norm,
-                        String imageEncoderId, ModelBundle autoencoder, Path autoencoderFile, boolean freezeEncoder,
-                        ImageSide image) {
+                        String imageEncoderId, ModelBundle autoencoder, Path autoencoderFile, ImageSide image) {
+
+        /** The config's {@code fineTuneEncoder} off: only the classifier's own layers train. */
+        boolean freezeEncoder() {
+            return !config.training().fineTuneEncoder();
+        }
     }
 
     /**
@@ -177,7 +181,7 @@ public final class ClassifierTraining {
             Path dir = out.resolve(Ensemble.MEMBERS_DIR).resolve(Integer.toString(i));
             LOG.info("ensemble: member {} of {} (seed {}) in {}", i + 1, k, member.training().seed(), dir);
             ArrayNode h = trainOne(new Setup(member, s.vocabulary(), s.wordVectors(), s.norm(), s.imageEncoderId(),
-                    s.autoencoder(), s.autoencoderFile(), s.freezeEncoder(), s.image()), train, validation, dir, resume, provenance);
+                    s.autoencoder(), s.autoencoderFile(), s.image()), train, validation, dir, resume, provenance);
             ModelBundle best = ModelBundle.load(dir.resolve(Trainer.BEST));
             params.add(best.parameters());
             members.addObject().put("member", i).put("seed", member.training().seed())

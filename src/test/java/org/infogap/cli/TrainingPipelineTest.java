@@ -563,6 +563,7 @@ class TrainingPipelineTest {
             assertEquals(0, run(args.toArray(String[]::new)));
             ModelBundle trained = ModelBundle.load(cl.resolve(Trainer.LAST));
             assertFalse(trained.state().path("provenance").path("fine_tune_encoder").asBoolean(true), freezing.toString());
+            assertFalse(trained.config().training().fineTuneEncoder(), freezing + ": the bundle's config records the freeze");
             int encoderArrays = 0;
             for (var e : trained.parameters().entrySet()) {
                 if (e.getKey().startsWith(org.infogap.model.Encoder.PREFIX) && autoencoder.parameters().containsKey(e.getKey())) {
