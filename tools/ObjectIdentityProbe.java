@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.infogap.data.ImageLoader;
 import org.infogap.eval.SvmBaseline;
 import org.infogap.model.ImageEncoder;
 import org.infogap.synth.PictureCatalogue;
@@ -18,9 +19,12 @@ import org.infogap.synth.PictureCatalogue;
  * pooled features of one block learns the kind from the first artist's pictures and names it on the second's (and,
  * as a ceiling, on held-out drawings by the first). Chance is one over the kinds.
  *
+ * <p>The scenes are drawn at the corpus's 160 px; an optional fourth argument lists the encoder's input sizes, to
+ * which the loader scales them as it scales a corpus image (InceptionV3's own is 299 px).
+ *
  * <pre>
  * java -Xmx6g -cp "target/infogap.jar:target/lib/*" tools/ObjectIdentityProbe.java \
- *     datasets/pictures/google,datasets/pictures/twitter models/image-encoder/nsfwjs-4.4.0 mixed5,mixed7,mixed10
+ *     datasets/pictures/google,datasets/pictures/twitter models/image-encoder/nsfwjs-4.4.0 mixed5,mixed7,mixed10 [160,299]
  * </pre>
  */
 public class ObjectIdentityProbe {
@@ -36,6 +40,7 @@ public class ObjectIdentityProbe {
         PictureCatalogue catalogue = PictureCatalogue.read(sources, 150, 42);
         Path weights = Path.of(args[1]);
         String[] layers = args[2].split(",");
+        String[] sizes = args.length > 3 ? args[3].split(",") : new String[] {Integer.toString(SIZE)};
         Random random = new Random(1);
         List<BufferedImage> firstArtist = new ArrayList<>();
         List<BufferedImage> secondArtist = new ArrayList<>();
@@ -56,26 +61,45 @@ public class ObjectIdentityProbe {
         int kinds = (int) labels.stream().distinct().count();
         System.out.printf(Locale.ROOT, "%d kinds drawn by both artists, %d scenes each; chance %.4f%n", kinds, labels.size(),
                 1.0 / kinds);
-        for (String layer : layers) {
-            ImageEncoder encoder = ImageEncoder.create(SIZE, weights, 42, null, layer);
-            float[][] first = encoder.features(firstArtist).toArray(float[][]::new);
-            float[][] second = encoder.features(secondArtist).toArray(float[][]::new);
-            // first artist: even renders train, odd renders are the same drawing elsewhere (the within-artist ceiling)
-            List<float[]> trainX = new ArrayList<>();
-            List<Integer> trainY = new ArrayList<>();
-            List<float[]> sameX = new ArrayList<>();
-            List<Integer> sameY = new ArrayList<>();
-            for (int i = 0; i < first.length; i++) {
-                (i % 2 == 0 ? trainX : sameX).add(first[i]);
-                (i % 2 == 0 ? trainY : sameY).add(labels.get(i));
+        for (String size : sizes) {
+            for (String layer : layers) {
+                probe(Integer.parseInt(size), layer, weights, firstArtist, secondArtist, labels);
             }
-            SvmBaseline.Fitted svm = SvmBaseline.fit(trainX.toArray(float[][]::new),
-                    trainY.stream().mapToInt(Integer::intValue).toArray(), 3, 42);
-            double same = accuracy(svm.predict(sameX.toArray(float[][]::new)), sameY);
-            double other = accuracy(svm.predict(second), labels);
-            System.out.printf(Locale.ROOT, "%-8s %5d features: same drawings elsewhere %.3f, the other artist's %.3f (C %g)%n",
-                    layer, first[0].length, same, other, svm.c());
         }
+    }
+
+    /** Learns the kind from the first artist's renders at one input size and block; prints how often it is named. */
+    static void probe(int input, String layer, Path weights, List<BufferedImage> firstArtist, List<BufferedImage> secondArtist,
+                      List<Integer> labels) throws Exception {
+        ImageLoader loader = new ImageLoader(input);
+        ImageEncoder encoder = ImageEncoder.create(input, weights, 42, null, layer);
+        float[][] first = encode(encoder, loader, firstArtist);
+        float[][] second = encode(encoder, loader, secondArtist);
+        // first artist: even renders train, odd renders are the same drawing elsewhere (the within-artist ceiling)
+        List<float[]> trainX = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>();
+        List<float[]> sameX = new ArrayList<>();
+        List<Integer> sameY = new ArrayList<>();
+        for (int i = 0; i < first.length; i++) {
+            (i % 2 == 0 ? trainX : sameX).add(first[i]);
+            (i % 2 == 0 ? trainY : sameY).add(labels.get(i));
+        }
+        SvmBaseline.Fitted svm = SvmBaseline.fit(trainX.toArray(float[][]::new),
+                trainY.stream().mapToInt(Integer::intValue).toArray(), 3, 42);
+        double same = accuracy(svm.predict(sameX.toArray(float[][]::new)), sameY);
+        double other = accuracy(svm.predict(second), labels);
+        System.out.printf(Locale.ROOT, "%d px %-8s %5d features: same drawings elsewhere %.3f, the other artist's %.3f (C %g)%n",
+                input, layer, first[0].length, same, other, svm.c());
+    }
+
+    /** In batches, so that memory stays one batch's activations at any input size. */
+    static float[][] encode(ImageEncoder encoder, ImageLoader loader, List<BufferedImage> scenes) {
+        List<float[]> out = new ArrayList<>();
+        for (int from = 0; from < scenes.size(); from += 16) {
+            List<BufferedImage> batch = scenes.subList(from, Math.min(scenes.size(), from + 16));
+            out.addAll(encoder.features(batch.stream().map(loader::resize).toList()));
+        }
+        return out.toArray(float[][]::new);
     }
 
     static double accuracy(int[] predicted, List<Integer> actual) {
