@@ -20,11 +20,13 @@ import org.infogap.synth.PictureCatalogue;
  * as a ceiling, on held-out drawings by the first). Chance is one over the kinds.
  *
  * <p>The scenes are drawn at the corpus's 160 px; an optional fourth argument lists the encoder's input sizes, to
- * which the loader scales them as it scales a corpus image (InceptionV3's own is 299 px).
+ * which the loader scales them as it scales a corpus image (InceptionV3's own is 299 px). An optional fifth lists how
+ * a 17x17-stage block's map (mixed3..mixed7) becomes one vector: {@code mean} (the model's pooling), {@code max}, or
+ * {@code gem}, the generalised mean with p = 3.
  *
  * <pre>
  * java -Xmx6g -cp "target/infogap.jar:target/lib/*" tools/ObjectIdentityProbe.java \
- *     datasets/pictures/google,datasets/pictures/twitter models/image-encoder/nsfwjs-4.4.0 mixed5,mixed7,mixed10 [160,299]
+ *     datasets/pictures/google,datasets/pictures/twitter models/image-encoder/nsfwjs-4.4.0 mixed5,mixed7,mixed10 [160,299] [mean,gem]
  * </pre>
  */
 public class ObjectIdentityProbe {
@@ -41,6 +43,7 @@ public class ObjectIdentityProbe {
         Path weights = Path.of(args[1]);
         String[] layers = args[2].split(",");
         String[] sizes = args.length > 3 ? args[3].split(",") : new String[] {Integer.toString(SIZE)};
+        String[] poolings = args.length > 4 ? args[4].split(",") : new String[] {"mean"};
         Random random = new Random(1);
         List<BufferedImage> firstArtist = new ArrayList<>();
         List<BufferedImage> secondArtist = new ArrayList<>();
@@ -63,18 +66,32 @@ public class ObjectIdentityProbe {
                 1.0 / kinds);
         for (String size : sizes) {
             for (String layer : layers) {
-                probe(Integer.parseInt(size), layer, weights, firstArtist, secondArtist, labels);
+                probe(Integer.parseInt(size), layer, poolings, weights, firstArtist, secondArtist, labels);
             }
         }
     }
 
-    /** Learns the kind from the first artist's renders at one input size and block; prints how often it is named. */
-    static void probe(int input, String layer, Path weights, List<BufferedImage> firstArtist, List<BufferedImage> secondArtist,
-                      List<Integer> labels) throws Exception {
+    /**
+     * Learns the kind from the first artist's renders at one input size and block, pooled each way asked; prints how
+     * often it is named.
+     */
+    static void probe(int input, String layer, String[] poolings, Path weights, List<BufferedImage> firstArtist,
+                      List<BufferedImage> secondArtist, List<Integer> labels) throws Exception {
         ImageLoader loader = new ImageLoader(input);
-        ImageEncoder encoder = ImageEncoder.create(input, weights, 42, null, layer);
-        float[][] first = encode(encoder, loader, firstArtist);
-        float[][] second = encode(encoder, loader, secondArtist);
+        boolean cells = !(poolings.length == 1 && poolings[0].equals("mean"));
+        // the encoder's own pooling is the mean; other poolings are computed from the block's cells
+        ImageEncoder encoder = ImageEncoder.create(input, weights, 42, cells ? layer : null, layer);
+        float[][] firstMaps = encode(encoder, loader, firstArtist);
+        float[][] secondMaps = encode(encoder, loader, secondArtist);
+        for (String pooling : poolings) {
+            float[][] first = cells ? pool(firstMaps, pooling) : firstMaps;
+            float[][] second = cells ? pool(secondMaps, pooling) : secondMaps;
+            named(input, layer, pooling, first, second, labels);
+        }
+    }
+
+    /** Trains on the first artist's even renders; prints how often the kind is named on the odd ones and on the other artist's. */
+    static void named(int input, String layer, String pooling, float[][] first, float[][] second, List<Integer> labels) {
         // first artist: even renders train, odd renders are the same drawing elsewhere (the within-artist ceiling)
         List<float[]> trainX = new ArrayList<>();
         List<Integer> trainY = new ArrayList<>();
@@ -88,8 +105,35 @@ public class ObjectIdentityProbe {
                 trainY.stream().mapToInt(Integer::intValue).toArray(), 3, 42);
         double same = accuracy(svm.predict(sameX.toArray(float[][]::new)), sameY);
         double other = accuracy(svm.predict(second), labels);
-        System.out.printf(Locale.ROOT, "%d px %-8s %5d features: same drawings elsewhere %.3f, the other artist's %.3f (C %g)%n",
-                input, layer, first[0].length, same, other, svm.c());
+        System.out.printf(Locale.ROOT, "%d px %-8s %-4s %5d features: same drawings elsewhere %.3f, the other artist's %.3f (C %g)%n",
+                input, layer, pooling, first[0].length, same, other, svm.c());
+    }
+
+    /** The block's cells (after its mean, as the encoder lists them) pooled per channel. */
+    static float[][] pool(float[][] features, String pooling) {
+        int channels = org.infogap.model.InceptionV3.GRID_CHANNELS;
+        int cells = features[0].length / channels - 1;
+        float[][] out = new float[features.length][channels];
+        for (int i = 0; i < features.length; i++) {
+            for (int c = 0; c < channels; c++) {
+                double sum = 0;
+                double max = 0;
+                double cubes = 0;
+                for (int k = 0; k < cells; k++) {
+                    double x = Math.max(0, features[i][channels + k * channels + c]); // ReLU outputs, bar rounding
+                    sum += x;
+                    max = Math.max(max, x);
+                    cubes += x * x * x;
+                }
+                out[i][c] = (float) switch (pooling) {
+                    case "mean" -> sum / cells;
+                    case "max" -> max;
+                    case "gem" -> Math.cbrt(cubes / cells);
+                    default -> throw new IllegalArgumentException("pooling: mean, max or gem, got " + pooling);
+                };
+            }
+        }
+        return out;
     }
 
     /** In batches, so that memory stays one batch's activations at any input size. */
