@@ -109,24 +109,22 @@ public class ObjectIdentityProbe {
                 input, layer, pooling, first[0].length, same, other, svm.c());
     }
 
-    /** The block's cells (after its mean, as the encoder lists them) pooled per channel. */
+    /** Per channel: the block's mean as the encoder lists it first, or its cells (listed after it) pooled otherwise. */
     static float[][] pool(float[][] features, String pooling) {
         int channels = org.infogap.model.InceptionV3.GRID_CHANNELS;
         int cells = features[0].length / channels - 1;
         float[][] out = new float[features.length][channels];
         for (int i = 0; i < features.length; i++) {
             for (int c = 0; c < channels; c++) {
-                double sum = 0;
                 double max = 0;
                 double cubes = 0;
                 for (int k = 0; k < cells; k++) {
                     double x = Math.max(0, features[i][channels + k * channels + c]); // ReLU outputs, bar rounding
-                    sum += x;
                     max = Math.max(max, x);
                     cubes += x * x * x;
                 }
                 out[i][c] = (float) switch (pooling) {
-                    case "mean" -> sum / cells;
+                    case "mean" -> features[i][c];
                     case "max" -> max;
                     case "gem" -> Math.cbrt(cubes / cells);
                     default -> throw new IllegalArgumentException("pooling: mean, max or gem, got " + pooling);
