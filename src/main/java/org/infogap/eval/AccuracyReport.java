@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.infogap.annotate.LabelledPairs;
@@ -166,6 +167,7 @@ public final class AccuracyReport {
         if (o.folds() >= 2) {
             int repeats = Math.max(1, o.repeats());
             Map<String, Map<String, List<Metrics>>> perFold = new LinkedHashMap<>();
+            int total = repeats * o.folds();
             for (int r = 0; r < repeats; r++) {
                 List<List<Example>> folds = stratifiedFolds(examples, o.folds(), o.seed() + r);
                 for (int f = 0; f < o.folds(); f++) {
@@ -179,8 +181,10 @@ public final class AccuracyReport {
                     String name = repeats == 1 ? "fold" + (f + 1) : "repeat" + (r + 1) + "-fold" + (f + 1);
                     LOG.info("report: {} of {} x {} ({} train, {} test pairs)", name, repeats, o.folds(), foldTrain.size(),
                             foldTest.size());
+                    long started = System.nanoTime();
                     Map<String, Predictions> p = systems(foldTrain, foldTest, o.out().resolve("models/" + name), null, false,
                             null, null, true);
+                    double minutes = (System.nanoTime() - started) / 60e9;
                     Map<String, Metrics[]> foldMetrics = metrics(foldTest.stream().mapToInt(Example::cmi).toArray(),
                             foldTest.stream().mapToInt(Example::sc).toArray(), p);
                     // a long report's figures so far, should it be stopped before it writes its files
@@ -190,6 +194,12 @@ public final class AccuracyReport {
                         m.computeIfAbsent("CMI", k -> new ArrayList<>()).add(fm[0]);
                         m.computeIfAbsent("SC", k -> new ArrayList<>()).add(fm[1]);
                     });
+                    int done = r * o.folds() + f + 1;
+                    // a 5 x 5 report runs for hours: where it stands, and when it will end at the pace of now
+                    LOG.info("report: {} of {} folds; CL over the most frequent label so far (CMI / SC): {}; this fold "
+                                    + "{} min, about {} min left at its pace", done, total, liftSoFar(perFold),
+                            String.format(Locale.ROOT, "%.1f", minutes),
+                            String.format(Locale.ROOT, "%.0f", minutes * (total - done)));
                 }
             }
             results.with("provenance").put("repeats", repeats);
@@ -239,10 +249,25 @@ public final class AccuracyReport {
         return out;
     }
 
+    /** CL's mean accuracy over the most frequent label's on the folds so far, in points, CMI / SC. */
+    private static String liftSoFar(Map<String, Map<String, List<Metrics>>> perFold) {
+        StringBuilder s = new StringBuilder();
+        for (String measure : List.of("CMI", "SC")) {
+            List<Metrics> cl = perFold.get(CL).get(measure);
+            List<Metrics> majority = perFold.get(MAJORITY).get(measure);
+            double sum = 0;
+            for (int i = 0; i < cl.size(); i++) {
+                sum += cl.get(i).accuracy() - majority.get(i).accuracy();
+            }
+            s.append(s.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%+.1f", 100 * sum / cl.size()));
+        }
+        return s.toString();
+    }
+
     private static String accuracies(Map<String, Metrics[]> metrics) {
         StringBuilder s = new StringBuilder();
         metrics.forEach((system, m) -> s.append(s.isEmpty() ? "" : "; ").append(system)
-                .append(String.format(java.util.Locale.ROOT, " %.4f / %.4f", m[0].accuracy(), m[1].accuracy())));
+                .append(String.format(Locale.ROOT, " %.4f / %.4f", m[0].accuracy(), m[1].accuracy())));
         return s.toString();
     }
 
