@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class Batcher<T, I, O> implements AutoCloseable {
     private final int maxBatch;
     private final Runner<T, I, O> runner;
     private final List<Thread> workers = new ArrayList<>();
+    private final ReentrantLock taking = new ReentrantLock();
     private volatile boolean running = true;
     private volatile IntConsumer batchListener = size -> { };
 
@@ -90,25 +92,43 @@ final class Batcher<T, I, O> implements AutoCloseable {
         List<Job<T, I, O>> jobs = new ArrayList<>();
         while (running) {
             try {
-                Job<T, I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                jobs.clear();
+                int size = take(jobs);
+                if (size == 0) {
                     continue;
                 }
-                jobs.clear();
-                jobs.add(first);
-                int size = first.items().size();
-                // the same target only: a reload may leave jobs for the old model behind the new one's
-                for (Job<T, I, O> next; size < maxBatch && (next = queue.peek()) != null && next.target() == first.target()
-                        && size + next.items().size() <= maxBatch; ) {
-                    jobs.add(queue.poll());
-                    size += next.items().size();
-                }
                 waiting.addAndGet(-size);
-                run(worker, first.target(), jobs, size);
+                run(worker, jobs.get(0).target(), jobs, size);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Takes the next job and the ones behind it that fit its batch into {@code jobs}; returns their items (0: none
+     * came). One worker at a time: a job peeked at must be the one polled, which another worker's poll in between
+     * would break (it gave a worker a null job and another target's, 2026-12-07).
+     */
+    private int take(List<Job<T, I, O>> jobs) throws InterruptedException {
+        taking.lockInterruptibly();
+        try {
+            Job<T, I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return 0;
+            }
+            jobs.add(first);
+            int size = first.items().size();
+            // the same target only: a reload may leave jobs for the old model behind the new one's
+            for (Job<T, I, O> next; size < maxBatch && (next = queue.peek()) != null && next.target() == first.target()
+                    && size + next.items().size() <= maxBatch; ) {
+                jobs.add(queue.poll());
+                size += next.items().size();
+            }
+            return size;
+        } finally {
+            taking.unlock();
         }
     }
 
