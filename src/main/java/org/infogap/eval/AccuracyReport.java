@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,12 +216,8 @@ public final class AccuracyReport {
                     summary(m.putObject("mean_absolute_error"), list.stream().mapToDouble(Metrics::meanAbsoluteError).toArray(),
                             testShare);
                     if (!system.equals(MAJORITY)) {
-                        List<Metrics> majority = perFold.get(MAJORITY).get(measure);
-                        double[] lift = new double[list.size()];
-                        for (int i = 0; i < lift.length; i++) {
-                            lift[i] = list.get(i).accuracy() - majority.get(i).accuracy();
-                        }
-                        summary(m.putObject("accuracy_over_most_frequent"), lift, testShare);
+                        summary(m.putObject("accuracy_over_most_frequent"),
+                                liftOverMajority(list, perFold.get(MAJORITY).get(measure)), testShare);
                     }
                 });
             });
@@ -249,17 +246,22 @@ public final class AccuracyReport {
         return out;
     }
 
+    /** Per fold, a system's accuracy less the most frequent label's on the same fold. */
+    private static double[] liftOverMajority(List<Metrics> system, List<Metrics> majority) {
+        double[] lift = new double[system.size()];
+        for (int i = 0; i < lift.length; i++) {
+            lift[i] = system.get(i).accuracy() - majority.get(i).accuracy();
+        }
+        return lift;
+    }
+
     /** CL's mean accuracy over the most frequent label's on the folds so far, in points, CMI / SC. */
     private static String liftSoFar(Map<String, Map<String, List<Metrics>>> perFold) {
         StringBuilder s = new StringBuilder();
         for (String measure : List.of("CMI", "SC")) {
-            List<Metrics> cl = perFold.get(CL).get(measure);
-            List<Metrics> majority = perFold.get(MAJORITY).get(measure);
-            double sum = 0;
-            for (int i = 0; i < cl.size(); i++) {
-                sum += cl.get(i).accuracy() - majority.get(i).accuracy();
-            }
-            s.append(s.isEmpty() ? "" : " / ").append(String.format(Locale.ROOT, "%+.1f", 100 * sum / cl.size()));
+            double[] lift = liftOverMajority(perFold.get(CL).get(measure), perFold.get(MAJORITY).get(measure));
+            s.append(s.isEmpty() ? "" : " / ")
+                    .append(String.format(Locale.ROOT, "%+.1f", 100 * Arrays.stream(lift).average().orElse(0)));
         }
         return s.toString();
     }
