@@ -258,7 +258,7 @@ public final class AccuracyReport {
     /** CL's mean accuracy over the most frequent label's on the folds so far, in points, CMI / SC. */
     private static String liftSoFar(Map<String, Map<String, List<Metrics>>> perFold) {
         StringBuilder s = new StringBuilder();
-        for (String measure : List.of("CMI", "SC")) {
+        for (String measure : MEASURES) {
             double[] lift = liftOverMajority(perFold.get(CL).get(measure), perFold.get(MAJORITY).get(measure));
             s.append(s.isEmpty() ? "" : " / ")
                     .append(String.format(Locale.ROOT, "%+.1f", 100 * Arrays.stream(lift).average().orElse(0)));
