@@ -374,7 +374,9 @@ public final class AccuracyReport {
     /**
      * Per head, the expected calibration error of {@code pairs} with the probabilities as trained ({@code before}) and
      * as calibrated on each run's validation share ({@code after}), each with a 95% bootstrap interval over the pairs,
-     * the reliability points, and the temperature (the mean of the runs', with its range when there are several).
+     * the error a perfectly calibrated head with the same probabilities would show on as many pairs (median and 95%
+     * range, {@link Calibration#eceIfCalibrated}), the reliability points, and the temperature (the mean of the runs',
+     * with its range when there are several).
      */
     static ObjectNode calibration(List<Predictor.Prediction> before, List<Predictor.Prediction> after, List<Example> pairs,
                                   List<Calibration> temperatures, long seed) {
@@ -394,6 +396,9 @@ public final class AccuracyReport {
                 m.put("ece_" + when, Calibration.expectedCalibrationError(p, labels));
                 double[] interval = eceInterval(p, labels, seed);
                 m.putArray("ece_" + when + "_interval").add(interval[0]).add(interval[1]);
+                double[] calibrated = Calibration.eceIfCalibrated(p, 1000, new Random(seed));
+                m.put("ece_" + when + "_if_calibrated", calibrated[500]);
+                m.putArray("ece_" + when + "_if_calibrated_interval").add(calibrated[24]).add(calibrated[974]);
                 ArrayNode points = m.putArray("reliability_" + when);
                 for (double[] point : Calibration.reliability(p, labels)) {
                     points.addObject().put("confidence", point[0]).put("accuracy", point[1]).put("count", (int) point[2]);

@@ -426,6 +426,9 @@ class TrainingPipelineTest {
                 assertEquals(results.path("sizes").path("test").asInt(), counted, "every test pair in one bin");
                 JsonNode interval = m.path("ece_after_interval");
                 assertTrue(interval.get(0).asDouble() <= interval.get(1).asDouble(), m.toString());
+                JsonNode floor = m.path("ece_after_if_calibrated_interval");
+                double median = m.path("ece_after_if_calibrated").asDouble(-1);
+                assertTrue(median > 0 && floor.get(0).asDouble() <= median && median <= floor.get(1).asDouble(), m.toString());
                 // the folds' out-of-fold predictions pooled: every labelled pair once, scored by the fold that held it out
                 JsonNode folds = results.path("kfold_calibration").path(system);
                 assertEquals(results.path("sizes").path("all").asInt(), folds.path("pairs").asInt(), system);

@@ -124,6 +124,38 @@ class CalibrationTest {
     }
 
     @Test
+    void aCalibratedHeadsErrorFallsInsideItsDrawsAndAnOverConfidentOnesAboveThem() {
+        Random r = new Random(11);
+        int inside = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            int[] labels = new int[400];
+            List<float[]> p = reported(r, labels.length, 1, labels);
+            double[] draws = Calibration.eceIfCalibrated(p, 400, new Random(trial));
+            double measured = Calibration.expectedCalibrationError(p, labels);
+            inside += measured >= draws[9] && measured <= draws[389] ? 1 : 0;
+        }
+        assertTrue(inside >= 34, "a calibrated head inside its draws' 95% range in " + inside + " of 40 trials");
+        int[] labels = new int[400];
+        List<float[]> over = reported(r, labels.length, 2, labels);
+        double[] draws = Calibration.eceIfCalibrated(over, 400, new Random(1));
+        assertTrue(Calibration.expectedCalibrationError(over, labels) > draws[399], "over-confident by 2: above every draw");
+        for (int i = 1; i < draws.length; i++) {
+            assertTrue(draws[i - 1] <= draws[i], "sorted");
+        }
+    }
+
+    @Test
+    void aCalibratedHeadsErrorShrinksWithTheSquareRootOfThePairs() {
+        Random r = new Random(5);
+        int[] few = new int[300];
+        int[] many = new int[2700];
+        double small = Calibration.eceIfCalibrated(reported(r, few.length, 1, few), 300, new Random(2))[150];
+        double large = Calibration.eceIfCalibrated(reported(r, many.length, 1, many), 300, new Random(2))[150];
+        // nine times the pairs: a third of the error, give or take the bins that fill up
+        assertTrue(small / large > 2.2 && small / large < 3.8, small + " on 300 pairs, " + large + " on 2,700");
+    }
+
+    @Test
     void errorIsZeroWhenConfidenceMatchesAccuracy() {
         // 10 predictions at confidence 0.7 in one bin, 7 of them right
         List<float[]> p = new ArrayList<>();
